@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* placeholder until the layer has its first source file */
+int cpod_engine_placeholder;
