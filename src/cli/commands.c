@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The command tree: groups with their verbs, and Podman's top-level aliases (`images` for
+ * `image list`, `rmi` for `image rm`, ...). Top-level entries are kept in Podman's
+ * alphabetical order, which is also the order of `cpod --help`.
+ */
+#include <stddef.h>
+
+#include "cli-internal.h"
+#include "commands.h"
+
+#define ALIAS(n, target) (&(const struct cli_command){.name = (n), .alias_of = &(target)})
+
+static const struct cli_command *const image_verbs[] = {
+	NULL,
+};
+
+static const struct cli_command cmd_image = {
+	.name = "image",
+	.short_help = "Manage images",
+	.subcommands = image_verbs,
+};
+
+static const struct cli_command *const system_verbs[] = {
+	&cmd_system_version,
+	NULL,
+};
+
+static const struct cli_command cmd_system = {
+	.name = "system",
+	.short_help = "Manage cpod",
+	.subcommands = system_verbs,
+};
+
+static const struct cli_command *const root_commands[] = {
+	&cmd_help,
+	&cmd_image,
+	&cmd_system,
+	ALIAS("version", cmd_system_version),
+	NULL,
+};
+
+const struct cli_command cli_root_command = {
+	.name = "cpod",
+	.short_help = "Manage pods, containers and images",
+	.flags = CLI_NO_INTERSPERSE,
+	.subcommands = root_commands,
+};

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CPOD_ENGINE_H
+#define CPOD_ENGINE_H
+
+/*
+ * The engine context: configuration, store and (later) state database of one cpod
+ * invocation or one API request. Everything is opened lazily, so a command pays only for
+ * what it uses. No global state: the REST server may hold several contexts.
+ */
+#include <stdbool.h>
+
+#include "util/cleanup.h"
+#include "util/error.h"
+
+struct engine;
+struct store;
+struct cpod_config;
+
+struct engine_options {
+	const char *root;           /* graph root; NULL: /var/lib/cpod, or rootless default */
+	const char *runroot;        /* run root; NULL: /run/cpod, or rootless default */
+	const char *storage_driver; /* NULL: auto */
+	char *const *storage_opts;
+	const char *runtime;        /* --runtime; NULL: containers.conf, then probing */
+	const char *conmon;
+	const char *cgroup_manager;
+	const char *events_backend;
+	const char *tmpdir;
+};
+
+/* Copy the options; opens nothing. Free with engine_free(). */
+int engine_new(const struct engine_options *opts, struct engine **ret, struct cpod_error **err);
+struct engine *engine_free(struct engine *e);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct engine *, engine_free)
+
+const char *engine_graph_root(const struct engine *e);
+const char *engine_run_root(const struct engine *e);
+const struct engine_options *engine_options(const struct engine *e);
+
+/* The store, opened on first use (borrowed; lives as long as the engine). */
+struct store *engine_store(struct engine *e, struct cpod_error **err);
+
+#endif
