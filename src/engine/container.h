@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CPOD_CONTAINER_H
+#define CPOD_CONTAINER_H
+
+/*
+ * Containers: records in the state database (graph_root/cpod.db), per-container locks
+ * (run_root/locks/<id>.lock, flock), and the lifecycle driven through conmon and the OCI
+ * runtime (src/runtime). Every function that changes a container takes its lock; reads
+ * without the lock see a consistent (possibly slightly old) record.
+ *
+ * Status values and their names are Podman's (libpod/define/containerstate.go):
+ *   configured ("created" in ps), created (runtime created = "initialized"), running,
+ *   stopped, paused, exited, removing, stopping, unknown.
+ *
+ * Errors: ENOENT "no such container" (message names the key, as Podman:
+ * `no container with name or ID "x" found: no such container`), EEXIST (name in use, message
+ * as Podman: `the container name "x" is already in use by ID. You have to remove that
+ * container to be able to reuse that name: that name is already in use`), EBUSY (running
+ * container removed without force, with Podman's message), EINVAL, and runtime errors
+ * (CPOD_ENOTFOUND_CMD / CPOD_ECANNOT_INVOKE when the command cannot be found / executed).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "util/cleanup.h"
+#include "util/error.h"
+
+struct engine;
+
+enum container_status {
+	CTR_UNKNOWN,
+	CTR_CONFIGURED,
+	CTR_CREATED,
+	CTR_RUNNING,
+	CTR_STOPPED,
+	CTR_PAUSED,
+	CTR_EXITED,
+	CTR_REMOVING,
+	CTR_STOPPING,
+	_CTR_STATUS_MAX,
+	_CTR_STATUS_INVALID = -22,
+};
+const char *container_status_to_string(enum container_status s); /* "running", ... */
+enum container_status container_status_from_string(const char *s);
+
+/*
+ * What the user asked for at create time; persisted as JSON (config column) and never
+ * changed afterwards except by rename. Strings and arrays owned.
+ */
+struct container_config {
+	char *id;            /* 64 hex */
+	char *name;
+	char *image_id;      /* NULL for a rootfs container (later) */
+	char *image_name;    /* as resolved, e.g. "localhost/hello:latest" */
+	char *raw_image_name; /* as the user typed it */
+	char **command;      /* final process args after entrypoint/cmd merge */
+	char **user_command; /* the CMD the user gave (for inspect Config.Cmd) */
+	char **entrypoint;   /* effective entrypoint (inspect Config.Entrypoint) */
+	char **env;          /* final environment */
+	char *workdir;
+	char *user;
+	char *hostname;
+	char **labels;       /* "k=v" */
+	char **annotations;  /* "k=v" */
+	bool terminal;       /* -t */
+	bool stdin_open;     /* -i */
+	bool remove;         /* --rm */
+	bool init;           /* --init */
+	char *init_path;
+	int stop_signal;
+	unsigned stop_timeout;
+	char *tz;
+	char *network_mode;  /* "none", "host", "bridge" later, ... */
+	char *log_driver;    /* "k8s-file" (default), "none", "passthrough" */
+	char *log_path;
+	char *runtime;       /* the runtime name or path chosen at create time */
+	char **ulimits;
+	bool read_only;
+	int64_t created;     /* unix nanoseconds */
+	char *created_command; /* the command line that created it (inspect .Config.CreateCommand) */
+	json_t *spec_extra;  /* anything else the spec generator needs (kept for later issues) */
+};
+
+/* Runtime state; persisted in the state column and reset after a reboot. */
+struct container_state {
+	enum container_status status;
+	pid_t pid;            /* container init pid (0 when not running) */
+	pid_t conmon_pid;
+	int exit_code;
+	bool oom_killed;
+	int64_t started_at;   /* unix nanoseconds, 0 if never */
+	int64_t finished_at;
+	char *mountpoint;     /* merged rootfs while mounted */
+	unsigned restart_count;
+	char *error;          /* last start error, inspect State.Error */
+};
+
+struct container {
+	struct container_config config;
+	struct container_state state;
+};
+struct container *container_free(struct container *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct container *, container_free)
+void container_list_free(struct container **v, size_t n);
+
+/* ---- create, lookup, list, remove ------------------------------------------------------ */
+
+struct container_create_opts {
+	const char *image;      /* required: name or ID of a local image */
+	const char *name;       /* NULL: a generated adjective_surname name as Podman does */
+	char *const *command;   /* NULL: the image's Cmd */
+	char *const *entrypoint; /* NULL: the image's; an empty array clears it */
+	bool entrypoint_set;
+	char *const *env;       /* -e after --env-file, in order */
+	bool env_host;
+	const char *workdir;
+	const char *user;
+	const char *hostname;
+	char *const *labels;
+	char *const *annotations;
+	bool terminal, stdin_open, remove, init;
+	const char *init_path;
+	const char *stop_signal; /* "SIGTERM", "15", "TERM" */
+	int stop_timeout;        /* -1: containers.conf default */
+	const char *tz;
+	const char *network;     /* "none", "host" (default until networking lands: see README) */
+	const char *log_driver;
+	const char *log_path;
+	char *const *ulimits;
+	bool read_only;
+	const char *pull;        /* "never", "missing" (registries issue adds always/newer) */
+	const char *created_command;
+};
+
+/* Create a container (storage + record + userdata); *ret freed with container_free(). */
+int container_create(struct engine *e, const struct container_create_opts *opts,
+		     struct container **ret, struct cpod_error **err);
+
+/* By full ID, unique ID prefix, or name. */
+int container_lookup(struct engine *e, const char *key, struct container **ret,
+		     struct cpod_error **err);
+
+/* All containers, newest first, in one query. */
+int container_list(struct engine *e, struct container ***ret, size_t *ret_n,
+		   struct cpod_error **err);
+
+struct container_remove_opts {
+	bool force;   /* stop a running container first */
+	bool volumes; /* -v (volumes issue) */
+	bool depend;
+	int timeout;  /* seconds for the stop; -1: the container's stop timeout */
+};
+int container_remove(struct engine *e, const char *key, const struct container_remove_opts *opts,
+		     struct cpod_error **err);
+
+int container_rename(struct engine *e, const char *key, const char *new_name,
+		     struct cpod_error **err);
+
+/* ---- lifecycle ------------------------------------------------------------------------- */
+
+/* Create the container in the runtime through conmon (status created), without starting. */
+int container_init(struct engine *e, const char *key, struct cpod_error **err);
+
+struct container_attach_io {
+	int in_fd, out_fd, err_fd; /* -1 for none */
+	bool attach_stdin, attach_stdout, attach_stderr;
+	const char *detach_keys;   /* NULL: containers.conf default ("ctrl-p,ctrl-q"), "" none */
+	bool sig_proxy;
+};
+
+/*
+ * Start the container; with io, attach first and relay until the container exits (returning
+ * its exit code in *ret_exit_code) or the user detaches (*ret_detached). Without io, return
+ * once the container runs.
+ */
+int container_start(struct engine *e, const char *key, const struct container_attach_io *io,
+		    int *ret_exit_code, bool *ret_detached, struct cpod_error **err);
+
+int container_stop(struct engine *e, const char *key, int timeout, struct cpod_error **err);
+int container_kill(struct engine *e, const char *key, int signal, struct cpod_error **err);
+int container_restart(struct engine *e, const char *key, int timeout, struct cpod_error **err);
+
+/* Wait for one of the conditions (bitmask of 1 << status), return the exit code. */
+int container_wait(struct engine *e, const char *key, unsigned conditions, int *ret_exit_code,
+		   struct cpod_error **err);
+
+/*
+ * The exit command conmon runs: read the exit file, unmount, record the exit, apply --rm.
+ * Idempotent: running it twice, or after the container was removed, is not an error.
+ */
+int container_cleanup(struct engine *e, const char *key, struct cpod_error **err);
+
+/* ---- data for ps and inspect ----------------------------------------------------------- */
+
+/* Podman's `podman inspect` object for one container (with sizes when size is true). */
+int container_inspect_json(struct engine *e, const struct container *c, bool size,
+			   json_t **ret, struct cpod_error **err);
+
+#endif
