@@ -242,6 +242,12 @@ static int apply_entry(struct tar_apply_ctx *c, struct archive *a, struct archiv
 				      "layer entry \"%s\": whiteout name used as a directory", raw);
 	if (!*path)
 		return apply_root(c, e, raw, err);
+	/* AUFS bookkeeping (".wh..wh.plnk/..."), skipped like containers/storage does */
+	if (strncmp(path, TAR_WHITEOUT_META_PREFIX, strlen(TAR_WHITEOUT_META_PREFIX)) == 0 &&
+	    strcmp(path, TAR_WHITEOUT_OPAQUE) != 0) {
+		log_debug("layer entry \"%s\": aufs metadata, ignoring", raw);
+		return 0;
+	}
 
 	const char *base;
 	_cleanup_close_ int parentfd = tar_path_open_parent(c->rootfd, path, c->force_walk, &base);

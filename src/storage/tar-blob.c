@@ -118,12 +118,16 @@ int tar_apply_blob(int fd, int dirfd, const struct tar_apply_opts *opts, char **
 	    archive_read_support_format_raw(inner) != ARCHIVE_OK)
 		return cpod_error_set(err, ENOTSUP, "layer blob: libarchive lacks gzip or zstd: %s",
 				      archive_error_string(inner) ?: "unknown error");
-	if (archive_read_open(inner, raw, NULL, raw_read_cb, NULL) != ARCHIVE_OK)
-		return blob_failure(inner, raw, "reading layer blob", err);
-
-	struct archive_entry *e;
-	int r = archive_read_next_header(inner, &e);
-	bool empty = r == ARCHIVE_EOF;
+	/*
+	 * An empty blob is an empty layer, as for Go's tar reader; libarchive calls it an
+	 * unrecognized format, at open or at the first header.
+	 */
+	int r = archive_read_open(inner, raw, NULL, raw_read_cb, NULL);
+	if (r == ARCHIVE_OK) {
+		struct archive_entry *e;
+		r = archive_read_next_header(inner, &e);
+	}
+	bool empty = r == ARCHIVE_EOF || (r != ARCHIVE_OK && raw->size == 0 && !raw->error);
 	if (r != ARCHIVE_OK && !empty)
 		return blob_failure(inner, raw, "reading layer blob", err);
 	diff->inner = inner;

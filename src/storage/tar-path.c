@@ -76,9 +76,15 @@ bool tar_entry_name_is_safe(const char *name)
 	 * exported again; no sane image has one, so refuse it rather than guess.
 	 */
 	const char *slash;
-	for (const char *c = clean; (slash = strchr(c, '/')); c = slash + 1)
-		if (strncmp(c, TAR_WHITEOUT_PREFIX, strlen(TAR_WHITEOUT_PREFIX)) == 0)
-			return false;
+	for (const char *c = clean; (slash = strchr(c, '/')); c = slash + 1) {
+		if (strncmp(c, TAR_WHITEOUT_PREFIX, strlen(TAR_WHITEOUT_PREFIX)) != 0)
+			continue;
+		/* except AUFS's own ".wh..wh.plnk/..." at the top, which tar_apply skips */
+		if (c == clean &&
+		    strncmp(c, TAR_WHITEOUT_META_PREFIX, strlen(TAR_WHITEOUT_META_PREFIX)) == 0)
+			continue;
+		return false;
+	}
 	return true;
 }
 
