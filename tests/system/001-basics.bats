@@ -83,8 +83,9 @@ setup_file() {
 	run_cpod 125 --foo images
 	is "$output" "Error: unknown flag: --foo"$'\n'"See 'cpod --help'" "global --foo"
 
+	# cobra names the command by its name, not by the alias typed
 	run_cpod 125 image ls --foo
-	is "$output" "Error: unknown flag: --foo"$'\n'"See 'cpod image ls --help'" "image ls --foo"
+	is "$output" "Error: unknown flag: --foo"$'\n'"See 'cpod image list --help'" "image ls --foo"
 }
 
 @test "wrong number of arguments" {

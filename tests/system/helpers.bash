@@ -14,8 +14,11 @@
 #   start_registry [--auth] [--tls]  /  stop_registry   a local docker-registry
 #
 # Environment: CPOD_BIN (default build/src/cli/cpod), CPOD_TEST_TIMEOUT (seconds per cpod
-# call, default 120). Isolation: every file gets its own graph root and run root under
+# call, default 120), CPOD_TEST_NO_TEMPLATE=1 (import the images into each store instead of
+# copying the template store). Isolation: every file gets its own graph root and run root under
 # $BATS_FILE_TMPDIR, exported as CPOD_TEST_ROOT and CPOD_TEST_RUNROOT.
+
+bats_require_minimum_version 1.5.0
 
 CPOD_SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CPOD_BIN=${CPOD_BIN:-$CPOD_SRC_DIR/build/src/cli/cpod}
@@ -183,6 +186,12 @@ use_image_store() {
 		return 1
 	fi
 	_new_store_dirs "$base"
+	if [[ ${CPOD_TEST_NO_TEMPLATE:-} == 1 ]]; then
+		# for a store that cannot be moved (one that records absolute paths)
+		cpod import -q "$HELLO_TAR" "$HELLO_IMAGE" --change 'CMD ["/hello"]' >/dev/null &&
+			cpod import -q "$BUSYBOX_TAR" "$BUSYBOX_IMAGE" --change 'CMD ["sh"]' >/dev/null
+		return
+	fi
 	cp -a "$CPOD_TEMPLATE_DIR/root" "$CPOD_TEST_ROOT"
 	mkdir -p "$CPOD_TEST_RUNROOT"
 }
