@@ -17,9 +17,9 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define CACHE_FILE "runtime-versions.json"
-#define CACHE_MAX (256 * 1024)
-#define VERSION_MAX (16 * 1024)
+#define CACHE_FILE   "runtime-versions.json"
+#define CACHE_MAX    (256 * 1024)
+#define VERSION_MAX  (16 * 1024)
 #define PATH_ENV_MAX 16
 
 /* The runtimes cpod knows how to drive, in order of preference (crun is ~3x faster). */
@@ -36,7 +36,8 @@ char *probe_find_executable(const char *name, char *const *candidates, const cha
 {
 	if (name[0] == '/')
 		return is_executable_file(name) ? xstrdup(name) : NULL;
-	STRV_FOREACH(c, (char **)candidates) {
+	STRV_FOREACH(c, (char **)candidates)
+	{
 		if (is_executable_file(*c))
 			return xstrdup(*c);
 	}
@@ -45,7 +46,8 @@ char *probe_find_executable(const char *name, char *const *candidates, const cha
 	if (!path_env)
 		path_env = getenv("PATH");
 	_cleanup_strv_free_ char **dirs = strv_split(path_env ? path_env : "", ":");
-	STRV_FOREACH(d, dirs) {
+	STRV_FOREACH(d, dirs)
+	{
 		if ((*d)[0] != '/')
 			continue;
 		_cleanup_free_ char *p = path_join(*d, name);
@@ -62,7 +64,7 @@ static char *binary_stamp(const char *path)
 	if (stat(path, &st) < 0)
 		return NULL;
 	return xasprintf("%lld.%09ld:%lld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			 (long long)st.st_size);
+	                 (long long)st.st_size);
 }
 
 static json_t *cache_load(const char *dir)
@@ -96,7 +98,7 @@ static void cache_store(const char *dir, const json_t *cache)
 	}
 	if (r < 0)
 		log_debug("cannot write the runtime version cache in %s: %s, ignoring", dir,
-			  strerror(-r));
+		          strerror(-r));
 }
 
 static char *trim_trailing_newlines(char *s)
@@ -111,11 +113,11 @@ static char *run_version(const char *path)
 {
 	char *argv[] = {(char *)path, (char *)"--version", NULL};
 	struct runtime_exec_options o = {
-		.path = path,
-		.argv = argv,
-		.flags = RUNTIME_EXEC_CAPTURE_STDOUT | RUNTIME_EXEC_NULL_STDIN |
-			 RUNTIME_EXEC_NULL_OUTPUT,
-		.capture_max = VERSION_MAX,
+	        .path = path,
+	        .argv = argv,
+	        .flags = RUNTIME_EXEC_CAPTURE_STDOUT | RUNTIME_EXEC_NULL_STDIN |
+	                 RUNTIME_EXEC_NULL_OUTPUT,
+	        .capture_max = VERSION_MAX,
 	};
 	_cleanup_exec_result_ struct runtime_exec_result res = {0};
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -185,7 +187,10 @@ static char *binary_package(const char *name, const char *path)
 	return xstrdup("Unknown");
 }
 
-/* Fill version and package of b, from the cache when the binary has not changed. */
+/*
+ * Fill version and package of b, from the cache when the binary has not changed. Returns
+ * true when the cache was updated.
+ */
 static bool describe_binary(struct probe_binary *b, json_t *cache, unsigned flags)
 {
 	if (flags & HOST_PROBE_NO_VERSIONS) {
@@ -195,24 +200,36 @@ static bool describe_binary(struct probe_binary *b, json_t *cache, unsigned flag
 	_cleanup_free_ char *stamp = binary_stamp(b->path);
 	json_t *entry = json_object_get(cache, b->path);
 	const char *cached_stamp = json_get_string(entry, "stamp");
-	const char *cached_version = json_get_string(entry, "version");
-	const char *cached_package = json_get_string(entry, "package");
-	if (stamp && cached_stamp && strcmp(stamp, cached_stamp) == 0 && cached_version &&
-	    cached_package) {
+	bool valid = stamp && cached_stamp && strcmp(stamp, cached_stamp) == 0;
+	const char *cached_version = valid ? json_get_string(entry, "version") : NULL;
+	const char *cached_package = valid ? json_get_string(entry, "package") : NULL;
+	bool fresh = false;
+
+	if (cached_version) {
 		b->version = xstrdup(cached_version);
-		b->package = xstrdup(cached_package);
-		return false;
+	} else {
+		b->version = run_version(b->path);
+		fresh = true;
 	}
-	b->version = run_version(b->path);
-	b->package = (flags & HOST_PROBE_NO_PACKAGES) ? xstrdup("Unknown")
-						      : binary_package(b->name, b->path);
-	if (!stamp || !b->version || (flags & HOST_PROBE_NO_PACKAGES))
+	if (flags & HOST_PROBE_NO_PACKAGES) {
+		b->package = xstrdup("Unknown");
+	} else if (cached_package) {
+		b->package = xstrdup(cached_package);
+	} else {
+		b->package = binary_package(b->name, b->path);
+		fresh = true;
+	}
+	if (!fresh || !stamp || !b->version)
 		return false;
-	json_t *e = json_pack("{s:s, s:s, s:s}", "stamp", stamp, "version", b->version,
-			      "package", b->package);
-	if (e)
-		json_object_set_new(cache, b->path, e);
-	return e != NULL;
+	json_t *e = json_pack("{s:s, s:s}", "stamp", stamp, "version", b->version);
+	if (!e)
+		return false;
+	if (!(flags & HOST_PROBE_NO_PACKAGES))
+		json_object_set_new(e, "package", json_string(b->package));
+	else if (cached_package)
+		json_object_set_new(e, "package", json_string(cached_package));
+	json_object_set_new(cache, b->path, e);
+	return true;
 }
 
 static void add_runtime(struct host_probe *p, const char *name, const char *path)
@@ -223,17 +240,17 @@ static void add_runtime(struct host_probe *p, const char *name, const char *path
 	}
 	p->runtimes = xrealloc(p->runtimes, (p->n_runtimes + 1) * sizeof(*p->runtimes));
 	p->runtimes[p->n_runtimes++] = (struct probe_binary){
-		.name = xstrdup(name),
-		.path = xstrdup(path),
+	        .name = xstrdup(name),
+	        .path = xstrdup(path),
 	};
 }
 
 static void find_runtime(const struct host_probe_options *opts, struct host_probe *p,
-			 const char *name)
+                         const char *name)
 {
 	_cleanup_strv_free_ char **cands = (opts->flags & HOST_PROBE_PATH_ONLY)
-							 ? NULL
-							 : rtconf_runtime_paths(opts->config, name);
+	                                           ? NULL
+	                                           : rtconf_runtime_paths(opts->config, name);
 	_cleanup_free_ char *path = probe_find_executable(name, cands, opts->path_env);
 	if (path)
 		add_runtime(p, name, path);
@@ -248,20 +265,21 @@ void probe_binaries(const struct host_probe_options *opts, struct host_probe *p)
 		find_runtime(opts, p, known_runtimes[i]);
 
 	_cleanup_strv_free_ char **conmon =
-		(opts->flags & HOST_PROBE_PATH_ONLY) ? NULL : rtconf_conmon_paths(opts->config);
+	        (opts->flags & HOST_PROBE_PATH_ONLY) ? NULL : rtconf_conmon_paths(opts->config);
 	p->conmon.name = xstrdup("conmon");
 	p->conmon.path = probe_find_executable("conmon", conmon, opts->path_env);
 
 	_cleanup_strv_free_ char **helpers = rtconf_helper_dirs(opts->config);
 	_cleanup_strv_free_ char **slirp = NULL;
 	STRV_FOREACH(d, helpers)
-		strv_consume(&slirp, path_join(*d, "slirp4netns"));
+	strv_consume(&slirp, path_join(*d, "slirp4netns"));
 	p->slirp4netns.name = xstrdup("slirp4netns");
 	p->slirp4netns.path = probe_find_executable(
-		"slirp4netns", (opts->flags & HOST_PROBE_PATH_ONLY) ? NULL : slirp, opts->path_env);
+	        "slirp4netns", (opts->flags & HOST_PROBE_PATH_ONLY) ? NULL : slirp, opts->path_env);
 
-	_cleanup_json_ json_t *cache =
-		(opts->flags & HOST_PROBE_NO_VERSIONS) ? json_object() : cache_load(opts->cache_dir);
+	_cleanup_json_ json_t *cache = (opts->flags & HOST_PROBE_NO_VERSIONS)
+	                                       ? json_object()
+	                                       : cache_load(opts->cache_dir);
 	bool dirty = false;
 	for (size_t i = 0; i < p->n_runtimes; i++)
 		dirty |= describe_binary(&p->runtimes[i], cache, opts->flags);

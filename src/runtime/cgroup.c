@@ -17,9 +17,9 @@
 #define CGROUP_FILE_MAX (64 * 1024)
 
 static const char *const mode_names[_CGROUP_MODE_MAX] = {
-	[CGROUP_MODE_LEGACY] = "legacy",
-	[CGROUP_MODE_HYBRID] = "hybrid",
-	[CGROUP_MODE_UNIFIED] = "unified",
+        [CGROUP_MODE_LEGACY] = "legacy",
+        [CGROUP_MODE_HYBRID] = "hybrid",
+        [CGROUP_MODE_UNIFIED] = "unified",
 };
 
 const char *cgroup_mode_to_string(enum cgroup_mode mode)
@@ -50,7 +50,7 @@ char *probe_path(const char *root, const char *path)
 }
 
 int cgroup_detect_mode(const char *root, probe_fstype_fn fstype, void *userdata,
-		       enum cgroup_mode *ret, struct cpod_error **err)
+                       enum cgroup_mode *ret, struct cpod_error **err)
 {
 	if (!fstype)
 		fstype = statfs_type;
@@ -63,9 +63,9 @@ int cgroup_detect_mode(const char *root, probe_fstype_fn fstype, void *userdata,
 		return 0;
 	}
 	if (t != TMPFS_MAGIC)
-		return cpod_error_set(err, ENOTSUP,
-				      "detect cgroup mode: %s is neither cgroup2 nor tmpfs (type 0x%lx)",
-				      top, t);
+		return cpod_error_set(
+		        err, ENOTSUP,
+		        "detect cgroup mode: %s is neither cgroup2 nor tmpfs (type 0x%lx)", top, t);
 	/*
 	 * A tmpfs at /sys/fs/cgroup holds v1 hierarchies; systemd's hybrid layout adds a cgroup2
 	 * tree at unified/. Same test as systemd's cg_unified_cached() and crun's detection.
@@ -92,7 +92,8 @@ static int v1_controllers(const char *root, char ***ret, struct cpod_error **err
 
 	_cleanup_strv_free_ char **out = NULL;
 	_cleanup_strv_free_ char **lines = strv_split(text, "\n");
-	STRV_FOREACH(line, lines) {
+	STRV_FOREACH(line, lines)
+	{
 		char name[64];
 		unsigned hierarchy, num, enabled;
 		if (**line == '#' || **line == '\0')
@@ -120,7 +121,8 @@ static char **split_words(const char *text)
 {
 	char **out = xnew(char *, 1);
 	_cleanup_strv_free_ char **words = strv_split(text, " \t\n");
-	STRV_FOREACH(w, words) {
+	STRV_FOREACH(w, words)
+	{
 		if (**w)
 			strv_push(&out, *w);
 	}
@@ -135,7 +137,8 @@ static char *own_v2_cgroup(const char *root)
 	if (read_file_at(AT_FDCWD, path, CGROUP_FILE_MAX, &text, NULL) < 0)
 		return NULL;
 	_cleanup_strv_free_ char **lines = strv_split(text, "\n");
-	STRV_FOREACH(line, lines) {
+	STRV_FOREACH(line, lines)
+	{
 		if (strncmp(*line, "0::", 3) == 0 && (*line)[3] == '/' && !strstr(*line, ".."))
 			return xstrdup(*line + 3);
 	}
@@ -146,7 +149,7 @@ static int v2_controllers(const char *root, bool rootless, char ***ret, struct c
 {
 	_cleanup_free_ char *own = rootless ? own_v2_cgroup(root) : NULL;
 	_cleanup_free_ char *rel = xasprintf("/sys/fs/cgroup%s/cgroup.controllers",
-					     own && strcmp(own, "/") != 0 ? own : "");
+	                                     own && strcmp(own, "/") != 0 ? own : "");
 	_cleanup_free_ char *path = probe_path(root, rel);
 	_cleanup_free_ char *text = NULL;
 	int r = read_file_at(AT_FDCWD, path, CGROUP_FILE_MAX, &text, NULL);
@@ -157,7 +160,7 @@ static int v2_controllers(const char *root, bool rootless, char ***ret, struct c
 }
 
 int cgroup_controllers(const char *root, enum cgroup_mode mode, bool rootless, char ***ret,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	if (mode == CGROUP_MODE_UNIFIED)
 		return v2_controllers(root, rootless, ret, err);

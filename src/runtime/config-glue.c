@@ -9,25 +9,43 @@
 
 /* containers-common's defaults for [engine.runtimes] and conmon_path (containers.conf(5)) */
 static const char *const crun_paths[] = {
-	"/usr/bin/crun",   "/usr/sbin/crun", "/usr/local/bin/crun", "/usr/local/sbin/crun",
-	"/sbin/crun",	   "/bin/crun",	     "/run/current-system/sw/bin/crun", NULL,
+        "/usr/bin/crun",
+        "/usr/sbin/crun",
+        "/usr/local/bin/crun",
+        "/usr/local/sbin/crun",
+        "/sbin/crun",
+        "/bin/crun",
+        "/run/current-system/sw/bin/crun",
+        NULL,
 };
 static const char *const runc_paths[] = {
-	"/usr/bin/runc",	"/usr/sbin/runc",
-	"/usr/local/bin/runc",	"/usr/local/sbin/runc",
-	"/sbin/runc",		"/bin/runc",
-	"/usr/lib/cri-o-runc/sbin/runc", "/run/current-system/sw/bin/runc",
-	NULL,
+        "/usr/bin/runc",
+        "/usr/sbin/runc",
+        "/usr/local/bin/runc",
+        "/usr/local/sbin/runc",
+        "/sbin/runc",
+        "/bin/runc",
+        "/usr/lib/cri-o-runc/sbin/runc",
+        "/run/current-system/sw/bin/runc",
+        NULL,
 };
 static const char *const conmon_paths[] = {
-	"/usr/libexec/podman/conmon", "/usr/local/libexec/podman/conmon",
-	"/usr/local/lib/podman/conmon", "/usr/bin/conmon", "/usr/sbin/conmon",
-	"/usr/local/bin/conmon", "/usr/local/sbin/conmon", "/run/current-system/sw/bin/conmon",
-	NULL,
+        "/usr/libexec/podman/conmon",
+        "/usr/local/libexec/podman/conmon",
+        "/usr/local/lib/podman/conmon",
+        "/usr/bin/conmon",
+        "/usr/sbin/conmon",
+        "/usr/local/bin/conmon",
+        "/usr/local/sbin/conmon",
+        "/run/current-system/sw/bin/conmon",
+        NULL,
 };
 static const char *const helper_dirs[] = {
-	"/usr/local/libexec/podman", "/usr/local/lib/podman", "/usr/libexec/podman",
-	"/usr/lib/podman", NULL,
+        "/usr/local/libexec/podman",
+        "/usr/local/lib/podman",
+        "/usr/libexec/podman",
+        "/usr/lib/podman",
+        NULL,
 };
 
 char *rtconf_default_runtime(const struct cpod_config *cfg)

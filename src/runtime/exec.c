@@ -15,7 +15,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define UNIFIED_PATH "/sys/fs/cgroup/unified"
+#define UNIFIED_PATH        "/sys/fs/cgroup/unified"
 #define DEFAULT_CAPTURE_MAX (1024 * 1024)
 
 extern char **environ;
@@ -51,7 +51,7 @@ int runtime_hide_cgroup2_unified(void)
 	 * just as well.
 	 */
 	if (mount("tmpfs", UNIFIED_PATH, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=4k,mode=0555") < 0)
+	          "size=4k,mode=0555") < 0)
 		return -errno;
 	return 0;
 }
@@ -83,8 +83,8 @@ static _Noreturn void child_fail(int report_fd, int stage, int errnum)
 }
 
 /* Runs in the child after fork(): system calls only. */
-static _Noreturn void child_run(const struct runtime_exec_options *opts, int report_fd,
-				int out_fd, int err_fd, int null_fd)
+static _Noreturn void child_run(const struct runtime_exec_options *opts, int report_fd, int out_fd,
+                                int err_fd, int null_fd)
 {
 	sigset_t all;
 	sigemptyset(&all);
@@ -109,16 +109,16 @@ static _Noreturn void child_run(const struct runtime_exec_options *opts, int rep
 }
 
 static int report_error(const struct runtime_exec_options *opts, const struct child_report *rep,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	switch (rep->stage) {
 	case STAGE_HIDE:
 		return cpod_error_set_errno(err, rep->errnum,
-					    "run %s: hide %s in a private mount namespace",
-					    opts->path, UNIFIED_PATH);
+		                            "run %s: hide %s in a private mount namespace",
+		                            opts->path, UNIFIED_PATH);
 	case STAGE_CHDIR:
 		return cpod_error_set_errno(err, rep->errnum, "run %s: chdir %s", opts->path,
-					    opts->cwd);
+		                            opts->cwd);
 	case STAGE_STDIO:
 		return cpod_error_set_errno(err, rep->errnum, "run %s: set up stdio", opts->path);
 	default:
@@ -145,10 +145,11 @@ static int wait_status(pid_t pid)
  * child's stdout/stderr; the parent's copies of the write ends are closed here.
  */
 static int spawn(const struct runtime_exec_options *opts, int out_pipe[2], int err_pipe[2],
-		 pid_t *ret_pid, struct cpod_error **err)
+                 pid_t *ret_pid, struct cpod_error **err)
 {
 	if (!opts->path || opts->path[0] != '/' || !opts->argv || !opts->argv[0])
-		return cpod_error_set(err, EINVAL, "run: an absolute program path and argv are required");
+		return cpod_error_set(err, EINVAL,
+		                      "run: an absolute program path and argv are required");
 
 	_cleanup_close_ int null_fd = -1;
 	if (opts->flags & (RUNTIME_EXEC_NULL_STDIN | RUNTIME_EXEC_NULL_OUTPUT)) {
@@ -204,12 +205,11 @@ static int spawn(const struct runtime_exec_options *opts, int out_pipe[2], int e
 	return 0;
 }
 
-int runtime_spawn(const struct runtime_exec_options *opts, pid_t *ret_pid,
-		  struct cpod_error **err)
+int runtime_spawn(const struct runtime_exec_options *opts, pid_t *ret_pid, struct cpod_error **err)
 {
 	if (opts->flags & (RUNTIME_EXEC_CAPTURE_STDOUT | RUNTIME_EXEC_CAPTURE_STDERR))
 		return cpod_error_set(err, EINVAL, "spawn %s: capture needs runtime_exec_argv()",
-				      opts->path);
+		                      opts->path);
 	int none_out[2] = {-1, -1}, none_err[2] = {-1, -1};
 	return spawn(opts, none_out, none_err, ret_pid, err);
 }
@@ -244,7 +244,7 @@ static int drain(int out_fd, int err_fd, size_t max, struct buf *out, struct buf
 }
 
 int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_exec_result *ret,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	bool cap_out = opts->flags & RUNTIME_EXEC_CAPTURE_STDOUT;

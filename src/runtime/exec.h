@@ -52,7 +52,7 @@ struct runtime_exec_options {
 };
 
 struct runtime_exec_result {
-	int status;   /* exit code, or 128 + signal number when killed by a signal */
+	int status;        /* exit code, or 128 + signal number when killed by a signal */
 	char *stdout_data; /* owned; "" when captured and empty, NULL when not captured */
 	char *stderr_data;
 };
@@ -71,14 +71,13 @@ static inline void runtime_exec_result_releasep(struct runtime_exec_result *r)
  * up (namespace, chdir, execve) are reported here, with their errno as code, e.g.
  * "exec /usr/bin/crun: No such file or directory" or "hide /sys/fs/cgroup/unified: ...".
  */
-int runtime_spawn(const struct runtime_exec_options *opts, pid_t *ret_pid,
-		  struct cpod_error **err);
+int runtime_spawn(const struct runtime_exec_options *opts, pid_t *ret_pid, struct cpod_error **err);
 
 /*
  * Run opts->path to completion and fill *ret (release with runtime_exec_result_release).
  * A non-zero exit status is not an error here: the caller decides what it means.
  */
 int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_exec_result *ret,
-		      struct cpod_error **err);
+                      struct cpod_error **err);
 
 #endif

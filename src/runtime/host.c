@@ -53,7 +53,8 @@ static void probe_os_release(const char *root, struct host_probe *p)
 	if (!text)
 		text = read_small(root, "/usr/lib/os-release");
 	_cleanup_strv_free_ char **lines = strv_split(text ? text : "", "\n");
-	STRV_FOREACH(line, lines) {
+	STRV_FOREACH(line, lines)
+	{
 		char **dst = NULL;
 		const char *v = NULL;
 		if (strncmp(*line, "ID=", 3) == 0)
@@ -82,7 +83,8 @@ static void probe_meminfo(const char *root, struct host_probe *p)
 	_cleanup_strv_free_ char **lines = strv_split(text ? text : "", "\n");
 	bool have_available = false;
 	uint64_t mem_free = 0;
-	STRV_FOREACH(line, lines) {
+	STRV_FOREACH(line, lines)
+	{
 		char key[64];
 		unsigned long long kb;
 		if (sscanf(*line, "%63[^:]: %llu", key, &kb) != 2 || kb > UINT64_MAX / 1024)
@@ -112,7 +114,7 @@ static void probe_uptime_and_cpu(const char *root, struct host_probe *p)
 	_cleanup_free_ char *stat = read_small(root, "/proc/stat");
 	unsigned long long v[8] = {0};
 	if (!stat || sscanf(stat, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
-			    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4)
+	                    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4)
 		return;
 	double total = 0;
 	for (int i = 0; i < 8; i++)

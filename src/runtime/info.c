@@ -29,8 +29,8 @@
 #endif
 
 /* containers.conf default_capabilities, as Podman reports them */
-#define DEFAULT_CAPS                                                                              \
-	"CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_NET_BIND_SERVICE,"        \
+#define DEFAULT_CAPS                                                                               \
+	"CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_NET_BIND_SERVICE,"          \
 	"CAP_SETFCAP,CAP_SETGID,CAP_SETPCAP,CAP_SETUID,CAP_SYS_CHROOT"
 
 static const char *or_default(const char *s, const char *def)
@@ -61,7 +61,7 @@ char *info_format_uptime(double seconds)
 	double secs = fmod(whole, 60);
 	if (hours >= 1)
 		return xasprintf("%.0fh %.0fm %.2fs (Approximately %.2f days)", hours, minutes,
-				 secs, hours / 24);
+		                 secs, hours / 24);
 	return xasprintf("%.0fh %.0fm %.2fs", hours, minutes, secs);
 }
 
@@ -76,9 +76,9 @@ static json_t *idmap_array(const struct idmap_entry *m, size_t n)
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "container_id",
-						   (json_int_t)m[i].container_id, "host_id",
-						   (json_int_t)m[i].host_id, "size",
-						   (json_int_t)m[i].size));
+		                                   (json_int_t)m[i].container_id, "host_id",
+		                                   (json_int_t)m[i].host_id, "size",
+		                                   (json_int_t)m[i].size));
 	return a;
 }
 
@@ -92,21 +92,22 @@ static json_t *binary_object(const struct probe_binary *b, const char *path_key)
 }
 
 static json_t *host_object(const struct host_probe *p, const struct runtime_choice *rt,
-			   const struct info_facts *f)
+                           const struct info_facts *f)
 {
 	json_t *h = json_object();
 	json_object_set_new(h, "arch", str_or_empty(p->arch));
 	json_object_set_new(h, "cgroupManager",
-			    json_string(or_default(f->cgroup_manager,
-						   p->systemd_running ? "systemd" : "cgroupfs")));
+	                    json_string(or_default(f->cgroup_manager,
+	                                           p->systemd_running ? "systemd" : "cgroupfs")));
 	json_object_set_new(h, "cgroupVersion", json_string(cgroup_mode_version(p->cgroup_mode)));
 	json_object_set_new(h, "cgroupControllers", strv_array(p->cgroup_controllers));
 	json_object_set_new(h, "conmon", binary_object(&p->conmon, "path"));
 	json_object_set_new(h, "cpus", json_integer(p->cpus));
 	json_object_set_new(h, "cpuUtilization",
-			    json_pack("{s:o, s:o, s:o}", "userPercent", percent(p->cpu_user_percent),
-				      "systemPercent", percent(p->cpu_system_percent),
-				      "idlePercent", percent(p->cpu_idle_percent)));
+	                    json_pack("{s:o, s:o, s:o}", "userPercent",
+	                              percent(p->cpu_user_percent), "systemPercent",
+	                              percent(p->cpu_system_percent), "idlePercent",
+	                              percent(p->cpu_idle_percent)));
 	json_t *dist = json_object();
 	json_object_set_new(dist, "distribution", str_or_empty(p->os_id));
 	json_object_set_new(dist, "version", str_or_empty(p->os_version_id));
@@ -115,19 +116,18 @@ static json_t *host_object(const struct host_probe *p, const struct runtime_choi
 	json_object_set_new(h, "eventLogger", json_string(or_default(f->event_logger, "file")));
 	json_object_set_new(h, "hostname", str_or_empty(p->hostname));
 	/* Podman fills the id mappings only when rootless; null otherwise */
-	json_object_set_new(h, "idMappings",
-			    json_pack("{s:o, s:o}", "gidmap",
-				      p->rootless ? idmap_array(p->gid_map, p->n_gid_map)
-						  : json_null(),
-				      "uidmap",
-				      p->rootless ? idmap_array(p->uid_map, p->n_uid_map)
-						  : json_null()));
+	json_object_set_new(
+	        h, "idMappings",
+	        json_pack("{s:o, s:o}", "gidmap",
+	                  p->rootless ? idmap_array(p->gid_map, p->n_gid_map) : json_null(),
+	                  "uidmap",
+	                  p->rootless ? idmap_array(p->uid_map, p->n_uid_map) : json_null()));
 	json_object_set_new(h, "kernel", str_or_empty(p->kernel));
 	json_object_set_new(h, "logDriver", json_string(or_default(f->log_driver, "k8s-file")));
 	json_object_set_new(h, "memFree", json_integer((json_int_t)p->mem_free));
 	json_object_set_new(h, "memTotal", json_integer((json_int_t)p->mem_total));
 	json_object_set_new(h, "networkBackend",
-			    json_string(or_default(f->network_backend, "netavark")));
+	                    json_string(or_default(f->network_backend, "netavark")));
 	if (rt) {
 		json_t *o = json_object();
 		json_object_set_new(o, "name", json_string(rt->name));
@@ -136,7 +136,7 @@ static json_t *host_object(const struct host_probe *p, const struct runtime_choi
 		json_object_set_new(o, "version", str_or_empty(rt->version));
 		json_object_set_new(o, "reason", json_string(rt->reason));
 		json_object_set_new(o, "privateCgroupNamespaceWorkaround",
-				    json_boolean(rt->needs_private_cgroup_ns_workaround));
+		                    json_boolean(rt->needs_private_cgroup_ns_workaround));
 		json_object_set_new(h, "ociRuntime", o);
 	}
 	json_object_set_new(h, "os", json_string("linux"));
@@ -151,7 +151,7 @@ static json_t *host_object(const struct host_probe *p, const struct runtime_choi
 	json_t *sec = json_object();
 	json_object_set_new(sec, "apparmorEnabled", json_boolean(p->apparmor_enabled));
 	json_object_set_new(sec, "capabilities",
-			    json_string(or_default(f->default_capabilities, DEFAULT_CAPS)));
+	                    json_string(or_default(f->default_capabilities, DEFAULT_CAPS)));
 	json_object_set_new(sec, "rootless", json_boolean(p->rootless));
 	json_object_set_new(sec, "seccompEnabled", json_boolean(p->seccomp_enabled));
 	json_object_set_new(sec, "seccompProfilePath", str_or_empty(f->seccomp_profile_path));
@@ -174,11 +174,11 @@ static json_t *store_object(const struct info_facts *f)
 	json_t *s = json_object();
 	json_object_set_new(s, "configFile", str_or_empty(f->storage_config_file));
 	json_object_set_new(s, "containerStore",
-			    json_pack("{s:I, s:I, s:I, s:I}", "number",
-				      (json_int_t)f->containers_total, "paused",
-				      (json_int_t)f->containers_paused, "running",
-				      (json_int_t)f->containers_running, "stopped",
-				      (json_int_t)f->containers_stopped));
+	                    json_pack("{s:I, s:I, s:I, s:I}", "number",
+	                              (json_int_t)f->containers_total, "paused",
+	                              (json_int_t)f->containers_paused, "running",
+	                              (json_int_t)f->containers_running, "stopped",
+	                              (json_int_t)f->containers_stopped));
 	json_object_set_new(s, "graphDriverName", str_or_empty(f->graph_driver));
 	json_t *opts = json_object();
 	for (size_t i = 0; f->graph_options && f->graph_options[i]; i++) {
@@ -202,12 +202,13 @@ static json_t *store_object(const struct info_facts *f)
 	json_object_set_new(s, "graphRootUsed", json_integer(used));
 	json_t *status = json_object();
 	for (size_t i = 0; f->graph_status && f->graph_status[i] && f->graph_status[i + 1]; i += 2)
-		json_object_set_new(status, f->graph_status[i], json_string(f->graph_status[i + 1]));
+		json_object_set_new(status, f->graph_status[i],
+		                    json_string(f->graph_status[i + 1]));
 	json_object_set_new(s, "graphStatus", status);
 	json_object_set_new(s, "imageCopyTmpDir",
-			    json_string(or_default(f->image_copy_tmp_dir, "/var/tmp")));
+	                    json_string(or_default(f->image_copy_tmp_dir, "/var/tmp")));
 	json_object_set_new(s, "imageStore",
-			    json_pack("{s:I}", "number", (json_int_t)f->images_total));
+	                    json_pack("{s:I}", "number", (json_int_t)f->images_total));
 	json_object_set_new(s, "runRoot", str_or_empty(f->run_root));
 	json_object_set_new(s, "volumePath", str_or_empty(f->volume_path));
 	if (f->graph_driver_reason)
@@ -218,8 +219,8 @@ static json_t *store_object(const struct info_facts *f)
 static json_t *plugins_object(void)
 {
 	return json_pack("{s:[s], s:[s, s], s:[s, s, s], s:n}", "volume", "local", "network",
-			 "bridge", "macvlan", "log", "k8s-file", "none", "passthrough",
-			 "authorization");
+	                 "bridge", "macvlan", "log", "k8s-file", "none", "passthrough",
+	                 "authorization");
 }
 
 /* Build time: SOURCE_DATE_EPOCH-style reproducibility is not needed; the compile time is. */
@@ -240,8 +241,9 @@ json_t *info_version(void)
 	if (localtime_r(&built, &tm))
 		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
 	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion", CPOD_API_VERSION,
-			 "Version", CPOD_VERSION, "GitCommit", CPOD_GIT_COMMIT, "BuiltTime", when,
-			 "Built", (json_int_t)built, "OsArch", "linux/" BUILD_GOARCH, "Os", "linux");
+	                 "Version", CPOD_VERSION, "GitCommit", CPOD_GIT_COMMIT, "BuiltTime", when,
+	                 "Built", (json_int_t)built, "OsArch", "linux/" BUILD_GOARCH, "Os",
+	                 "linux");
 }
 
 void info_facts_from_config(struct info_facts *f, const struct cpod_config *cfg)
@@ -256,7 +258,7 @@ void info_facts_from_config(struct info_facts *f, const struct cpod_config *cfg)
 }
 
 json_t *info_build(const struct host_probe *probe, const struct runtime_choice *rt,
-		   const struct info_facts *facts)
+                   const struct info_facts *facts)
 {
 	static const struct info_facts none = {0};
 	if (!facts)

@@ -35,27 +35,27 @@ struct cpod_config;
 struct info_facts {
 	/* store (from store.h and the containers/images tables); NULL strings print as "" */
 	const char *storage_config_file; /* storage.conf in effect */
-	const char *graph_driver;	 /* store_driver_to_string(store_get_driver()) */
+	const char *graph_driver;        /* store_driver_to_string(store_get_driver()) */
 	const char *graph_driver_reason; /* store_driver_reason(); NULL: key omitted */
 	const char *graph_root;
 	const char *run_root;
 	const char *volume_path;
 	const char *image_copy_tmp_dir; /* NULL: "/var/tmp" */
-	char *const *graph_options;	/* "key=value" strings; may be NULL */
-	char *const *graph_status;	/* alternating key, value: "Backing Filesystem", "extfs" */
+	char *const *graph_options;     /* "key=value" strings; may be NULL */
+	char *const *graph_status;      /* alternating key, value: "Backing Filesystem", "extfs" */
 	uint64_t containers_total, containers_paused, containers_running, containers_stopped;
 	uint64_t images_total;
 
 	/* engine settings (containers.conf) */
-	const char *cgroup_manager;	  /* NULL: "systemd" if systemd runs, else "cgroupfs" */
-	const char *event_logger;	  /* NULL: "file" */
-	const char *log_driver;		  /* NULL: "k8s-file" */
-	const char *network_backend;	  /* NULL: "netavark" */
-	const char *remote_socket;	  /* the API socket path; NULL: key omitted */
-	bool service_is_remote;		  /* --remote */
+	const char *cgroup_manager;       /* NULL: "systemd" if systemd runs, else "cgroupfs" */
+	const char *event_logger;         /* NULL: "file" */
+	const char *log_driver;           /* NULL: "k8s-file" */
+	const char *network_backend;      /* NULL: "netavark" */
+	const char *remote_socket;        /* the API socket path; NULL: key omitted */
+	bool service_is_remote;           /* --remote */
 	const char *default_capabilities; /* "CAP_A,CAP_B"; NULL: containers.conf defaults */
 	const char *seccomp_profile_path; /* NULL: "" */
-	char *const *registries_search;	  /* unqualified-search-registries; may be NULL */
+	char *const *registries_search;   /* unqualified-search-registries; may be NULL */
 };
 
 /*
@@ -70,7 +70,7 @@ void info_facts_from_config(struct info_facts *f, const struct cpod_config *cfg)
  * Returns a new reference (json_decref); never NULL.
  */
 json_t *info_build(const struct host_probe *probe, const struct runtime_choice *rt,
-		   const struct info_facts *facts);
+                   const struct info_facts *facts);
 
 /*
  * The `version` object: {APIVersion, Version, GitCommit, BuiltTime, Built, OsArch, Os}.

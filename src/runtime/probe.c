@@ -59,9 +59,10 @@ const char *probe_goarch(const char *machine)
 	static const struct {
 		const char *uname, *go;
 	} map[] = {
-		{"x86_64", "amd64"}, {"aarch64", "arm64"}, {"i386", "386"},	{"i686", "386"},
-		{"armv7l", "arm"},   {"armv6l", "arm"},	   {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
-		{"riscv64", "riscv64"}, {"mips64", "mips64le"},
+	        {"x86_64", "amd64"},    {"aarch64", "arm64"}, {"i386", "386"},
+	        {"i686", "386"},        {"armv7l", "arm"},    {"armv6l", "arm"},
+	        {"ppc64le", "ppc64le"}, {"s390x", "s390x"},   {"riscv64", "riscv64"},
+	        {"mips64", "mips64le"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (strcmp(machine, map[i].uname) == 0)
@@ -110,7 +111,7 @@ const struct probe_binary *host_probe_find_runtime(const struct host_probe *p, c
 }
 
 int host_probe_run(const struct host_probe_options *opts, struct host_probe **ret,
-		   struct cpod_error **err)
+                   struct cpod_error **err)
 {
 	static const struct host_probe_options defaults = {0};
 	if (!opts)
@@ -119,12 +120,12 @@ int host_probe_run(const struct host_probe_options *opts, struct host_probe **re
 	_cleanup_(host_probe_freep) struct host_probe *p = xnew(struct host_probe, 1);
 	p->rootless = geteuid() != 0;
 
-	int r = cgroup_detect_mode(opts->root, opts->fstype, opts->fstype_userdata,
-				   &p->cgroup_mode, err);
+	int r = cgroup_detect_mode(opts->root, opts->fstype, opts->fstype_userdata, &p->cgroup_mode,
+	                           err);
 	if (r < 0)
 		return cpod_error_wrap(err, "probe host");
 	r = cgroup_controllers(opts->root, p->cgroup_mode, p->rootless, &p->cgroup_controllers,
-			       err);
+	                       err);
 	if (r < 0)
 		return cpod_error_wrap(err, "probe host");
 	if (p->cgroup_mode == CGROUP_MODE_HYBRID)

@@ -50,7 +50,7 @@ typedef long (*probe_fstype_fn)(const char *path, void *userdata);
  * Errors: ENOENT/ENOTSUP when no cgroup file system is mounted there.
  */
 int cgroup_detect_mode(const char *root, probe_fstype_fn fstype, void *userdata,
-		       enum cgroup_mode *ret, struct cpod_error **err);
+                       enum cgroup_mode *ret, struct cpod_error **err);
 
 /*
  * The controllers available to containers, in the order Podman lists them: for v1 and
@@ -59,7 +59,7 @@ int cgroup_detect_mode(const char *root, probe_fstype_fn fstype, void *userdata,
  * caller's own cgroup when rootless). *ret is an owned strv (strv_free), never NULL.
  */
 int cgroup_controllers(const char *root, enum cgroup_mode mode, bool rootless, char ***ret,
-		       struct cpod_error **err);
+                       struct cpod_error **err);
 
 /*
  * The controllers enabled on the cgroup2 tree of a hybrid host
@@ -95,7 +95,7 @@ struct probe_binary {
 
 struct host_probe {
 	enum cgroup_mode cgroup_mode;
-	char **cgroup_controllers;	   /* owned strv, see cgroup_controllers() */
+	char **cgroup_controllers;         /* owned strv, see cgroup_controllers() */
 	char **cgroup_unified_controllers; /* owned strv, hybrid hosts only */
 	bool systemd_running;
 
@@ -106,10 +106,10 @@ struct host_probe {
 	char *os_version_id;
 	char *os_codename;
 
-	bool rootless; /* geteuid() != 0 */
-	long cpus;     /* online processors */
-	uint64_t mem_total, mem_free, swap_total, swap_free; /* bytes */
-	double uptime;					      /* seconds */
+	bool rootless;                                                 /* geteuid() != 0 */
+	long cpus;                                                     /* online processors */
+	uint64_t mem_total, mem_free, swap_total, swap_free;           /* bytes */
+	double uptime;                                                 /* seconds */
 	double cpu_user_percent, cpu_system_percent, cpu_idle_percent; /* since boot */
 
 	struct rlimit nofile; /* the caller's limits; containers must not exceed the hard ones */
@@ -129,7 +129,7 @@ struct host_probe {
 
 	struct probe_binary *runtimes; /* the OCI runtimes found, in preference order */
 	size_t n_runtimes;
-	struct probe_binary conmon; /* conmon.path is NULL when conmon was not found */
+	struct probe_binary conmon;      /* conmon.path is NULL when conmon was not found */
 	struct probe_binary slirp4netns; /* likewise */
 };
 
@@ -143,13 +143,13 @@ enum host_probe_flags {
 };
 
 struct host_probe_options {
-	const char *root;		  /* NULL: "/" */
-	probe_fstype_fn fstype;		  /* NULL: statfs() */
+	const char *root;       /* NULL: "/" */
+	probe_fstype_fn fstype; /* NULL: statfs() */
 	void *fstype_userdata;
 	const struct cpod_config *config; /* runtime and conmon search paths; may be NULL */
-	const char *path_env;		  /* NULL: getenv("PATH") */
+	const char *path_env;             /* NULL: getenv("PATH") */
 	const char *cache_dir; /* where to cache `--version` results (the run root); may be NULL */
-	unsigned flags;	       /* enum host_probe_flags */
+	unsigned flags;        /* enum host_probe_flags */
 };
 
 /*
@@ -157,7 +157,7 @@ struct host_probe_options {
  * falls back to an empty/false value. Free with host_probe_free().
  */
 int host_probe_run(const struct host_probe_options *opts, struct host_probe **ret,
-		   struct cpod_error **err);
+                   struct cpod_error **err);
 struct host_probe *host_probe_free(struct host_probe *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct host_probe *, host_probe_free)
 

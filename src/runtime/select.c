@@ -10,7 +10,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define HYBRID_WORKAROUND                                                                         \
+#define HYBRID_WORKAROUND                                                                          \
 	"cgroup hybrid mode: runs in a private mount namespace without /sys/fs/cgroup/unified"
 
 struct runtime_choice *runtime_choice_free(struct runtime_choice *c)
@@ -43,7 +43,7 @@ static bool is_crun(const char *name, const char *path)
 }
 
 static struct runtime_choice *make_choice(const char *name, const char *path,
-					  const struct host_probe *probe, const char *why)
+                                          const struct host_probe *probe, const char *why)
 {
 	struct runtime_choice *c = xnew(struct runtime_choice, 1);
 	c->name = xstrdup(name);
@@ -58,7 +58,7 @@ static struct runtime_choice *make_choice(const char *name, const char *path,
 	if (!c->package)
 		c->package = xstrdup("Unknown");
 	c->needs_private_cgroup_ns_workaround =
-		is_crun(name, path) && probe->cgroup_mode == CGROUP_MODE_HYBRID;
+	        is_crun(name, path) && probe->cgroup_mode == CGROUP_MODE_HYBRID;
 	if (c->needs_private_cgroup_ns_workaround)
 		c->reason = xasprintf("%s (%s; " HYBRID_WORKAROUND ")", name, why);
 	else
@@ -68,16 +68,16 @@ static struct runtime_choice *make_choice(const char *name, const char *path,
 
 /* A runtime named by the user (--runtime or containers.conf): name or absolute path. */
 static int select_explicit(const struct cpod_config *cfg, const char *value, const char *why,
-			   const struct host_probe *probe, struct runtime_choice **ret,
-			   struct cpod_error **err)
+                           const struct host_probe *probe, struct runtime_choice **ret,
+                           struct cpod_error **err)
 {
 	if (value[0] == '/') {
 		_cleanup_free_ char *path = probe_find_executable(value, NULL, NULL);
 		if (!path)
 			return cpod_error_set(err, EINVAL,
-					      "no valid executable found for OCI runtime %s: "
-					      "invalid argument",
-					      value);
+			                      "no valid executable found for OCI runtime %s: "
+			                      "invalid argument",
+			                      value);
 		*ret = make_choice(base_name(path), path, probe, why);
 		return 0;
 	}
@@ -91,14 +91,15 @@ static int select_explicit(const struct cpod_config *cfg, const char *value, con
 	_cleanup_free_ char *path = probe_find_executable(value, cands, NULL);
 	if (!path)
 		return cpod_error_set(err, EINVAL,
-				      "default OCI runtime \"%s\" not found: invalid argument", value);
+		                      "default OCI runtime \"%s\" not found: invalid argument",
+		                      value);
 	*ret = make_choice(value, path, probe, why);
 	return 0;
 }
 
 int runtime_select_with(const struct cpod_config *cfg, const char *cli_runtime,
-			const char *configured, const struct host_probe *probe,
-			struct runtime_choice **ret, struct cpod_error **err)
+                        const char *configured, const struct host_probe *probe,
+                        struct runtime_choice **ret, struct cpod_error **err)
 {
 	if (cli_runtime && *cli_runtime)
 		return select_explicit(cfg, cli_runtime, "from --runtime", probe, ret, err);
@@ -107,7 +108,8 @@ int runtime_select_with(const struct cpod_config *cfg, const char *cli_runtime,
 
 	const struct probe_binary *crun = host_probe_find_runtime(probe, "crun");
 	const struct probe_binary *runc = host_probe_find_runtime(probe, "runc");
-	bool crun_works = crun && (probe->cgroup_mode != CGROUP_MODE_HYBRID || probe->cap_sys_admin);
+	bool crun_works =
+	        crun && (probe->cgroup_mode != CGROUP_MODE_HYBRID || probe->cap_sys_admin);
 	if (crun_works) {
 		*ret = make_choice("crun", crun->path, probe, "preferred");
 		return 0;
@@ -118,9 +120,9 @@ int runtime_select_with(const struct cpod_config *cfg, const char *cli_runtime,
 		 * CAP_SYS_ADMIN (root, or rootless inside cpod's user namespace).
 		 */
 		*ret = make_choice("runc", runc->path, probe,
-				   crun ? "crun cannot run on this cgroup hybrid host without "
-					  "CAP_SYS_ADMIN to hide /sys/fs/cgroup/unified"
-					: "crun not found");
+		                   crun ? "crun cannot run on this cgroup hybrid host without "
+		                          "CAP_SYS_ADMIN to hide /sys/fs/cgroup/unified"
+		                        : "crun not found");
 		return 0;
 	}
 	if (crun) {
@@ -131,8 +133,8 @@ int runtime_select_with(const struct cpod_config *cfg, const char *cli_runtime,
 }
 
 int runtime_select(const struct cpod_config *cfg, const char *cli_runtime,
-		   const struct host_probe *probe, struct runtime_choice **ret,
-		   struct cpod_error **err)
+                   const struct host_probe *probe, struct runtime_choice **ret,
+                   struct cpod_error **err)
 {
 	_cleanup_free_ char *configured = rtconf_default_runtime(cfg);
 	return runtime_select_with(cfg, cli_runtime, configured, probe, ret, err);

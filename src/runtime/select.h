@@ -40,16 +40,16 @@ struct runtime_choice {
  * found for OCI runtime /x'; ENOENT: 'no OCI runtime found: install crun or runc'.
  */
 int runtime_select(const struct cpod_config *cfg, const char *cli_runtime,
-		   const struct host_probe *probe, struct runtime_choice **ret,
-		   struct cpod_error **err);
+                   const struct host_probe *probe, struct runtime_choice **ret,
+                   struct cpod_error **err);
 
 /*
  * The policy itself, with the configured runtime already read from containers.conf
  * (configured may be NULL). runtime_select() is this plus the config lookup.
  */
 int runtime_select_with(const struct cpod_config *cfg, const char *cli_runtime,
-			const char *configured, const struct host_probe *probe,
-			struct runtime_choice **ret, struct cpod_error **err);
+                        const char *configured, const struct host_probe *probe,
+                        struct runtime_choice **ret, struct cpod_error **err);
 
 struct runtime_choice *runtime_choice_free(struct runtime_choice *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct runtime_choice *, runtime_choice_free)
