@@ -41,7 +41,7 @@ done
 opts=(-Dwerror="$werror")
 if ((asan)); then
 	builddir=${builddir:-build-asan}
-	opts+=(-Db_sanitize=address,undefined)
+	opts+=("-Db_sanitize=address,undefined")
 else
 	builddir=${builddir:-build}
 fi

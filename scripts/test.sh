@@ -10,7 +10,7 @@
 # Usage: scripts/test.sh [--no-deps] [--no-asan] [--no-system] [SYSTEM-TEST FILTERS...]
 set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 src=$PWD
 
 deps=1 asan=1 system=1 filters=()

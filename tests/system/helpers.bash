@@ -48,7 +48,7 @@ cpod() {
 
 # Print a command line the way a user would type it, for failure messages.
 _quote_cmd() {
-	local out= a
+	local out='' a
 	for a in "$@"; do
 		if [[ $a =~ ^[A-Za-z0-9_./:=@,+-]+$ ]]; then
 			out+=" $a"
@@ -276,8 +276,8 @@ start_registry() {
 	dir=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/registry.XXXXXX")
 	port=$(_free_port) || return
 	export REGISTRY_DIR=$dir REGISTRY_PORT=$port REGISTRY=127.0.0.1:$port
-	export REGISTRY_SCHEME=http REGISTRY_USER= REGISTRY_PASS= REGISTRY_CA= REGISTRY_CERT_DIR=
-	export REGISTRY_CERTS_D=
+	export REGISTRY_SCHEME=http REGISTRY_USER='' REGISTRY_PASS='' REGISTRY_CA='' REGISTRY_CERT_DIR=''
+	export REGISTRY_CERTS_D=''
 
 	{
 		echo "version: 0.1"
