@@ -84,9 +84,15 @@ static json_t *idmap_array(const struct idmap_entry *m, size_t n)
 
 static json_t *binary_object(const struct probe_binary *b, const char *path_key)
 {
+	/* Podman's order: conmon {package, path, version}, slirp4netns {executable, package, ...}
+	 */
+	bool path_first = strcmp(path_key, "executable") == 0;
 	json_t *o = json_object();
+	if (path_first)
+		json_object_set_new(o, path_key, str_or_empty(b->path));
 	json_object_set_new(o, "package", str_or_empty(b->package));
-	json_object_set_new(o, path_key, str_or_empty(b->path));
+	if (!path_first)
+		json_object_set_new(o, path_key, str_or_empty(b->path));
 	json_object_set_new(o, "version", str_or_empty(b->version));
 	return o;
 }
