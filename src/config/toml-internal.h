@@ -75,6 +75,9 @@ void toml_pos_linecol(struct toml_parser *p, size_t pos, unsigned *line, unsigne
 int toml_error_at(struct toml_parser *p, size_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Describe what is at p->pos ("newline", "end of file", "'x'") using tmp for storage. */
+const char *toml_found(struct toml_parser *p, char tmp[8]);
+
 /* scalars (toml-scalar.c); each starts at p->pos and leaves p->pos after the value */
 int toml_parse_basic_string(struct toml_parser *p, char **ret, size_t *ret_len);
 int toml_parse_literal_string(struct toml_parser *p, char **ret, size_t *ret_len);

@@ -66,7 +66,7 @@ int toml_error_at(struct toml_parser *p, size_t pos, const char *fmt, ...)
 }
 
 /* Describe what sits at p->pos for "expected X, found Y" messages. */
-static const char *found(struct toml_parser *p, char tmp[8])
+const char *toml_found(struct toml_parser *p, char tmp[8])
 {
 	if (p->pos >= p->len)
 		return "end of file";
@@ -169,7 +169,7 @@ static int expect_eol(struct toml_parser *p, const char *after)
 	if (r != 0)
 		return r < 0 ? r : 0;
 	char tmp[8];
-	return toml_error_at(p, p->pos, "expected newline after %s, found %s", after, found(p, tmp));
+	return toml_error_at(p, p->pos, "expected newline after %s, found %s", after, toml_found(p, tmp));
 }
 
 static bool is_bare_key_char(char c)
@@ -200,7 +200,7 @@ static int parse_simple_key(struct toml_parser *p, struct key_part *part)
 		p->pos++;
 	if (p->pos == start) {
 		char tmp[8];
-		return toml_error_at(p, p->pos, "expected a key, found %s", found(p, tmp));
+		return toml_error_at(p, p->pos, "expected a key, found %s", toml_found(p, tmp));
 	}
 	part->len = p->pos - start;
 	part->s = xstrndup(p->s + start, part->len);
@@ -250,7 +250,8 @@ static struct toml_value *add_table(struct toml_parser *p, struct toml_value *pa
 	struct toml_value *t = toml_value_new(TOML_TABLE, parent->depth + 1);
 	t->flags = flags;
 	position(p, t, part->pos);
-	toml_table_insert(parent, TAKE_PTR(part->s), part->len, t);
+	/* copied, not taken: later error messages still print the key as written */
+	toml_table_insert(parent, xmemdup(part->s, part->len + 1), part->len, t);
 	return t;
 }
 
@@ -269,24 +270,26 @@ static int parse_keyval(struct toml_parser *p, struct toml_value *t)
 	for (size_t i = 0; i + 1 < k.n; i++) {
 		struct key_part *part = &k.parts[i];
 		struct toml_value *c = toml_table_lookup(t, part->s, part->len);
-		_cleanup_free_ char *name = key_path(&k, i);
 		if (!c) {
 			if ((r = check_depth(p, t->depth + 1, part->pos)) < 0)
 				return r;
 			t = add_table(p, t, part, TOML_DOTTED);
 			continue;
 		}
+		if (c->type == TOML_TABLE && (c->flags & (TOML_DOTTED | TOML_IMPLICIT)) &&
+		    !(c->flags & TOML_FROZEN)) {
+			/* a table only implied by a header becomes defined by these dotted keys */
+			c->flags = (c->flags & ~TOML_IMPLICIT) | TOML_DOTTED;
+			t = c;
+			continue;
+		}
+		_cleanup_free_ char *name = key_path(&k, i);
 		if (c->type != TOML_TABLE)
 			return toml_error_at(p, k.parts[0].pos, "duplicate key \"%s\"", name);
 		if (c->flags & TOML_FROZEN)
 			return toml_error_at(p, k.parts[0].pos, "cannot extend inline table \"%s\"",
 					     name);
-		if (c->flags & TOML_EXPLICIT)
-			return toml_error_at(p, k.parts[0].pos, "table \"%s\" already defined",
-					     name);
-		/* a table only implied by a header becomes defined by these dotted keys */
-		c->flags = (c->flags & ~TOML_IMPLICIT) | TOML_DOTTED;
-		t = c;
+		return toml_error_at(p, k.parts[0].pos, "table \"%s\" already defined", name);
 	}
 	struct key_part *last = &k.parts[k.n - 1];
 	if (toml_table_lookup(t, last->s, last->len)) {
@@ -296,7 +299,7 @@ static int parse_keyval(struct toml_parser *p, struct toml_value *t)
 	skip_ws(p);
 	if (p->pos >= p->len || p->s[p->pos] != '=') {
 		char tmp[8];
-		return toml_error_at(p, p->pos, "expected '=' after key, found %s", found(p, tmp));
+		return toml_error_at(p, p->pos, "expected '=' after key, found %s", toml_found(p, tmp));
 	}
 	p->pos++;
 	skip_ws(p);
@@ -345,7 +348,7 @@ static int parse_inline_table(struct toml_parser *p, struct toml_value *t)
 			return toml_error_at(p, p->pos, "newlines are not allowed in inline tables");
 		if (c != ',')
 			return toml_error_at(p, p->pos, "expected ',' or '}' in inline table, found %s",
-					     found(p, tmp));
+					     toml_found(p, tmp));
 		p->pos++;
 		skip_ws(p);
 		if (p->pos < p->len && p->s[p->pos] == '}')
@@ -386,7 +389,7 @@ static int parse_array(struct toml_parser *p, struct toml_value *a)
 			return 0;
 		}
 		return toml_error_at(p, p->pos, "expected ',' or ']' in array, found %s",
-				     found(p, tmp));
+				     toml_found(p, tmp));
 	}
 }
 
@@ -440,9 +443,12 @@ static int parse_header(struct toml_parser *p)
 	if (r < 0)
 		return r;
 	if (p->pos >= p->len || p->s[p->pos] != ']' ||
-	    (aot && (p->pos + 1 >= p->len || p->s[p->pos + 1] != ']')))
+	    (aot && (p->pos + 1 >= p->len || p->s[p->pos + 1] != ']'))) {
+		if (aot && p->pos < p->len && p->s[p->pos] == ']')
+			p->pos++;
 		return toml_error_at(p, p->pos, "expected '%s' to close the table header, found %s",
-				     aot ? "]]" : "]", found(p, tmp));
+				     aot ? "]]" : "]", toml_found(p, tmp));
+	}
 	p->pos += aot ? 2 : 1;
 
 	_cleanup_free_ char *full = key_path(&k, k.n - 1);

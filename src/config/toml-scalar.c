@@ -563,12 +563,8 @@ int toml_parse_bare_value(struct toml_parser *p, struct toml_value *v)
 	const char *t = p->s + start;
 	size_t len = end - start;
 	if (len == 0) {
-		if (p->pos >= p->len)
-			return toml_error_at(p, start, "expected a value, found end of file");
-		char c = p->s[p->pos];
-		if (c == '\n' || c == '\r')
-			return toml_error_at(p, start, "expected a value, found newline");
-		return toml_error_at(p, start, "expected a value, found '%c'", c);
+		char tmp[8];
+		return toml_error_at(p, start, "expected a value, found %s", toml_found(p, tmp));
 	}
 	p->pos = end;
 	if (len == 4 && memcmp(t, "true", 4) == 0) {
