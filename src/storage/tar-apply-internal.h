@@ -49,8 +49,8 @@ int tar_archive_errno(struct archive *a);
 char *tar_archive_message(struct archive *a);
 
 /* tar_apply() with the fallback walk forced even where openat2 exists (for the tests). */
-int tar_apply_full(struct archive *a, int dirfd, const struct tar_apply_opts *opts,
-		   bool force_walk, struct cpod_error **err);
+int tar_apply_full(struct archive *a, int dirfd, const struct tar_apply_opts *opts, bool force_walk,
+                   struct cpod_error **err);
 
 /* Deferred directory times: applied after all entries, since children change a dir's mtime. */
 struct tar_dir_times {
@@ -78,8 +78,8 @@ bool tar_ctx_was_seen(const struct tar_apply_ctx *c, const char *path);
  * open fd of the object when the caller has one (regular files, directories), else -1.
  * Directory times are queued in c instead of applied. Returns 0 or -errno with *err set.
  */
-int tar_meta_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd,
-		   const char *base, int fd, const char *path, struct cpod_error **err);
+int tar_meta_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd, const char *base,
+                   int fd, const char *path, struct cpod_error **err);
 
 /* Apply the queued directory times (each re-resolved inside the root). */
 int tar_meta_finish_dirs(struct tar_apply_ctx *c, struct cpod_error **err);
@@ -89,10 +89,10 @@ int tar_meta_finish_dirs(struct tar_apply_ctx *c, struct cpod_error **err);
  * for a normal entry; negative errno with *err set on failure or for a hostile name.
  */
 int tar_whiteout_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd,
-		       const char *path, const char *base, struct cpod_error **err);
+                       const char *path, const char *base, struct cpod_error **err);
 
-#define TAR_WHITEOUT_PREFIX ".wh."
+#define TAR_WHITEOUT_PREFIX      ".wh."
 #define TAR_WHITEOUT_META_PREFIX ".wh..wh."
-#define TAR_WHITEOUT_OPAQUE ".wh..wh..opq"
+#define TAR_WHITEOUT_OPAQUE      ".wh..wh..opq"
 
 #endif

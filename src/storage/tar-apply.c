@@ -56,7 +56,7 @@ static int clear_path(int parentfd, const char *base, bool keep_dir, bool *ret_i
 }
 
 static int write_data(struct archive *a, int fd, const char *path, int64_t size,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	int64_t end = 0;
 	for (;;) {
@@ -68,11 +68,12 @@ static int write_data(struct archive *a, int fd, const char *path, int64_t size,
 			break;
 		if (r < ARCHIVE_WARN) {
 			_cleanup_free_ char *msg = tar_archive_message(a);
-			return cpod_error_set(err, tar_archive_errno(a), "layer entry \"%s\": %s", path,
-					      msg);
+			return cpod_error_set(err, tar_archive_errno(a), "layer entry \"%s\": %s",
+			                      path, msg);
 		}
 		if (off < 0)
-			return cpod_error_set(err, EINVAL, "layer entry \"%s\": bad data offset", path);
+			return cpod_error_set(err, EINVAL, "layer entry \"%s\": bad data offset",
+			                      path);
 		const char *p = buf;
 		while (len > 0) {
 			ssize_t n = pwrite(fd, p, len, off);
@@ -80,7 +81,7 @@ static int write_data(struct archive *a, int fd, const char *path, int64_t size,
 				continue;
 			if (n <= 0)
 				return cpod_error_set_errno(err, n < 0 ? errno : EIO,
-							    "layer entry \"%s\": writing", path);
+				                            "layer entry \"%s\": writing", path);
 			p += n;
 			len -= (size_t)n;
 			off += n;
@@ -95,14 +96,14 @@ static int write_data(struct archive *a, int fd, const char *path, int64_t size,
 }
 
 static int apply_file(struct tar_apply_ctx *c, struct archive *a, struct archive_entry *e,
-		      int parentfd, const char *base, const char *path, struct cpod_error **err)
+                      int parentfd, const char *base, const char *path, struct cpod_error **err)
 {
 	bool is_dir;
 	int r = clear_path(parentfd, base, false, &is_dir);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "layer entry \"%s\": replacing", path);
 	_cleanup_close_ int fd =
-		openat(parentfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	        openat(parentfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cpod_error_set_errno(err, errno, "layer entry \"%s\": creating", path);
 	int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
@@ -113,7 +114,7 @@ static int apply_file(struct tar_apply_ctx *c, struct archive *a, struct archive
 }
 
 static int apply_dir(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd,
-		     const char *base, const char *path, struct cpod_error **err)
+                     const char *base, const char *path, struct cpod_error **err)
 {
 	bool is_dir;
 	int r = clear_path(parentfd, base, true, &is_dir);
@@ -122,23 +123,23 @@ static int apply_dir(struct tar_apply_ctx *c, struct archive_entry *e, int paren
 	if (!is_dir && mkdirat(parentfd, base, 0700) < 0)
 		return cpod_error_set_errno(err, errno, "layer entry \"%s\": mkdir", path);
 	_cleanup_close_ int fd =
-		openat(parentfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	        openat(parentfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return cpod_error_set_errno(err, errno, "layer entry \"%s\": opening", path);
 	return tar_meta_apply(c, e, parentfd, base, fd, path, err);
 }
 
 static int apply_symlink(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd,
-			 const char *base, const char *path, struct cpod_error **err)
+                         const char *base, const char *path, struct cpod_error **err)
 {
 	/* the target is stored verbatim: where it points only matters when following it */
 	const char *target = archive_entry_symlink(e);
 	if (!target || !*target)
 		return cpod_error_set(err, EINVAL, "layer entry \"%s\": symlink without a target",
-				      path);
+		                      path);
 	if (strlen(target) >= PATH_MAX)
 		return cpod_error_set(err, EINVAL, "layer entry \"%s\": symlink target too long",
-				      path);
+		                      path);
 	bool is_dir;
 	int r = clear_path(parentfd, base, false, &is_dir);
 	if (r < 0)
@@ -149,7 +150,7 @@ static int apply_symlink(struct tar_apply_ctx *c, struct archive_entry *e, int p
 }
 
 static int apply_node(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd,
-		      const char *base, const char *path, struct cpod_error **err)
+                      const char *base, const char *path, struct cpod_error **err)
 {
 	mode_t type = archive_entry_filetype(e);
 	bool is_dir;
@@ -168,30 +169,31 @@ static int apply_node(struct tar_apply_ctx *c, struct archive_entry *e, int pare
 }
 
 static int apply_hardlink(struct tar_apply_ctx *c, const char *linkname, int parentfd,
-			  const char *base, const char *path, struct cpod_error **err)
+                          const char *base, const char *path, struct cpod_error **err)
 {
 	_cleanup_free_ char *target = tar_path_clean(linkname);
 	if (!target || !*target)
-		return cpod_error_set(err, EINVAL,
-				      "layer entry \"%s\": hard link target \"%s\" escapes the layer",
-				      path, linkname);
+		return cpod_error_set(
+		        err, EINVAL,
+		        "layer entry \"%s\": hard link target \"%s\" escapes the layer", path,
+		        linkname);
 	if (strcmp(target, path) == 0)
 		return cpod_error_set(err, EINVAL, "layer entry \"%s\": hard link to itself", path);
 
 	const char *slash = strrchr(target, '/');
 	const char *tbase = slash ? slash + 1 : target;
 	_cleanup_free_ char *tdir = xstrndup(target, slash ? (size_t)(slash - target) : 0);
-	_cleanup_close_ int tfd = tar_path_open(c->rootfd, tdir, O_PATH | O_DIRECTORY,
-						c->force_walk);
+	_cleanup_close_ int tfd =
+	        tar_path_open(c->rootfd, tdir, O_PATH | O_DIRECTORY, c->force_walk);
 	struct stat st;
 	if (tfd < 0 || fstatat(tfd, tbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return cpod_error_set(err, EINVAL,
-				      "layer entry \"%s\": hard link target \"%s\" does not exist",
-				      path, linkname);
+		                      "layer entry \"%s\": hard link target \"%s\" does not exist",
+		                      path, linkname);
 	if (S_ISDIR(st.st_mode))
 		return cpod_error_set(err, EINVAL,
-				      "layer entry \"%s\": hard link target \"%s\" is a directory",
-				      path, linkname);
+		                      "layer entry \"%s\": hard link target \"%s\" is a directory",
+		                      path, linkname);
 	bool is_dir;
 	int r = clear_path(parentfd, base, false, &is_dir);
 	if (r < 0)
@@ -199,7 +201,7 @@ static int apply_hardlink(struct tar_apply_ctx *c, const char *linkname, int par
 	/* flags 0: a symlink target is linked itself, never followed */
 	if (linkat(tfd, tbase, parentfd, base, 0) < 0)
 		return cpod_error_set_errno(err, errno, "layer entry \"%s\": hard link to \"%s\"",
-					    path, linkname);
+		                            path, linkname);
 	return 0;
 }
 
@@ -215,11 +217,11 @@ static void mark_seen_with_parents(struct tar_apply_ctx *c, const char *path)
 }
 
 static int apply_root(struct tar_apply_ctx *c, struct archive_entry *e, const char *raw,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	if (archive_entry_filetype(e) != AE_IFDIR || archive_entry_hardlink(e))
-		return cpod_error_set(err, EINVAL, "layer entry \"%s\": cannot replace the layer root",
-				      raw);
+		return cpod_error_set(err, EINVAL,
+		                      "layer entry \"%s\": cannot replace the layer root", raw);
 	_cleanup_close_ int fd = openat(c->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return cpod_error_set_errno(err, errno, "layer entry \"%s\": opening", raw);
@@ -227,7 +229,7 @@ static int apply_root(struct tar_apply_ctx *c, struct archive_entry *e, const ch
 }
 
 static int apply_entry(struct tar_apply_ctx *c, struct archive *a, struct archive_entry *e,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	const char *raw = archive_entry_pathname(e);
 	if (!raw || !*raw)
@@ -236,10 +238,11 @@ static int apply_entry(struct tar_apply_ctx *c, struct archive *a, struct archiv
 		return cpod_error_set(err, EINVAL, "layer entry \"%.64s...\": name too long", raw);
 	_cleanup_free_ char *path = tar_path_clean(raw);
 	if (!path)
-		return cpod_error_set(err, EINVAL, "layer entry \"%s\": path escapes the layer", raw);
+		return cpod_error_set(err, EINVAL, "layer entry \"%s\": path escapes the layer",
+		                      raw);
 	if (!tar_entry_name_is_safe(raw))
 		return cpod_error_set(err, EINVAL,
-				      "layer entry \"%s\": whiteout name used as a directory", raw);
+		                      "layer entry \"%s\": whiteout name used as a directory", raw);
 	if (!*path)
 		return apply_root(c, e, raw, err);
 	/* AUFS bookkeeping (".wh..wh.plnk/..."), skipped like containers/storage does */
@@ -253,7 +256,7 @@ static int apply_entry(struct tar_apply_ctx *c, struct archive *a, struct archiv
 	_cleanup_close_ int parentfd = tar_path_open_parent(c->rootfd, path, c->force_walk, &base);
 	if (parentfd < 0)
 		return cpod_error_set_errno(err, -parentfd,
-					    "layer entry \"%s\": opening parent directory", raw);
+		                            "layer entry \"%s\": opening parent directory", raw);
 
 	int r = tar_whiteout_apply(c, e, parentfd, path, base, err);
 	if (r != 0)
@@ -278,7 +281,7 @@ static int apply_entry(struct tar_apply_ctx *c, struct archive *a, struct archiv
 		return apply_node(c, e, parentfd, base, path, err);
 	default:
 		return cpod_error_set(err, EINVAL, "layer entry \"%s\": unsupported file type 0%o",
-				      raw, (unsigned)archive_entry_filetype(e));
+		                      raw, (unsigned)archive_entry_filetype(e));
 	}
 }
 
@@ -288,13 +291,13 @@ static int archive_failure(struct archive *a, struct cpod_error **err)
 	return cpod_error_set(err, tar_archive_errno(a), "reading layer tar: %s", msg);
 }
 
-int tar_apply_full(struct archive *a, int dirfd, const struct tar_apply_opts *opts,
-		   bool force_walk, struct cpod_error **err)
+int tar_apply_full(struct archive *a, int dirfd, const struct tar_apply_opts *opts, bool force_walk,
+                   struct cpod_error **err)
 {
 	_cleanup_(tar_ctx_release) struct tar_apply_ctx c = {
-		.rootfd = dirfd,
-		.opts = opts,
-		.force_walk = force_walk,
+	        .rootfd = dirfd,
+	        .opts = opts,
+	        .force_walk = force_walk,
 	};
 	for (;;) {
 		struct archive_entry *e;
@@ -313,7 +316,7 @@ int tar_apply_full(struct archive *a, int dirfd, const struct tar_apply_opts *op
 }
 
 int tar_apply(struct archive *a, int dirfd, const struct tar_apply_opts *opts,
-	      struct cpod_error **err)
+              struct cpod_error **err)
 {
 	return tar_apply_full(a, dirfd, opts, false, err);
 }

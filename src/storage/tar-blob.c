@@ -75,7 +75,7 @@ static la_ssize_t diff_read_cb(struct archive *a, void *userdata, const void **r
 	la_ssize_t n = archive_read_data(s->inner, s->buf, sizeof(s->buf));
 	if (n < 0) {
 		archive_set_error(a, tar_archive_errno(s->inner), "%s",
-				  archive_error_string(s->inner) ?: "decompression failed");
+		                  archive_error_string(s->inner) ?: "decompression failed");
 		return -1;
 	}
 	digester_update(s->digest, s->buf, (size_t)n);
@@ -85,7 +85,7 @@ static la_ssize_t diff_read_cb(struct archive *a, void *userdata, const void **r
 }
 
 static int blob_failure(struct archive *a, const struct raw_src *raw, const char *what,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	if (raw->error)
 		return cpod_error_set_errno(err, raw->error, "reading layer blob");
@@ -101,8 +101,8 @@ static char *finish_digest(struct digester *d)
 }
 
 int tar_apply_blob(int fd, int dirfd, const struct tar_apply_opts *opts, char **ret_digest,
-		   int64_t *ret_size, char **ret_diff_id, int64_t *ret_diff_size,
-		   struct cpod_error **err)
+                   int64_t *ret_size, char **ret_diff_id, int64_t *ret_diff_size,
+                   struct cpod_error **err)
 {
 	_cleanup_free_ struct raw_src *raw = xnew(struct raw_src, 1);
 	_cleanup_free_ struct diff_src *diff = xnew(struct diff_src, 1);
@@ -117,7 +117,7 @@ int tar_apply_blob(int fd, int dirfd, const struct tar_apply_opts *opts, char **
 	    archive_read_support_filter_zstd(inner) != ARCHIVE_OK ||
 	    archive_read_support_format_raw(inner) != ARCHIVE_OK)
 		return cpod_error_set(err, ENOTSUP, "layer blob: libarchive lacks gzip or zstd: %s",
-				      archive_error_string(inner) ?: "unknown error");
+		                      archive_error_string(inner) ?: "unknown error");
 	/*
 	 * An empty blob is an empty layer, as for Go's tar reader; libarchive calls it an
 	 * unrecognized format, at open or at the first header.
@@ -149,7 +149,7 @@ int tar_apply_blob(int fd, int dirfd, const struct tar_apply_opts *opts, char **
 		}
 		/* the rest of the uncompressed stream: padding after the end-of-archive marker */
 		for (;;) {
-			la_ssize_t n = diff_read_cb(tar, diff, &(const void *){ NULL });
+			la_ssize_t n = diff_read_cb(tar, diff, &(const void *){NULL});
 			if (n < 0)
 				return blob_failure(tar, raw, "reading layer blob", err);
 			if (n == 0)

@@ -79,11 +79,12 @@ void tar_ctx_release(struct tar_apply_ctx *c)
 static bool xattr_is_overlay(const char *name)
 {
 	/* overlay's own xattrs in a tar would forge whiteouts or redirects in the layer */
-	return strncmp(name, "trusted.overlay.", 16) == 0 || strncmp(name, "user.overlay.", 13) == 0;
+	return strncmp(name, "trusted.overlay.", 16) == 0 ||
+	       strncmp(name, "user.overlay.", 13) == 0;
 }
 
 static int set_xattrs(struct archive_entry *e, int parentfd, const char *base, int fd,
-		      const char *path, struct cpod_error **err)
+                      const char *path, struct cpod_error **err)
 {
 	const char *name;
 	const void *value;
@@ -98,9 +99,10 @@ static int set_xattrs(struct archive_entry *e, int parentfd, const char *base, i
 			continue;
 		}
 		if (size > TAR_XATTR_VALUE_MAX)
-			return cpod_error_set(err, EINVAL,
-					      "layer entry \"%s\": xattr \"%s\" is too large (%zu bytes)",
-					      path, name, size);
+			return cpod_error_set(
+			        err, EINVAL,
+			        "layer entry \"%s\": xattr \"%s\" is too large (%zu bytes)", path,
+			        name, size);
 		int r;
 		if (fd >= 0) {
 			r = fsetxattr(fd, name, value, size, 0);
@@ -111,14 +113,15 @@ static int set_xattrs(struct archive_entry *e, int parentfd, const char *base, i
 			r = lsetxattr(p, name, value, size, 0);
 		}
 		if (r < 0) {
-			if (errno == ENOTSUP || (errno == EPERM && strncmp(name, "user.", 5) == 0 &&
-						 fd < 0)) {
-				log_debug("layer entry \"%s\": xattr \"%s\" not supported here, ignoring",
-					  path, name);
+			if (errno == ENOTSUP ||
+			    (errno == EPERM && strncmp(name, "user.", 5) == 0 && fd < 0)) {
+				log_debug("layer entry \"%s\": xattr \"%s\" not supported here, "
+				          "ignoring",
+				          path, name);
 				continue;
 			}
-			return cpod_error_set_errno(err, errno, "layer entry \"%s\": setting xattr \"%s\"",
-						    path, name);
+			return cpod_error_set_errno(
+			        err, errno, "layer entry \"%s\": setting xattr \"%s\"", path, name);
 		}
 	}
 	return 0;
@@ -139,8 +142,8 @@ static void entry_times(struct archive_entry *e, struct timespec ts[2])
 			ts[i].tv_nsec = 0;
 }
 
-int tar_meta_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd,
-		   const char *base, int fd, const char *path, struct cpod_error **err)
+int tar_meta_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentfd, const char *base,
+                   int fd, const char *path, struct cpod_error **err)
 {
 	mode_t type = archive_entry_filetype(e);
 	bool is_link = type == AE_IFLNK;
@@ -148,11 +151,12 @@ int tar_meta_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentf
 	if (!c->opts->no_chown) {
 		int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
 		if (uid < 0 || gid < 0 || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1)
-			return cpod_error_set(err, EINVAL, "layer entry \"%s\": invalid owner %lld:%lld",
-					      path, (long long)uid, (long long)gid);
+			return cpod_error_set(err, EINVAL,
+			                      "layer entry \"%s\": invalid owner %lld:%lld", path,
+			                      (long long)uid, (long long)gid);
 		int r = fd >= 0 ? fchown(fd, (uid_t)uid, (gid_t)gid)
-				: fchownat(parentfd, base, (uid_t)uid, (gid_t)gid,
-					   AT_SYMLINK_NOFOLLOW);
+		                : fchownat(parentfd, base, (uid_t)uid, (gid_t)gid,
+		                           AT_SYMLINK_NOFOLLOW);
 		if (r < 0)
 			return cpod_error_set_errno(err, errno, "layer entry \"%s\": chown", path);
 	}
@@ -173,8 +177,8 @@ int tar_meta_apply(struct tar_apply_ctx *c, struct archive_entry *e, int parentf
 			c->cap_dirs = c->cap_dirs ? c->cap_dirs * 2 : 32;
 			c->dirs = xrealloc(c->dirs, c->cap_dirs * sizeof(*c->dirs));
 		}
-		c->dirs[c->n_dirs++] = (struct tar_dir_times){ .path = xstrdup(path),
-							       .ts = { ts[0], ts[1] } };
+		c->dirs[c->n_dirs++] =
+		        (struct tar_dir_times){.path = xstrdup(path), .ts = {ts[0], ts[1]}};
 		return 0;
 	}
 	r = fd >= 0 ? futimens(fd, ts) : utimensat(parentfd, base, ts, AT_SYMLINK_NOFOLLOW);
@@ -187,17 +191,17 @@ int tar_meta_finish_dirs(struct tar_apply_ctx *c, struct cpod_error **err)
 {
 	for (size_t i = 0; i < c->n_dirs; i++) {
 		const struct tar_dir_times *d = &c->dirs[i];
-		_cleanup_close_ int fd = tar_path_open(c->rootfd, d->path,
-						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
-						       c->force_walk);
+		_cleanup_close_ int fd = tar_path_open(
+		        c->rootfd, d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, c->force_walk);
 		/* a later entry removed or replaced the directory: nothing to restore */
 		if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP)
 			continue;
 		if (fd < 0)
-			return cpod_error_set_errno(err, -fd, "layer entry \"%s\": opening", d->path);
+			return cpod_error_set_errno(err, -fd, "layer entry \"%s\": opening",
+			                            d->path);
 		if (futimens(fd, d->ts) < 0)
 			return cpod_error_set_errno(err, errno, "layer entry \"%s\": setting times",
-						    d->path);
+			                            d->path);
 	}
 	return 0;
 }

@@ -132,7 +132,7 @@ static int expand_symlink(int fd, const char *rest, char **path)
 
 static int walk_open(int rootfd, const char *start, int flags)
 {
-	_cleanup_(fd_stack_release) struct fd_stack st = { 0 };
+	_cleanup_(fd_stack_release) struct fd_stack st = {0};
 	_cleanup_free_ char *path = xstrdup(start);
 	int links = 0;
 
@@ -208,8 +208,8 @@ int tar_path_open(int rootfd, const char *path, int flags, bool force_walk)
 		path = ".";
 	if (!force_walk) {
 		struct open_how how = {
-			.flags = (uint64_t)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		        .flags = (uint64_t)(flags | O_CLOEXEC),
+		        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 		};
 		for (int tries = 0; tries < 8; tries++) {
 			long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
@@ -246,7 +246,8 @@ int tar_path_open_parent(int rootfd, const char *path, bool force_walk, const ch
 		char *end = strchrnul(p, '/');
 		bool more = *end == '/';
 		*end = '\0';
-		_cleanup_close_ int cur = tar_path_open(rootfd, dir, O_PATH | O_DIRECTORY, force_walk);
+		_cleanup_close_ int cur =
+		        tar_path_open(rootfd, dir, O_PATH | O_DIRECTORY, force_walk);
 		if (cur == -ENOENT) {
 			if (mkdirat(prev, p, 0755) < 0)
 				return -errno;

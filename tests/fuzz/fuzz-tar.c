@@ -48,9 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the last byte picks the whiteout mode, so both are explored */
 	struct tar_apply_opts opts = {
-		.whiteouts = size > 0 && (data[size - 1] & 1) ? TAR_WHITEOUT_DELETE
-							      : TAR_WHITEOUT_OVERLAY,
-		.no_devices = true,
+	        .whiteouts = size > 0 && (data[size - 1] & 1) ? TAR_WHITEOUT_DELETE
+	                                                      : TAR_WHITEOUT_OVERLAY,
+	        .no_devices = true,
 	};
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_free_ char *digest = NULL, *diff_id = NULL;

@@ -87,7 +87,8 @@ static void assert_outside_untouched(struct fx *f)
 	_cleanup_closedir_ DIR *s = fdopendir(openat(f->tmpfd, "sentinel", O_RDONLY | O_DIRECTORY));
 	assert_non_null(s);
 	while ((de = readdir(s)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "keep"))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, "keep"))
 			fail_msg("unexpected \"%s\" in the sentinel", de->d_name);
 	_cleanup_free_ char *keep = NULL;
 	assert_int_equal(read_file_at(f->tmpfd, "sentinel/keep", 64, &keep, NULL), 0);
@@ -202,10 +203,10 @@ static int apply_entries(struct fx *f, const struct ent *list, size_t n, struct 
 	return r;
 }
 
-#define APPLY(f, err, ...)                                                                        \
-	({                                                                                        \
-		const struct ent _l[] = { __VA_ARGS__ };                                          \
-		apply_entries((f), _l, sizeof(_l) / sizeof(_l[0]), (err));                        \
+#define APPLY(f, err, ...)                                                                         \
+	({                                                                                         \
+		const struct ent _l[] = {__VA_ARGS__};                                             \
+		apply_entries((f), _l, sizeof(_l) / sizeof(_l[0]), (err));                         \
 	})
 
 static void assert_file_content(int dirfd, const char *path, const char *want)
@@ -236,11 +237,13 @@ static void test_tar_path_clean_cases(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "a/b", "a/b" },     { "/abs/path", "abs/path" }, { "./x/./y/", "x/y" },
-		{ "a//b", "a/b" },    { "a/../b", "b" },           { "./", "" },
-		{ "/", "" },          { "a/b/../..", "" },         { "../escape", NULL },
-		{ "a/../../x", NULL }, { "..", NULL },              { "", NULL },
-		{ "/../x", NULL },    { "a/./../..", NULL },
+	        {"a/b", "a/b"},      {"/abs/path", "abs/path"},
+	        {"./x/./y/", "x/y"}, {"a//b", "a/b"},
+	        {"a/../b", "b"},     {"./", ""},
+	        {"/", ""},           {"a/b/../..", ""},
+	        {"../escape", NULL}, {"a/../../x", NULL},
+	        {"..", NULL},        {"", NULL},
+	        {"/../x", NULL},     {"a/./../..", NULL},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		_cleanup_free_ char *got = tar_path_clean(cases[i].in);
@@ -308,18 +311,21 @@ static void test_tar_apply_basic_types(void **state)
 {
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	int r = APPLY(f, &err,
-		      { .name = "etc/", .type = AE_IFDIR, .mode = 0755, .mtime = 1000000000 },
-		      { .name = "etc/hosts", .data = "127.0.0.1 localhost\n", .uid = 1234,
-			.gid = 5678, .mtime = 1234567890, .mtime_ns = 500 },
-		      { .name = "bin/su", .data = "#!", .mode = 04755 },
-		      { .name = "tmp/", .type = AE_IFDIR, .mode = 01777 },
-		      { .name = "etc/link", .type = AE_IFLNK, .symlink = "/etc/hosts", .uid = 7,
-			.gid = 8 },
-		      { .name = "etc/hard", .hardlink = "etc/hosts" },
-		      { .name = "run/fifo", .type = AE_IFIFO, .mode = 0600 },
-		      { .name = "dev/null", .type = AE_IFCHR, .mode = 0666, .maj = 1, .min = 3 },
-		      { .name = "sparse-none", .data = "" });
+	int r = APPLY(
+	        f, &err, {.name = "etc/", .type = AE_IFDIR, .mode = 0755, .mtime = 1000000000},
+	        {.name = "etc/hosts",
+	         .data = "127.0.0.1 localhost\n",
+	         .uid = 1234,
+	         .gid = 5678,
+	         .mtime = 1234567890,
+	         .mtime_ns = 500},
+	        {.name = "bin/su", .data = "#!", .mode = 04755},
+	        {.name = "tmp/", .type = AE_IFDIR, .mode = 01777},
+	        {.name = "etc/link", .type = AE_IFLNK, .symlink = "/etc/hosts", .uid = 7, .gid = 8},
+	        {.name = "etc/hard", .hardlink = "etc/hosts"},
+	        {.name = "run/fifo", .type = AE_IFIFO, .mode = 0600},
+	        {.name = "dev/null", .type = AE_IFCHR, .mode = 0666, .maj = 1, .min = 3},
+	        {.name = "sparse-none", .data = ""});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 
@@ -343,7 +349,7 @@ static void test_tar_apply_basic_types(void **state)
 	/* implicit parents */
 	assert_int_equal(lstat_at(f->dest, "bin").st_mode & 07777, 0755);
 
-	char target[64] = { 0 };
+	char target[64] = {0};
 	assert_int_equal(readlinkat(f->dest, "etc/link", target, sizeof(target) - 1), 10);
 	assert_string_equal(target, "/etc/hosts");
 	st = lstat_at(f->dest, "etc/link");
@@ -364,13 +370,15 @@ static void test_tar_apply_xattrs(void **state)
 	_cleanup_error_ struct cpod_error *err = NULL;
 	/* v2 file capability: cap_net_bind_service, permitted+effective */
 	static const char cap[] = "\x01\x00\x00\x02\x00\x04\x00\x00\x00\x00\x00\x00"
-				  "\x00\x00\x00\x00\x00\x00\x00\x00";
+	                          "\x00\x00\x00\x00\x00\x00\x00\x00";
 	struct tarb t;
 	tarb_init(&t);
-	tarb_add(&t, &(struct ent){ .name = "f", .data = "x", .xname = "user.color",
-				    .xval = "blue" });
-	tarb_add(&t, &(struct ent){ .name = "forged", .data = "x",
-				    .xname = "trusted.overlay.opaque", .xval = "y" });
+	tarb_add(&t,
+	         &(struct ent){.name = "f", .data = "x", .xname = "user.color", .xval = "blue"});
+	tarb_add(&t, &(struct ent){.name = "forged",
+	                           .data = "x",
+	                           .xname = "trusted.overlay.opaque",
+	                           .xval = "y"});
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, "ping");
 	archive_entry_set_filetype(e, AE_IFREG);
@@ -411,8 +419,7 @@ static void test_tar_apply_xattr_too_large(void **state)
 	_cleanup_free_ char *big = xmalloc(TAR_XATTR_VALUE_MAX + 2);
 	memset(big, 'v', TAR_XATTR_VALUE_MAX + 1);
 	big[TAR_XATTR_VALUE_MAX + 1] = '\0';
-	assert_int_equal(APPLY(f, &err, { .name = "f", .xname = "user.big", .xval = big }),
-			 -EINVAL);
+	assert_int_equal(APPLY(f, &err, {.name = "f", .xname = "user.big", .xval = big}), -EINVAL);
 	assert_non_null(strstr(err->msg, "too large"));
 }
 
@@ -425,10 +432,10 @@ static void test_tar_apply_replaces_entries(void **state)
 	assert_int_equal(mkdirat(f->dest, "wasdir", 0755), 0);
 	assert_int_equal(write_file_atomic_at(f->dest, "wasdir/x", "1", 1, 0644, false), 0);
 	assert_int_equal(write_file_atomic_at(f->dest, "wasfile", "1", 1, 0644, false), 0);
-	int r = APPLY(f, &err, { .name = "d", .type = AE_IFDIR, .mode = 0750, .uid = 3 },
-		      { .name = "wasdir", .data = "now a file" },
-		      { .name = "wasfile/", .type = AE_IFDIR, .mode = 0755 },
-		      { .name = "dup", .data = "first" }, { .name = "dup", .data = "second" });
+	int r = APPLY(f, &err, {.name = "d", .type = AE_IFDIR, .mode = 0750, .uid = 3},
+	              {.name = "wasdir", .data = "now a file"},
+	              {.name = "wasfile/", .type = AE_IFDIR, .mode = 0755},
+	              {.name = "dup", .data = "first"}, {.name = "dup", .data = "second"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	struct stat st = lstat_at(f->dest, "d");
@@ -444,15 +451,15 @@ static void test_tar_apply_root_entry(void **state)
 {
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	int r = APPLY(f, &err, { .name = "./", .type = AE_IFDIR, .mode = 0711, .mtime = 42 },
-		      { .name = "./x", .data = "x" });
+	int r = APPLY(f, &err, {.name = "./", .type = AE_IFDIR, .mode = 0711, .mtime = 42},
+	              {.name = "./x", .data = "x"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	struct stat st = lstat_at(f->tmpfd, "dest");
 	assert_int_equal(st.st_mode & 07777, 0711);
 	assert_int_equal(st.st_mtim.tv_sec, 42);
 	assert_int_equal(fchmod(f->dest, 0755), 0);
-	assert_int_equal(APPLY(f, &err, { .name = "/", .data = "x" }), -EINVAL);
+	assert_int_equal(APPLY(f, &err, {.name = "/", .data = "x"}), -EINVAL);
 }
 
 static void test_tar_apply_no_chown(void **state)
@@ -460,7 +467,7 @@ static void test_tar_apply_no_chown(void **state)
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	f->opts.no_chown = true;
-	int r = APPLY(f, &err, { .name = "f", .data = "x", .uid = 99, .gid = 99, .mode = 0600 });
+	int r = APPLY(f, &err, {.name = "f", .data = "x", .uid = 99, .gid = 99, .mode = 0600});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	struct stat st = lstat_at(f->dest, "f");
@@ -475,10 +482,9 @@ static void test_tar_apply_overlay_whiteouts(void **state)
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	assert_int_equal(write_file_atomic_at(f->dest, "gone", "1", 1, 0644, false), 0);
-	int r = APPLY(f, &err, { .name = "a/.wh.b" }, { .name = ".wh.gone" },
-		      { .name = "c/", .type = AE_IFDIR, .mode = 0755 },
-		      { .name = "c/.wh..wh..opq" }, { .name = "c/new", .data = "n" },
-		      { .name = ".wh..wh.plnk/123" });
+	int r = APPLY(f, &err, {.name = "a/.wh.b"}, {.name = ".wh.gone"},
+	              {.name = "c/", .type = AE_IFDIR, .mode = 0755}, {.name = "c/.wh..wh..opq"},
+	              {.name = "c/new", .data = "n"}, {.name = ".wh..wh.plnk/123"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	struct stat st = lstat_at(f->dest, "a/b");
@@ -505,9 +511,9 @@ static void test_tar_apply_delete_whiteouts(void **state)
 	assert_int_equal(write_file_atomic_at(f->dest, "c/old", "1", 1, 0644, false), 0);
 	assert_int_equal(write_file_atomic_at(f->dest, "c/sub/x", "1", 1, 0644, false), 0);
 	assert_int_equal(mkdirat_p(f->dest, "c/kept/inner", 0755), 0);
-	int r = APPLY(f, &err, { .name = "a/.wh.b" }, { .name = "c/", .type = AE_IFDIR },
-		      { .name = "c/new", .data = "n" }, { .name = "c/kept/mine", .data = "m" },
-		      { .name = "c/.wh..wh..opq" }, { .name = "c/newer", .data = "n" });
+	int r = APPLY(f, &err, {.name = "a/.wh.b"}, {.name = "c/", .type = AE_IFDIR},
+	              {.name = "c/new", .data = "n"}, {.name = "c/kept/mine", .data = "m"},
+	              {.name = "c/.wh..wh..opq"}, {.name = "c/newer", .data = "n"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	assert_false(exists_at(f->dest, "a/b"));
@@ -538,13 +544,13 @@ static void test_tar_hostile_dotdot(void **state)
 {
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	expect_einval(APPLY(f, &err, { .name = "../escape", .data = "x" }), &err, "../escape");
-	expect_einval(APPLY(f, &err, { .name = "a/../../escape", .data = "x" }), &err,
-		      "path escapes the layer");
-	expect_einval(APPLY(f, &err, { .name = "../sentinel/keep", .data = "x" }), &err, NULL);
-	expect_einval(APPLY(f, &err, { .name = "x", .type = AE_IFLNK, .symlink = "y" },
-			    { .name = "x/../../sentinel/keep", .data = "x" }),
-		      &err, NULL);
+	expect_einval(APPLY(f, &err, {.name = "../escape", .data = "x"}), &err, "../escape");
+	expect_einval(APPLY(f, &err, {.name = "a/../../escape", .data = "x"}), &err,
+	              "path escapes the layer");
+	expect_einval(APPLY(f, &err, {.name = "../sentinel/keep", .data = "x"}), &err, NULL);
+	expect_einval(APPLY(f, &err, {.name = "x", .type = AE_IFLNK, .symlink = "y"},
+	                    {.name = "x/../../sentinel/keep", .data = "x"}),
+	              &err, NULL);
 }
 
 static void test_tar_hostile_absolute(void **state)
@@ -552,7 +558,7 @@ static void test_tar_hostile_absolute(void **state)
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_free_ char *abs = xasprintf("%s/sentinel/new", f->tmp);
-	int r = APPLY(f, &err, { .name = "/abs/path", .data = "in" }, { .name = abs, .data = "x" });
+	int r = APPLY(f, &err, {.name = "/abs/path", .data = "in"}, {.name = abs, .data = "x"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	assert_file_content(f->dest, "abs/path", "in");
@@ -566,16 +572,17 @@ static void test_tar_hostile_symlink_out(void **state)
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_free_ char *out = xasprintf("%s/sentinel", f->tmp);
 	/* neutralised or refused, as long as nothing lands in the sentinel */
-	(void)APPLY(f, &err, { .name = "link", .type = AE_IFLNK, .symlink = out },
-		    { .name = "link/file", .data = "pwned" }, { .name = "link/keep", .data = "p" });
+	(void)APPLY(f, &err, {.name = "link", .type = AE_IFLNK, .symlink = out},
+	            {.name = "link/file", .data = "pwned"}, {.name = "link/keep", .data = "p"});
 	err = cpod_error_free(err);
-	(void)APPLY(f, &err, { .name = "rel", .type = AE_IFLNK, .symlink = "../sentinel" },
-		    { .name = "rel/keep", .data = "pwned" });
+	(void)APPLY(f, &err, {.name = "rel", .type = AE_IFLNK, .symlink = "../sentinel"},
+	            {.name = "rel/keep", .data = "pwned"});
 	err = cpod_error_free(err);
-	/* a symlink to a file outside, then a regular file over it: replaced, not written through */
+	/* a symlink to a file outside, then a regular file over it: replaced, not written through
+	 */
 	_cleanup_free_ char *keep = xasprintf("%s/sentinel/keep", f->tmp);
-	int r = APPLY(f, &err, { .name = "lk", .type = AE_IFLNK, .symlink = keep },
-		      { .name = "lk", .data = "pwned" });
+	int r = APPLY(f, &err, {.name = "lk", .type = AE_IFLNK, .symlink = keep},
+	              {.name = "lk", .data = "pwned"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	assert_true(S_ISREG(lstat_at(f->dest, "lk").st_mode));
@@ -585,10 +592,10 @@ static void test_tar_hostile_symlink_chain(void **state)
 {
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	int r = APPLY(f, &err, { .name = "a", .type = AE_IFLNK, .symlink = "../../.." },
-		      { .name = "b", .type = AE_IFLNK, .symlink = "a/../../sentinel" },
-		      { .name = "a/escape", .data = "x" }, { .name = "b/keep", .data = "x" },
-		      { .name = "a/sentinel/keep", .data = "x" });
+	int r = APPLY(f, &err, {.name = "a", .type = AE_IFLNK, .symlink = "../../.."},
+	              {.name = "b", .type = AE_IFLNK, .symlink = "a/../../sentinel"},
+	              {.name = "a/escape", .data = "x"}, {.name = "b/keep", .data = "x"},
+	              {.name = "a/sentinel/keep", .data = "x"});
 	if (r < 0) {
 		/* refusing is fine too; the check in teardown is what matters */
 		err = cpod_error_free(err);
@@ -602,27 +609,26 @@ static void test_tar_hostile_hardlinks(void **state)
 {
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	expect_einval(APPLY(f, &err, { .name = "passwd", .hardlink = "../../etc/passwd" }), &err,
-		      "escapes the layer");
-	expect_einval(APPLY(f, &err, { .name = "k", .hardlink = "../sentinel/keep" }), &err, NULL);
-	expect_einval(APPLY(f, &err, { .name = "n", .hardlink = "missing" }), &err,
-		      "does not exist");
+	expect_einval(APPLY(f, &err, {.name = "passwd", .hardlink = "../../etc/passwd"}), &err,
+	              "escapes the layer");
+	expect_einval(APPLY(f, &err, {.name = "k", .hardlink = "../sentinel/keep"}), &err, NULL);
+	expect_einval(APPLY(f, &err, {.name = "n", .hardlink = "missing"}), &err, "does not exist");
 	/* /etc/passwd of the host is not what "/etc/passwd" means inside the layer */
-	expect_einval(APPLY(f, &err, { .name = "p", .hardlink = "/etc/passwd" }), &err,
-		      "does not exist");
-	expect_einval(APPLY(f, &err, { .name = "d/", .type = AE_IFDIR },
-			    { .name = "hd", .hardlink = "d" }),
-		      &err, "directory");
+	expect_einval(APPLY(f, &err, {.name = "p", .hardlink = "/etc/passwd"}), &err,
+	              "does not exist");
+	expect_einval(
+	        APPLY(f, &err, {.name = "d/", .type = AE_IFDIR}, {.name = "hd", .hardlink = "d"}),
+	        &err, "directory");
 
 	/* a hard link to a symlink pointing out, then writes through both names */
 	_cleanup_free_ char *keep = xasprintf("%s/sentinel/keep", f->tmp);
 	_cleanup_free_ char *dir = xasprintf("%s/sentinel", f->tmp);
-	(void)APPLY(f, &err, { .name = "s", .type = AE_IFLNK, .symlink = keep },
-		    { .name = "h", .hardlink = "s" }, { .name = "h", .data = "pwned" },
-		    { .name = "s2", .type = AE_IFLNK, .symlink = dir },
-		    { .name = "h2", .hardlink = "s2" }, { .name = "h2/keep", .data = "pwned" });
+	(void)APPLY(f, &err, {.name = "s", .type = AE_IFLNK, .symlink = keep},
+	            {.name = "h", .hardlink = "s"}, {.name = "h", .data = "pwned"},
+	            {.name = "s2", .type = AE_IFLNK, .symlink = dir},
+	            {.name = "h2", .hardlink = "s2"}, {.name = "h2/keep", .data = "pwned"});
 	err = cpod_error_free(err);
-	char target[256] = { 0 };
+	char target[256] = {0};
 	assert_true(readlinkat(f->dest, "s", target, sizeof(target) - 1) > 0);
 	assert_string_equal(target, keep);
 }
@@ -632,9 +638,9 @@ static void test_tar_hostile_symlink_then_dir(void **state)
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_free_ char *out = xasprintf("%s/sentinel", f->tmp);
-	int r = APPLY(f, &err, { .name = "d", .type = AE_IFLNK, .symlink = out },
-		      { .name = "d/", .type = AE_IFDIR, .mode = 0755 },
-		      { .name = "d/keep", .data = "inside" });
+	int r = APPLY(f, &err, {.name = "d", .type = AE_IFLNK, .symlink = out},
+	              {.name = "d/", .type = AE_IFDIR, .mode = 0755},
+	              {.name = "d/keep", .data = "inside"});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	assert_true(S_ISDIR(lstat_at(f->dest, "d").st_mode));
@@ -647,14 +653,14 @@ static void test_tar_hostile_whiteouts(void **state)
 	_cleanup_error_ struct cpod_error *err = NULL;
 	for (int mode = 0; mode < 2; mode++) {
 		f->opts.whiteouts = mode ? TAR_WHITEOUT_DELETE : TAR_WHITEOUT_OVERLAY;
-		expect_einval(APPLY(f, &err, { .name = ".wh.." }), &err, "invalid whiteout");
-		expect_einval(APPLY(f, &err, { .name = ".wh..." }), &err, "invalid whiteout");
-		expect_einval(APPLY(f, &err, { .name = ".wh." }), &err, "invalid whiteout");
-		expect_einval(APPLY(f, &err, { .name = "x/.wh..." }), &err, "invalid whiteout");
-		expect_einval(APPLY(f, &err, { .name = ".wh.../x", .data = "x" }), &err,
-			      "whiteout name used as a directory");
-		expect_einval(APPLY(f, &err, { .name = "../.wh.sentinel" }), &err, NULL);
-		expect_einval(APPLY(f, &err, { .name = "../sentinel/.wh..wh..opq" }), &err, NULL);
+		expect_einval(APPLY(f, &err, {.name = ".wh.."}), &err, "invalid whiteout");
+		expect_einval(APPLY(f, &err, {.name = ".wh..."}), &err, "invalid whiteout");
+		expect_einval(APPLY(f, &err, {.name = ".wh."}), &err, "invalid whiteout");
+		expect_einval(APPLY(f, &err, {.name = "x/.wh..."}), &err, "invalid whiteout");
+		expect_einval(APPLY(f, &err, {.name = ".wh.../x", .data = "x"}), &err,
+		              "whiteout name used as a directory");
+		expect_einval(APPLY(f, &err, {.name = "../.wh.sentinel"}), &err, NULL);
+		expect_einval(APPLY(f, &err, {.name = "../sentinel/.wh..wh..opq"}), &err, NULL);
 	}
 	assert_true(exists_at(f->tmpfd, "dest"));
 }
@@ -664,9 +670,9 @@ static void test_tar_hostile_device(void **state)
 	struct fx *f = *state;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	/* as root a device node is legitimate, but it lands inside the layer */
-	int r = APPLY(f, &err, { .name = "../sda", .type = AE_IFBLK, .maj = 8 });
+	int r = APPLY(f, &err, {.name = "../sda", .type = AE_IFBLK, .maj = 8});
 	expect_einval(r, &err, NULL);
-	r = APPLY(f, &err, { .name = "dev/sda", .type = AE_IFBLK, .mode = 0600, .maj = 8 });
+	r = APPLY(f, &err, {.name = "dev/sda", .type = AE_IFBLK, .mode = 0600, .maj = 8});
 	if (r < 0)
 		fail_msg("%s", err->msg);
 	assert_true(S_ISBLK(lstat_at(f->dest, "dev/sda").st_mode));
@@ -675,7 +681,7 @@ static void test_tar_hostile_device(void **state)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 		struct __user_cap_data_struct d[2];
 		if (syscall(SYS_capget, &h, d) < 0)
 			_exit(10);
@@ -683,12 +689,12 @@ static void test_tar_hostile_device(void **state)
 		if (syscall(SYS_capset, &h, d) < 0)
 			_exit(11);
 		struct cpod_error *e = NULL;
-		if (APPLY(f, &e, { .name = "dev/tty", .type = AE_IFCHR, .maj = 5 }) != -EPERM)
+		if (APPLY(f, &e, {.name = "dev/tty", .type = AE_IFCHR, .maj = 5}) != -EPERM)
 			_exit(12);
 		e = cpod_error_free(e);
 		f->opts.no_devices = true;
-		if (APPLY(f, &e, { .name = "dev/tty", .type = AE_IFCHR, .maj = 5 },
-			  { .name = "dev/fifo", .type = AE_IFIFO }) != 0)
+		if (APPLY(f, &e, {.name = "dev/tty", .type = AE_IFCHR, .maj = 5},
+		          {.name = "dev/fifo", .type = AE_IFIFO}) != 0)
 			_exit(13);
 		if (exists_at(f->dest, "dev/tty") || !exists_at(f->dest, "dev/fifo"))
 			_exit(14);
@@ -709,7 +715,7 @@ static void test_tar_hostile_truncated(void **state)
 	data[10000] = '\0';
 	struct tarb t;
 	tarb_init(&t);
-	tarb_add(&t, &(struct ent){ .name = "big", .data = data });
+	tarb_add(&t, &(struct ent){.name = "big", .data = data});
 	tarb_finish(&t);
 	int r = apply_buf(f, t.buf, 5000, &err);
 	free(t.buf);
@@ -730,9 +736,9 @@ static void test_tar_hostile_long_names(void **state)
 	_cleanup_free_ char *longname = xmalloc(PATH_MAX + 10);
 	memset(longname, 'a', PATH_MAX + 9);
 	longname[PATH_MAX + 9] = '\0';
-	expect_einval(APPLY(f, &err, { .name = longname, .data = "x" }), &err, "name too long");
-	expect_einval(APPLY(f, &err, { .name = "l", .type = AE_IFLNK, .symlink = longname }), &err,
-		      "too long");
+	expect_einval(APPLY(f, &err, {.name = longname, .data = "x"}), &err, "name too long");
+	expect_einval(APPLY(f, &err, {.name = "l", .type = AE_IFLNK, .symlink = longname}), &err,
+	              "too long");
 }
 
 /* ---- blobs ----------------------------------------------------------------------------- */
@@ -786,9 +792,9 @@ static char *layer_tar(size_t padding, size_t *ret_len)
 {
 	struct tarb t;
 	tarb_init(&t);
-	tarb_add(&t, &(struct ent){ .name = "usr/", .type = AE_IFDIR, .mode = 0755 });
-	tarb_add(&t, &(struct ent){ .name = "usr/hello", .data = "hello world\n", .mode = 0755 });
-	tarb_add(&t, &(struct ent){ .name = "usr/.wh.gone" });
+	tarb_add(&t, &(struct ent){.name = "usr/", .type = AE_IFDIR, .mode = 0755});
+	tarb_add(&t, &(struct ent){.name = "usr/hello", .data = "hello world\n", .mode = 0755});
+	tarb_add(&t, &(struct ent){.name = "usr/.wh.gone"});
 	size_t len = tarb_finish(&t);
 	assert_true(len + padding <= TARB_CAP);
 	memset(t.buf + len, 0, padding);
@@ -858,7 +864,8 @@ static void test_tar_apply_blob_empty(void **state)
 	int r = tar_apply_blob(fd, f->dest, &f->opts, &digest, &size, &diff_id, &diff_size, &err);
 	if (r < 0)
 		fail_msg("%s", err->msg);
-	assert_string_equal(digest, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(
+	        digest, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	assert_string_equal(diff_id, digest);
 	assert_int_equal(size, 0);
 	assert_int_equal(diff_size, 0);
@@ -870,7 +877,7 @@ static void test_tar_apply_blob_hostile(void **state)
 	_cleanup_error_ struct cpod_error *err = NULL;
 	struct tarb t;
 	tarb_init(&t);
-	tarb_add(&t, &(struct ent){ .name = "../sentinel/keep", .data = "pwned" });
+	tarb_add(&t, &(struct ent){.name = "../sentinel/keep", .data = "pwned"});
 	size_t len = tarb_finish(&t);
 	_cleanup_free_ char *blob = xmalloc(TARB_CAP);
 	size_t blob_len = compress(t.buf, len, 'g', blob, TARB_CAP);
@@ -878,9 +885,9 @@ static void test_tar_apply_blob_hostile(void **state)
 	_cleanup_close_ int fd = blob_fd(blob, blob_len);
 	char *digest = NULL, *diff_id = NULL;
 	int64_t size, diff_size;
-	assert_int_equal(tar_apply_blob(fd, f->dest, &f->opts, &digest, &size, &diff_id, &diff_size,
-					&err),
-			 -EINVAL);
+	assert_int_equal(
+	        tar_apply_blob(fd, f->dest, &f->opts, &digest, &size, &diff_id, &diff_size, &err),
+	        -EINVAL);
 	assert_null(digest);
 	assert_null(diff_id);
 	assert_non_null(strstr(err->msg, "path escapes the layer"));
@@ -889,53 +896,54 @@ static void test_tar_apply_blob_hostile(void **state)
 	err = cpod_error_free(err);
 	_cleanup_close_ int cut = blob_fd(blob, blob_len / 2);
 	assert_true(tar_apply_blob(cut, f->dest, &f->opts, &digest, &size, &diff_id, &diff_size,
-				   &err) < 0);
+	                           &err) < 0);
 	printf("# cut gzip: %s\n", err->msg);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TW(fn) cmocka_unit_test_setup_teardown(fn, setup_walk, teardown)
 
 int main(void)
 {
 	if (geteuid() != 0) {
-		printf("skipping: test-tar-apply needs root (ownership, devices, trusted xattrs)\n");
+		printf("skipping: test-tar-apply needs root (ownership, devices, trusted "
+		       "xattrs)\n");
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tar_path_clean_cases),
-		cmocka_unit_test(test_tar_entry_name_is_safe_cases),
-		T(test_tar_path_open_in_root),
-		T(test_tar_apply_basic_types),
-		TW(test_tar_apply_basic_types),
-		T(test_tar_apply_xattrs),
-		T(test_tar_apply_xattr_too_large),
-		T(test_tar_apply_replaces_entries),
-		T(test_tar_apply_root_entry),
-		T(test_tar_apply_no_chown),
-		T(test_tar_apply_overlay_whiteouts),
-		T(test_tar_apply_delete_whiteouts),
-		TW(test_tar_apply_delete_whiteouts),
-		T(test_tar_hostile_dotdot),
-		T(test_tar_hostile_absolute),
-		TW(test_tar_hostile_absolute),
-		T(test_tar_hostile_symlink_out),
-		TW(test_tar_hostile_symlink_out),
-		T(test_tar_hostile_symlink_chain),
-		TW(test_tar_hostile_symlink_chain),
-		T(test_tar_hostile_hardlinks),
-		TW(test_tar_hostile_hardlinks),
-		T(test_tar_hostile_symlink_then_dir),
-		TW(test_tar_hostile_symlink_then_dir),
-		T(test_tar_hostile_whiteouts),
-		T(test_tar_hostile_device),
-		T(test_tar_hostile_truncated),
-		T(test_tar_hostile_long_names),
-		T(test_tar_apply_blob_gzip),
-		T(test_tar_apply_blob_zstd),
-		T(test_tar_apply_blob_plain_padding),
-		T(test_tar_apply_blob_empty),
-		T(test_tar_apply_blob_hostile),
+	        cmocka_unit_test(test_tar_path_clean_cases),
+	        cmocka_unit_test(test_tar_entry_name_is_safe_cases),
+	        T(test_tar_path_open_in_root),
+	        T(test_tar_apply_basic_types),
+	        TW(test_tar_apply_basic_types),
+	        T(test_tar_apply_xattrs),
+	        T(test_tar_apply_xattr_too_large),
+	        T(test_tar_apply_replaces_entries),
+	        T(test_tar_apply_root_entry),
+	        T(test_tar_apply_no_chown),
+	        T(test_tar_apply_overlay_whiteouts),
+	        T(test_tar_apply_delete_whiteouts),
+	        TW(test_tar_apply_delete_whiteouts),
+	        T(test_tar_hostile_dotdot),
+	        T(test_tar_hostile_absolute),
+	        TW(test_tar_hostile_absolute),
+	        T(test_tar_hostile_symlink_out),
+	        TW(test_tar_hostile_symlink_out),
+	        T(test_tar_hostile_symlink_chain),
+	        TW(test_tar_hostile_symlink_chain),
+	        T(test_tar_hostile_hardlinks),
+	        TW(test_tar_hostile_hardlinks),
+	        T(test_tar_hostile_symlink_then_dir),
+	        TW(test_tar_hostile_symlink_then_dir),
+	        T(test_tar_hostile_whiteouts),
+	        T(test_tar_hostile_device),
+	        T(test_tar_hostile_truncated),
+	        T(test_tar_hostile_long_names),
+	        T(test_tar_apply_blob_gzip),
+	        T(test_tar_apply_blob_zstd),
+	        T(test_tar_apply_blob_plain_padding),
+	        T(test_tar_apply_blob_empty),
+	        T(test_tar_apply_blob_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
