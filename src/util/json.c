@@ -13,7 +13,7 @@ const char *json_get_string(const json_t *obj, const char *key)
 
 char *json_dump_pretty(const json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	char *s = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	if (!s)
 		return xstrdup("null");
 	return s;
