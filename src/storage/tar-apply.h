@@ -50,6 +50,12 @@ bool tar_entry_name_is_safe(const char *name);
  * (gzip, zstd, or none, detected from the magic), digest the uncompressed tar (ret_diff_id)
  * and apply it to dirfd, all in one pass. Sizes of both streams are returned too.
  * Owned strings are freed with free().
+ *
+ * fd is read to its very end, past the tar's end-of-archive marker: trailing padding counts
+ * in both digests and sizes. An empty blob is an empty layer. Any ret_ pointer may be NULL;
+ * none is written on failure. Errors: EINVAL for a hostile or malformed tar or compressed
+ * stream (names > PATH_MAX, xattr values > 64 KiB included), the errno of a failed read(2)
+ * ("reading layer blob: ..."), and whatever the file system says while applying.
  */
 int tar_apply_blob(int fd, int dirfd, const struct tar_apply_opts *opts, char **ret_digest,
 		   int64_t *ret_size, char **ret_diff_id, int64_t *ret_diff_size,
