@@ -12,6 +12,13 @@
 #define ALIAS(n, target) (&(const struct cli_command){.name = (n), .alias_of = &(target)})
 
 static const struct cli_command *const image_verbs[] = {
+	&cmd_image_exists,
+	&cmd_image_import,
+	&cmd_image_inspect,
+	&cmd_image_list,
+	&cmd_image_rm,
+	&cmd_image_tag,
+	&cmd_image_untag,
 	NULL,
 };
 
@@ -35,7 +42,12 @@ static const struct cli_command cmd_system = {
 static const struct cli_command *const root_commands[] = {
 	&cmd_help,
 	&cmd_image,
+	ALIAS("images", cmd_image_list),
+	ALIAS("import", cmd_image_import),
+	ALIAS("rmi", cmd_image_rm),
 	&cmd_system,
+	ALIAS("tag", cmd_image_tag),
+	ALIAS("untag", cmd_image_untag),
 	ALIAS("version", cmd_system_version),
 	NULL,
 };

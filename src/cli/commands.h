@@ -5,6 +5,15 @@
 /* Every verb, defined in src/cli/<group>/<verb>.c and listed in commands.c. */
 #include "cli.h"
 
+/* image */
+extern const struct cli_command cmd_image_exists;
+extern const struct cli_command cmd_image_import;
+extern const struct cli_command cmd_image_inspect;
+extern const struct cli_command cmd_image_list;
+extern const struct cli_command cmd_image_rm;
+extern const struct cli_command cmd_image_tag;
+extern const struct cli_command cmd_image_untag;
+
 /* system */
 extern const struct cli_command cmd_system_version;
 extern const struct cli_command cmd_help;
