@@ -36,6 +36,8 @@ struct spec_defaults {
 };
 
 void spec_defaults_load(const struct cpod_config *cfg, struct spec_defaults *ret);
+/* docker/go-units RAMInBytes: "64m", "65536k", "1g", "100" (bytes); -EINVAL when invalid. */
+int spec_parse_size(const char *s, int64_t *ret);
 
 /* spec-env.c */
 int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *defs,
@@ -64,6 +66,9 @@ char *spec_go_quote(const char *s);
 /* spec-rlimit.c: the process.rlimits array, clamped to the caller's hard limits. */
 int spec_build_rlimits(char *const *user, char *const *defaults, json_t **ret,
 		       struct cpod_error **err);
+
+/* spec-user.c: read a regular file inside the root (RESOLVE_IN_ROOT), bounded; -errno. */
+int spec_read_in_root(int rootfd, const char *path, size_t max, char **ret);
 
 /* spec-caps.c */
 bool spec_cap_known(const char *name);
