@@ -29,6 +29,7 @@ static const struct cli_command cmd_image = {
 };
 
 static const struct cli_command *const system_verbs[] = {
+	&cmd_system_info,
 	&cmd_system_version,
 	NULL,
 };
@@ -44,6 +45,7 @@ static const struct cli_command *const root_commands[] = {
 	&cmd_image,
 	ALIAS("images", cmd_image_list),
 	ALIAS("import", cmd_image_import),
+	ALIAS("info", cmd_system_info),
 	ALIAS("rmi", cmd_image_rm),
 	&cmd_system,
 	ALIAS("tag", cmd_image_tag),

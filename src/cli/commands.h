@@ -16,6 +16,7 @@ extern const struct cli_command cmd_image_untag;
 
 /* system */
 extern const struct cli_command cmd_system_version;
+extern const struct cli_command cmd_system_info;
 extern const struct cli_command cmd_help;
 
 #endif

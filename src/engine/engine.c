@@ -4,18 +4,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/engine.h"
+#include "config/containers-conf.h"
+#include "engine/engine-internal.h"
+#include "runtime/probe.h"
+#include "runtime/select.h"
 #include "storage/store.h"
+#include "util/fs.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 #include "banned.h"
-
-struct engine {
-	struct engine_options opts; /* strings owned */
-	char *graph_root;
-	char *run_root;
-	struct store *store;
-};
 
 static char *default_graph_root(void)
 {
@@ -65,6 +62,9 @@ struct engine *engine_free(struct engine *e)
 	if (!e)
 		return NULL;
 	store_free(e->store);
+	config_free(e->config);
+	host_probe_free(e->probe);
+	runtime_choice_free(e->runtime);
 	free((char *)e->opts.root);
 	free((char *)e->opts.runroot);
 	free((char *)e->opts.storage_driver);
@@ -118,4 +118,38 @@ struct store *engine_store(struct engine *e, struct cpod_error **err)
 	if (store_open(&so, &e->store, err) < 0)
 		return NULL;
 	return e->store;
+}
+
+const struct cpod_config *engine_config(struct engine *e, struct cpod_error **err)
+{
+	if (!e->config && config_load(NULL, &e->config, err) < 0)
+		return NULL;
+	return e->config;
+}
+
+const struct host_probe *engine_probe(struct engine *e, struct cpod_error **err)
+{
+	if (e->probe)
+		return e->probe;
+	const struct cpod_config *cfg = engine_config(e, err);
+	if (!cfg)
+		return NULL;
+	_cleanup_free_ char *cache = path_join(e->run_root, "cache");
+	(void)mkdir_p(cache, 0700);
+	struct host_probe_options po = {.config = cfg, .cache_dir = cache};
+	if (host_probe_run(&po, &e->probe, err) < 0)
+		return NULL;
+	return e->probe;
+}
+
+const struct runtime_choice *engine_runtime(struct engine *e, struct cpod_error **err)
+{
+	if (e->runtime)
+		return e->runtime;
+	const struct host_probe *p = engine_probe(e, err);
+	if (!p)
+		return NULL;
+	if (runtime_select(e->config, e->opts.runtime, p, &e->runtime, err) < 0)
+		return NULL;
+	return e->runtime;
 }

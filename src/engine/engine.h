@@ -9,12 +9,16 @@
  */
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "util/cleanup.h"
 #include "util/error.h"
 
 struct engine;
 struct store;
 struct cpod_config;
+struct host_probe;
+struct runtime_choice;
 
 struct engine_options {
 	const char *root;           /* graph root; NULL: /var/lib/cpod, or rootless default */
@@ -39,5 +43,17 @@ const struct engine_options *engine_options(const struct engine *e);
 
 /* The store, opened on first use (borrowed; lives as long as the engine). */
 struct store *engine_store(struct engine *e, struct cpod_error **err);
+
+/* containers.conf as loaded with Podman's precedence, on first use (borrowed). */
+const struct cpod_config *engine_config(struct engine *e, struct cpod_error **err);
+
+/* The host probe (cgroups, runtimes, conmon, ...), on first use (borrowed). */
+const struct host_probe *engine_probe(struct engine *e, struct cpod_error **err);
+
+/* The OCI runtime to use: --runtime, containers.conf, or the probe's choice (borrowed). */
+const struct runtime_choice *engine_runtime(struct engine *e, struct cpod_error **err);
+
+/* `cpod info`: Podman's info object (new reference). */
+int engine_info(struct engine *e, json_t **ret, struct cpod_error **err);
 
 #endif

@@ -25,7 +25,7 @@ struct images_opts {
 static const struct cli_option images_options[] = {
 	CLI_BOOL("all", 'a', struct images_opts, all, "Show all images"),
 	CLI_BOOL("digests", 0, struct images_opts, digests, "Show digests"),
-	CLI_STRING_ARRAY("filter", 'f', struct images_opts, filter,
+	CLI_STRINGS("filter", 'f', struct images_opts, filter,
 			 "Filter output based on conditions provided (default [])"),
 	CLI_STRING("format", 0, struct images_opts, format,
 		   "Change the output format to JSON or a Go template"),

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CPOD_ENGINE_INTERNAL_H
+#define CPOD_ENGINE_INTERNAL_H
+
+/* The engine context's inside, shared by the engine's own files only. */
+#include "engine/engine.h"
+
+struct engine {
+	struct engine_options opts; /* strings owned */
+	char *graph_root;
+	char *run_root;
+	struct store *store;            /* lazily opened */
+	struct cpod_config *config;     /* lazily loaded */
+	struct host_probe *probe;       /* lazily probed */
+	struct runtime_choice *runtime; /* lazily chosen */
+};
+
+#endif
