@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "units.h"
+#include "util/cleanup.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
