@@ -109,7 +109,7 @@ static bool break_down(const struct timespec *ts, bool utc, struct tm *tm)
 static char *rfc3339(const struct timespec *ts, bool utc, bool nano)
 {
 	struct tm tm;
-	char frac[12] = "", zone[16];
+	char frac[12] = "", zone[32];
 	long off;
 	if (!break_down(ts, utc, &tm))
 		return xstrdup("");
