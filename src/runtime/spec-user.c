@@ -254,28 +254,59 @@ int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, u
 		return cpod_error_set(err, ENOENT, "workdir \"%s\" does not exist on container %s",
 				      workdir, id);
 
-	/* Walk down from the root, creating each missing component inside it */
-	_cleanup_close_ int dirfd = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+	/*
+	 * Walk down from the root, creating each missing component inside it. A dangling
+	 * symlink is followed by hand (restarting with its target spliced in), so that its
+	 * target is created inside the root, as securejoin + MkdirAll do for Podman.
+	 */
+	_cleanup_free_ char *path = xstrdup(workdir);
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_free_ char *sofar = NULL;
+	bool made = false;
+	int links = 0;
+restart:
+	closep(&dirfd);
+	dirfd = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
 	if (dirfd < 0)
 		return cpod_error_set_errno(err, -dirfd, "creating container %s workdir", id);
-	parts = strv_split(workdir, "/");
-	_cleanup_free_ char *sofar = xstrdup("");
-	bool made = false;
-	STRV_FOREACH(p, parts) {
-		if (!**p || strcmp(*p, ".") == 0)
+	strv_free(parts);
+	parts = strv_split(path, "/");
+	free(sofar);
+	sofar = xstrdup("");
+	for (size_t i = 0; parts[i]; i++) {
+		const char *comp = parts[i];
+		if (!*comp || strcmp(comp, ".") == 0)
 			continue;
-		char *next = xasprintf("%s/%s", sofar, *p);
-		free(sofar);
-		sofar = next;
+		char *next = xasprintf("%s/%s", sofar, comp);
 		made = false;
-		if (strcmp(*p, "..") != 0) {
-			if (mkdirat(dirfd, *p, 0755) == 0)
+		if (strcmp(comp, "..") != 0) {
+			if (mkdirat(dirfd, comp, 0755) == 0)
 				made = true;
 			else if (errno != EEXIST)
 				return cpod_error_set_errno(err, errno,
 							    "creating container %s workdir", id);
 		}
-		int nfd = openat2_in_root(rootfd, sofar, O_PATH | O_DIRECTORY);
+		int nfd = openat2_in_root(rootfd, next, O_PATH | O_DIRECTORY);
+		if (nfd == -ENOENT && !made) {
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(dirfd, comp, target, sizeof(target) - 1);
+			free(next);
+			if (n <= 0)
+				return cpod_error_set_errno(err, ENOENT,
+							    "creating container %s workdir", id);
+			target[n] = '\0';
+			if (++links > 40)
+				return cpod_error_set_errno(err, ELOOP,
+							    "creating container %s workdir", id);
+			_cleanup_free_ char *rest = strv_join(parts + i + 1, "/");
+			char *np = target[0] == '/' ? xasprintf("%s/%s", target, rest)
+						    : xasprintf("%s/%s/%s", sofar, target, rest);
+			free(path);
+			path = np;
+			goto restart;
+		}
+		free(sofar);
+		sofar = next;
 		if (nfd < 0)
 			return cpod_error_set_errno(err, -nfd, "creating container %s workdir", id);
 		closep(&dirfd);
