@@ -21,6 +21,10 @@
  * Every write happens in tmp/ first and is committed by a rename plus one SQLite
  * transaction, so a killed writer leaves nothing visible (store_open() sweeps tmp/).
  *
+ * A struct store is used by one thread at a time (open one handle per thread); any number of
+ * processes may use one graph root at once: writers serialise on storage.lock, readers rely
+ * on SQLite (WAL).
+ *
  * Errors: ENOENT (no such layer/image/container), EEXIST (ID or name exists), EBUSY (in use:
  * an image with containers, a layer with children, a mounted container), EINVAL (bad input,
  * e.g. a hostile tar), EIO and others from the system.
@@ -67,7 +71,7 @@ enum store_driver store_get_driver(const struct store *s);
 const char *store_driver_reason(const struct store *s);
 const char *store_graph_root(const struct store *s);
 const char *store_run_root(const struct store *s);
-/* "true"/"false" style facts for `cpod info`: backing file system, native diff, ... */
+/* The graph root's file system as Podman names it ("extfs", "xfs", "btrfs", "tmpfs", ...). */
 const char *store_backing_fs(const struct store *s);
 
 /* ---- layers ---------------------------------------------------------------------------- */
@@ -94,9 +98,11 @@ struct store_layer_create_opts {
 
 /*
  * Read the blob from opts->fd to its end, digest it, decompress, and apply the tar safely
- * (see tar-apply.h) as a new layer on top of opts->parent. The layer's ID is its chain ID:
- * sha256(parent_chain_id + " " + diff_id), or the diff_id hex for a base layer. If that
- * layer exists already the new copy is discarded and the existing one returned.
+ * (see tar-apply.h) as a new layer on top of opts->parent. The layer's ID is its OCI chain
+ * ID in hex: the diff ID hex for a base layer, else the hex of
+ * sha256("sha256:<parent ID> " + diff_id) (diff_id being "sha256:<hex>"). If that layer
+ * exists already the new copy is discarded and the existing one returned; when
+ * expected_diff_id is given and the layer exists, fd is not read at all.
  * *ret is freed with store_layer_free().
  */
 int store_layer_create(struct store *s, const struct store_layer_create_opts *opts,
@@ -151,8 +157,9 @@ int store_image_create(struct store *s, const struct store_image_create_opts *op
 		       struct cpod_error **err);
 
 /*
- * Look up by full ID, by exact name, by manifest digest ("sha256:..."), or by a unique ID
- * prefix (>= 1 hex char; ambiguous → EINVAL naming the candidates). ENOENT if none.
+ * Look up by full ID (also as "sha256:<ID>"), by exact name, by manifest digest
+ * ("sha256:..."), or by a unique ID prefix (>= 1 hex char; ambiguous → EINVAL naming the
+ * candidates), in that order. ENOENT ("<key>: image not known") if none.
  */
 int store_image_lookup(struct store *s, const char *key, struct store_image **ret,
 		       struct cpod_error **err);
@@ -200,7 +207,8 @@ int store_container_get(struct store *s, const char *id, struct store_container 
 			struct cpod_error **err);
 /*
  * Mount the container's root file system (counted: every mount needs one unmount) and
- * return the merged path (owned). Mount counts live in the run root.
+ * return the merged path (owned). Mount counts live in the run root. A count whose mount has
+ * vanished (unmounted behind our back) is reset: the layer is mounted again with count 1.
  */
 int store_container_mount(struct store *s, const char *id, char **ret_path,
 			  struct cpod_error **err);
