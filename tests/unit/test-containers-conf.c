@@ -65,7 +65,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *put(const char *dir, const char *name, const char *content)
+static char *put_path(const char *dir, const char *name, const char *content)
 {
 	char *p = path_join(dir, name);
 	_cleanup_free_ char *copy = xstrdup(p);
@@ -74,6 +74,11 @@ static char *put(const char *dir, const char *name, const char *content)
 	assert_int_equal(mkdir_p(copy, 0755), 0);
 	assert_int_equal(write_file_atomic_at(AT_FDCWD, p, content, strlen(content), 0644, false), 0);
 	return p;
+}
+
+static void put(const char *dir, const char *name, const char *content)
+{
+	free(put_path(dir, name, content));
 }
 
 static struct cpod_config *load_ok(const struct config_load_opts *opts)
@@ -155,18 +160,18 @@ static void test_config_load_defaults_without_files(void **state)
 static void test_config_load_precedence_and_dropins(void **state)
 {
 	struct fixture *f = *state;
-	_cleanup_free_ char *a = put(f->usr, "containers.conf",
+	_cleanup_free_ char *a = put_path(f->usr, "containers.conf",
 				     "[containers]\nlog_driver = \"journald\"\npids_limit = 1\n"
 				     "[engine]\nruntime = \"runc\"\nstop_timeout = 3\n");
-	_cleanup_free_ char *b = put(f->etc, "containers.conf",
+	_cleanup_free_ char *b = put_path(f->etc, "containers.conf",
 				     "[engine]\nruntime = \"crun\"\n");
-	_cleanup_free_ char *d2 = put(f->etc, "containers.conf.d/20-b.conf",
+	_cleanup_free_ char *d2 = put_path(f->etc, "containers.conf.d/20-b.conf",
 				      "[containers]\npids_limit = 200\n");
-	_cleanup_free_ char *d1 = put(f->etc, "containers.conf.d/10-a.conf",
+	_cleanup_free_ char *d1 = put_path(f->etc, "containers.conf.d/10-a.conf",
 				      "[containers]\npids_limit = 100\ntz = \"UTC\"\n");
-	_cleanup_free_ char *ign = put(f->etc, "containers.conf.d/30-c.txt",
+	_cleanup_free_ char *ign = put_path(f->etc, "containers.conf.d/30-c.txt",
 				       "[containers]\npids_limit = 300\n");
-	_cleanup_free_ char *sub = put(f->etc, "containers.conf.d/40-d.conf/x.conf",
+	_cleanup_free_ char *sub = put_path(f->etc, "containers.conf.d/40-d.conf/x.conf",
 				       "[containers]\npids_limit = 400\n");
 	_cleanup_config_ struct cpod_config *cfg = load_ok(&f->opts);
 	char *const *files = config_files(cfg);
@@ -186,9 +191,9 @@ static void test_config_load_rootless_user_files(void **state)
 {
 	struct fixture *f = *state;
 	put(f->etc, "containers.conf", "[engine]\nevents_logger = \"none\"\nnum_locks = 7\n");
-	_cleanup_free_ char *u = put(f->home, ".config/containers/containers.conf",
+	_cleanup_free_ char *u = put_path(f->home, ".config/containers/containers.conf",
 				     "[engine]\nevents_logger = \"journald\"\n");
-	_cleanup_free_ char *ud = put(f->home, ".config/containers/containers.conf.d/1.conf",
+	_cleanup_free_ char *ud = put_path(f->home, ".config/containers/containers.conf.d/1.conf",
 				      "[engine]\nnum_locks = 9\n");
 
 	_cleanup_config_ struct cpod_config *root = load_ok(&f->opts);
@@ -218,7 +223,7 @@ static void test_config_load_containers_conf_env(void **state)
 	put(f->usr, "containers.conf", "[engine]\nruntime = \"runc\"\n");
 	put(f->etc, "containers.conf.d/a.conf", "[containers]\ninit = true\n");
 	put(f->home, ".config/containers/containers.conf", "[containers]\ntz = \"local\"\n");
-	_cleanup_free_ char *only = put(f->root, "only.conf", "[containers]\numask = \"0077\"\n");
+	_cleanup_free_ char *only = put_path(f->root, "only.conf", "[containers]\numask = \"0077\"\n");
 	f->opts.ignore_env = false;
 	f->opts.euid = 1000;
 	setenv("CONTAINERS_CONF", only, 1);
@@ -291,7 +296,7 @@ static void test_config_load_ignores_unknown(void **state)
 static void test_config_load_type_errors(void **state)
 {
 	struct fixture *f = *state;
-	_cleanup_free_ char *p = put(f->etc, "containers.conf", "[containers]\n\nenv = \"A=b\"\n");
+	_cleanup_free_ char *p = put_path(f->etc, "containers.conf", "[containers]\n\nenv = \"A=b\"\n");
 	_cleanup_free_ char *m1 = xasprintf(
 		"%s: line 3, column 7: containers.env: expected array of strings, got string", p);
 	expect_load_error(&f->opts, EINVAL, m1);
@@ -331,7 +336,7 @@ static void test_config_load_type_errors(void **state)
 static void test_config_load_syntax_and_value_errors(void **state)
 {
 	struct fixture *f = *state;
-	_cleanup_free_ char *p = put(f->etc, "containers.conf",
+	_cleanup_free_ char *p = put_path(f->etc, "containers.conf",
 				     "[engine]\nruntime = \"crun\"\n    runtime = \"runc\"\n");
 	_cleanup_free_ char *m1 = xasprintf("%s: line 3, column 5: duplicate key \"runtime\"", p);
 	expect_load_error(&f->opts, EINVAL, m1);
