@@ -365,8 +365,16 @@ static int system_configs(const struct config_load_opts *opts, const char *home,
 	const char *cc = opts && opts->ignore_env ? NULL : getenv("CONTAINERS_CONF");
 	if (cc && *cc) {
 		struct stat st;
-		if (stat(cc, &st) < 0)
-			return cpod_error_set_errno(err, errno, "CONTAINERS_CONF file %s", cc);
+		if (stat(cc, &st) < 0) {
+			/* Podman's wording, with Go's lowercase errno text */
+			int e = errno;
+			_cleanup_free_ char *cause = xstrdup(strerror(e));
+			cause[0] = (char)tolower((unsigned char)cause[0]);
+			return cpod_error_set(err, e,
+					      "finding config on system: CONTAINERS_CONF file: stat "
+					      "%s: %s",
+					      cc, cause);
+		}
 		strv_push(&files, cc);
 		*ret = TAKE_PTR(files);
 		return 0;

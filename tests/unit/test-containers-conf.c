@@ -238,7 +238,9 @@ static void test_config_load_containers_conf_env(void **state)
 	_cleanup_free_ char *missing = path_join(f->root, "missing.conf");
 	setenv("CONTAINERS_CONF", missing, 1);
 	_cleanup_free_ char *msg =
-		xasprintf("CONTAINERS_CONF file %s: No such file or directory", missing);
+		xasprintf("finding config on system: CONTAINERS_CONF file: stat %s: no such file or "
+			  "directory",
+			  missing);
 	expect_load_error(&f->opts, ENOENT, msg);
 	unsetenv("CONTAINERS_CONF");
 }
