@@ -19,67 +19,98 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define CGROUP2_MAGIC 0x63677270
+#define CGROUP2_MAGIC        0x63677270
 #define CAP_SYS_RESOURCE_BIT 24
 /* c/common's oldMaxSize: the nproc fallback when pid_max cannot be used */
 #define NPROC_FALLBACK 1048576ULL
 
 static const char *const crun_paths[] = {
-	"/usr/bin/crun", "/usr/sbin/crun", "/usr/local/bin/crun", "/usr/local/sbin/crun",
-	"/sbin/crun", "/bin/crun", "/run/current-system/sw/bin/crun", NULL,
+        "/usr/bin/crun",
+        "/usr/sbin/crun",
+        "/usr/local/bin/crun",
+        "/usr/local/sbin/crun",
+        "/sbin/crun",
+        "/bin/crun",
+        "/run/current-system/sw/bin/crun",
+        NULL,
 };
 static const char *const runc_paths[] = {
-	"/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc", "/usr/local/sbin/runc",
-	"/sbin/runc", "/bin/runc", "/usr/lib/cri-o-runc/sbin/runc",
-	"/run/current-system/sw/bin/runc", NULL,
+        "/usr/bin/runc",
+        "/usr/sbin/runc",
+        "/usr/local/bin/runc",
+        "/usr/local/sbin/runc",
+        "/sbin/runc",
+        "/bin/runc",
+        "/usr/lib/cri-o-runc/sbin/runc",
+        "/run/current-system/sw/bin/runc",
+        NULL,
 };
 static const char *const runj_paths[] = {"/usr/local/bin/runj", NULL};
 static const char *const kata_paths[] = {
-	"/usr/bin/kata-runtime", "/usr/sbin/kata-runtime", "/usr/local/bin/kata-runtime",
-	"/usr/local/sbin/kata-runtime", "/sbin/kata-runtime", "/bin/kata-runtime",
-	"/usr/bin/kata-qemu", "/usr/bin/kata-fc", NULL,
+        "/usr/bin/kata-runtime",        "/usr/sbin/kata-runtime", "/usr/local/bin/kata-runtime",
+        "/usr/local/sbin/kata-runtime", "/sbin/kata-runtime",     "/bin/kata-runtime",
+        "/usr/bin/kata-qemu",           "/usr/bin/kata-fc",       NULL,
 };
 static const char *const runsc_paths[] = {
-	"/usr/bin/runsc", "/usr/sbin/runsc", "/usr/local/bin/runsc", "/usr/local/sbin/runsc",
-	"/bin/runsc", "/sbin/runsc", "/run/current-system/sw/bin/runsc", NULL,
+        "/usr/bin/runsc",
+        "/usr/sbin/runsc",
+        "/usr/local/bin/runsc",
+        "/usr/local/sbin/runsc",
+        "/bin/runsc",
+        "/sbin/runsc",
+        "/run/current-system/sw/bin/runsc",
+        NULL,
 };
 static const char *const krun_paths[] = {"/usr/bin/krun", "/usr/local/bin/krun", NULL};
 
 const struct default_runtime config_default_runtimes[] = {
-	{"crun", crun_paths}, {"runc", runc_paths}, {"runj", runj_paths},
-	{"kata", kata_paths}, {"runsc", runsc_paths}, {"krun", krun_paths},
-	{NULL, NULL},
+        {"crun", crun_paths},   {"runc", runc_paths}, {"runj", runj_paths}, {"kata", kata_paths},
+        {"runsc", runsc_paths}, {"krun", krun_paths}, {NULL, NULL},
 };
 
 static const char *const default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-	"CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID",
-	"CAP_SYS_CHROOT", NULL,
+        "CAP_CHOWN",   "CAP_DAC_OVERRIDE",     "CAP_FOWNER",     "CAP_FSETID",
+        "CAP_KILL",    "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",    "CAP_SETGID",
+        "CAP_SETPCAP", "CAP_SETUID",           "CAP_SYS_CHROOT", NULL,
 };
 static const char *const default_env[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL,
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "TERM=xterm",
+        NULL,
 };
 static const char *const conmon_env[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL,
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        NULL,
 };
 static const char *const conmon_paths[] = {
-	"/usr/libexec/podman/conmon", "/usr/local/libexec/podman/conmon",
-	"/usr/local/lib/podman/conmon", "/usr/bin/conmon", "/usr/sbin/conmon",
-	"/usr/local/bin/conmon", "/usr/local/sbin/conmon", "/run/current-system/sw/bin/conmon",
-	NULL,
+        "/usr/libexec/podman/conmon",
+        "/usr/local/libexec/podman/conmon",
+        "/usr/local/lib/podman/conmon",
+        "/usr/bin/conmon",
+        "/usr/sbin/conmon",
+        "/usr/local/bin/conmon",
+        "/usr/local/sbin/conmon",
+        "/run/current-system/sw/bin/conmon",
+        NULL,
 };
 static const char *const helper_dirs[] = {
-	"/usr/local/libexec/podman", "/usr/local/lib/podman", "/usr/libexec/podman",
-	"/usr/lib/podman", NULL,
+        "/usr/local/libexec/podman",
+        "/usr/local/lib/podman",
+        "/usr/libexec/podman",
+        "/usr/lib/podman",
+        NULL,
 };
 static const char *const hooks_dirs[] = {"/usr/share/containers/oci/hooks.d", NULL};
 static const char *const cni_dirs[] = {
-	"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/local/lib/cni", "/usr/lib/cni",
-	"/opt/cni/bin", NULL,
+        "/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/local/lib/cni",
+        "/usr/lib/cni",           "/opt/cni/bin",     NULL,
 };
 static const char *const netavark_dirs[] = {
-	"/usr/local/libexec/netavark", "/usr/libexec/netavark", "/usr/local/lib/netavark",
-	"/usr/lib/netavark", NULL,
+        "/usr/local/libexec/netavark",
+        "/usr/libexec/netavark",
+        "/usr/local/lib/netavark",
+        "/usr/lib/netavark",
+        NULL,
 };
 
 static char **copy(const char *const *v)
@@ -138,7 +169,8 @@ static char **default_ulimits(void)
 	uint64_t candidates[2] = {want, NPROC_FALLBACK};
 	for (size_t i = 0; i < 2; i++) {
 		if (privileged || rl.rlim_max == RLIM_INFINITY || candidates[i] <= rl.rlim_max) {
-			l[0] = xasprintf("nproc=%" PRIu64 ":%" PRIu64, candidates[i], candidates[i]);
+			l[0] = xasprintf("nproc=%" PRIu64 ":%" PRIu64, candidates[i],
+			                 candidates[i]);
 			break;
 		}
 	}
@@ -150,7 +182,8 @@ static bool cgroup2_unified(const struct config_load_opts *opts)
 	if (opts && opts->cgroup_v2)
 		return opts->cgroup_v2 > 0;
 	struct statfs st;
-	/* hybrid hosts have tmpfs here (v2 only under unified/): they count as v1, as in c/common */
+	/* hybrid hosts have tmpfs here (v2 only under unified/): they count as v1, as in c/common
+	 */
 	return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_MAGIC;
 }
 
@@ -323,8 +356,7 @@ char *const *config_files(const struct cpod_config *cfg)
 	return cfg && cfg->files ? cfg->files : empty;
 }
 
-static const char *xdg_var(const char *name, const char *home, const char *fallback,
-			   char **tmp)
+static const char *xdg_var(const char *name, const char *home, const char *fallback, char **tmp)
 {
 	const char *v = getenv(name);
 	if (v && *v)
@@ -341,10 +373,10 @@ char *config_expand_path(const char *path, const char *home)
 		const char *name;
 		const char *fallback; /* relative to home */
 	} vars[] = {
-		{"HOME", NULL},
-		{"XDG_CONFIG_HOME", ".config"},
-		{"XDG_DATA_HOME", ".local/share"},
-		{"XDG_RUNTIME_DIR", NULL},
+	        {"HOME", NULL},
+	        {"XDG_CONFIG_HOME", ".config"},
+	        {"XDG_DATA_HOME", ".local/share"},
+	        {"XDG_RUNTIME_DIR", NULL},
 	};
 	_cleanup_free_ char *own_home = NULL;
 	if (!home)
@@ -361,12 +393,13 @@ char *config_expand_path(const char *path, const char *home)
 		if (strncmp(path + 1, vars[i].name, n) == 0)
 			rest = path + 1 + n;
 		else if (path[1] == '{' && strncmp(path + 2, vars[i].name, n) == 0 &&
-			 path[2 + n] == '}')
+		         path[2 + n] == '}')
 			rest = path + 3 + n;
 		if (!rest || (*rest != 0 && *rest != '/'))
 			continue;
 		_cleanup_free_ char *tmp = NULL;
-		const char *val = i == 0 ? home : xdg_var(vars[i].name, home, vars[i].fallback, &tmp);
+		const char *val =
+		        i == 0 ? home : xdg_var(vars[i].name, home, vars[i].fallback, &tmp);
 		if (!val)
 			return xstrdup(path);
 		return xasprintf("%s%s", val, rest);

@@ -45,73 +45,75 @@ struct field {
 	size_t offset;
 };
 
-#define FIELD(tab, member, kind, path)                                                            \
-	{#tab, #member, kind, path, offsetof(struct cpod_config, tab.member)}
+#define FIELD(tab, member, kind, path)                                                             \
+	{                                                                                          \
+#tab, #member, kind, path, offsetof(struct cpod_config, tab.member)                \
+	}
 
 static const struct field fields[] = {
-	FIELD(containers, annotations, F_STRV, false),
-	FIELD(containers, base_hosts_file, F_STR, true),
-	FIELD(containers, cgroupns, F_STR, false),
-	FIELD(containers, cgroups, F_STR, false),
-	FIELD(containers, default_capabilities, F_STRV, false),
-	FIELD(containers, default_sysctls, F_STRV, false),
-	FIELD(containers, default_ulimits, F_STRV, false),
-	FIELD(containers, devices, F_STRV, false),
-	FIELD(containers, dns_options, F_STRV, false),
-	FIELD(containers, dns_searches, F_STRV, false),
-	FIELD(containers, dns_servers, F_STRV, false),
-	FIELD(containers, env, F_STRV, false),
-	FIELD(containers, env_host, F_BOOL, false),
-	FIELD(containers, http_proxy, F_BOOL, false),
-	FIELD(containers, init, F_BOOL, false),
-	FIELD(containers, init_path, F_STR, true),
-	FIELD(containers, ipcns, F_STR, false),
-	FIELD(containers, log_driver, F_STR, false),
-	FIELD(containers, log_size_max, F_INT, false),
-	FIELD(containers, log_tag, F_STR, false),
-	FIELD(containers, netns, F_STR, false),
-	FIELD(containers, no_hosts, F_BOOL, false),
-	FIELD(containers, pidns, F_STR, false),
-	FIELD(containers, pids_limit, F_INT, false),
-	FIELD(containers, seccomp_profile, F_STR, true),
-	FIELD(containers, shm_size, F_STR, false),
-	FIELD(containers, tz, F_STR, false),
-	FIELD(containers, umask, F_STR, false),
-	FIELD(containers, userns, F_STR, false),
-	FIELD(containers, userns_size, F_INT, false),
-	FIELD(containers, utsns, F_STR, false),
-	FIELD(containers, volumes, F_STRV, false),
+        FIELD(containers, annotations, F_STRV, false),
+        FIELD(containers, base_hosts_file, F_STR, true),
+        FIELD(containers, cgroupns, F_STR, false),
+        FIELD(containers, cgroups, F_STR, false),
+        FIELD(containers, default_capabilities, F_STRV, false),
+        FIELD(containers, default_sysctls, F_STRV, false),
+        FIELD(containers, default_ulimits, F_STRV, false),
+        FIELD(containers, devices, F_STRV, false),
+        FIELD(containers, dns_options, F_STRV, false),
+        FIELD(containers, dns_searches, F_STRV, false),
+        FIELD(containers, dns_servers, F_STRV, false),
+        FIELD(containers, env, F_STRV, false),
+        FIELD(containers, env_host, F_BOOL, false),
+        FIELD(containers, http_proxy, F_BOOL, false),
+        FIELD(containers, init, F_BOOL, false),
+        FIELD(containers, init_path, F_STR, true),
+        FIELD(containers, ipcns, F_STR, false),
+        FIELD(containers, log_driver, F_STR, false),
+        FIELD(containers, log_size_max, F_INT, false),
+        FIELD(containers, log_tag, F_STR, false),
+        FIELD(containers, netns, F_STR, false),
+        FIELD(containers, no_hosts, F_BOOL, false),
+        FIELD(containers, pidns, F_STR, false),
+        FIELD(containers, pids_limit, F_INT, false),
+        FIELD(containers, seccomp_profile, F_STR, true),
+        FIELD(containers, shm_size, F_STR, false),
+        FIELD(containers, tz, F_STR, false),
+        FIELD(containers, umask, F_STR, false),
+        FIELD(containers, userns, F_STR, false),
+        FIELD(containers, userns_size, F_INT, false),
+        FIELD(containers, utsns, F_STR, false),
+        FIELD(containers, volumes, F_STRV, false),
 
-	FIELD(engine, cgroup_manager, F_STR, false),
-	FIELD(engine, conmon_env_vars, F_STRV, false),
-	FIELD(engine, conmon_path, F_STRV, true),
-	FIELD(engine, detach_keys, F_STR, false),
-	FIELD(engine, env, F_STRV, false),
-	FIELD(engine, events_logfile_path, F_STR, true),
-	FIELD(engine, events_logfile_max_size, F_SIZE, false),
-	FIELD(engine, events_logger, F_STR, false),
-	FIELD(engine, exit_command_delay, F_UINT, false),
-	FIELD(engine, helper_binaries_dir, F_STRV, true),
-	FIELD(engine, hooks_dir, F_STRV, true),
-	FIELD(engine, image_build_format, F_STR, false),
-	FIELD(engine, image_default_transport, F_STR, false),
-	FIELD(engine, infra_command, F_STR, false),
-	FIELD(engine, infra_image, F_STR, false),
-	FIELD(engine, init_path, F_STR, true),
-	FIELD(engine, num_locks, F_UINT, false),
-	FIELD(engine, pull_policy, F_STR, false),
-	FIELD(engine, runtime, F_STR, false),
-	FIELD(engine, static_dir, F_STR, true),
-	FIELD(engine, stop_timeout, F_UINT, false),
-	FIELD(engine, tmp_dir, F_STR, true),
-	FIELD(engine, volume_path, F_STR, true),
+        FIELD(engine, cgroup_manager, F_STR, false),
+        FIELD(engine, conmon_env_vars, F_STRV, false),
+        FIELD(engine, conmon_path, F_STRV, true),
+        FIELD(engine, detach_keys, F_STR, false),
+        FIELD(engine, env, F_STRV, false),
+        FIELD(engine, events_logfile_path, F_STR, true),
+        FIELD(engine, events_logfile_max_size, F_SIZE, false),
+        FIELD(engine, events_logger, F_STR, false),
+        FIELD(engine, exit_command_delay, F_UINT, false),
+        FIELD(engine, helper_binaries_dir, F_STRV, true),
+        FIELD(engine, hooks_dir, F_STRV, true),
+        FIELD(engine, image_build_format, F_STR, false),
+        FIELD(engine, image_default_transport, F_STR, false),
+        FIELD(engine, infra_command, F_STR, false),
+        FIELD(engine, infra_image, F_STR, false),
+        FIELD(engine, init_path, F_STR, true),
+        FIELD(engine, num_locks, F_UINT, false),
+        FIELD(engine, pull_policy, F_STR, false),
+        FIELD(engine, runtime, F_STR, false),
+        FIELD(engine, static_dir, F_STR, true),
+        FIELD(engine, stop_timeout, F_UINT, false),
+        FIELD(engine, tmp_dir, F_STR, true),
+        FIELD(engine, volume_path, F_STR, true),
 
-	FIELD(network, cni_plugin_dirs, F_STRV, true),
-	FIELD(network, default_network, F_STR, false),
-	FIELD(network, default_subnet, F_STR, false),
-	FIELD(network, netavark_plugin_dirs, F_STRV, true),
-	FIELD(network, network_backend, F_STR, false),
-	FIELD(network, network_config_dir, F_STR, true),
+        FIELD(network, cni_plugin_dirs, F_STRV, true),
+        FIELD(network, default_network, F_STR, false),
+        FIELD(network, default_subnet, F_STR, false),
+        FIELD(network, netavark_plugin_dirs, F_STRV, true),
+        FIELD(network, network_backend, F_STR, false),
+        FIELD(network, network_config_dir, F_STR, true),
 };
 
 struct merge_ctx {
@@ -122,15 +124,15 @@ struct merge_ctx {
 };
 
 static int type_error(const struct merge_ctx *m, const struct toml_value *v, const char *table,
-		      const char *key, const char *expected, const char *got)
+                      const char *key, const char *expected, const char *got)
 {
 	return cpod_error_set(m->err, EINVAL, "%s: line %u, column %u: %s.%s: expected %s, got %s",
-			      m->file, toml_line(v), toml_column(v), table, key, expected,
-			      got ? got : toml_type_name(toml_type(v)));
+	                      m->file, toml_line(v), toml_column(v), table, key, expected,
+	                      got ? got : toml_type_name(toml_type(v)));
 }
 
 static int get_strv(const struct merge_ctx *m, const struct toml_value *v, const char *table,
-		    const char *key, bool path, char ***ret)
+                    const char *key, bool path, char ***ret)
 {
 	char **l = NULL;
 	if (toml_value_to_strv(v, &l) < 0) {
@@ -140,7 +142,7 @@ static int get_strv(const struct merge_ctx *m, const struct toml_value *v, const
 			const struct toml_value *e = toml_array_get(v, i);
 			if (toml_type(e) != TOML_STRING)
 				return type_error(m, e, table, key, "array of strings",
-						  toml_type_name(toml_type(e)));
+				                  toml_type_name(toml_type(e)));
 		}
 	}
 	if (path)
@@ -163,12 +165,23 @@ static int parse_human_size(const char *s, uint64_t *ret)
 		return -EINVAL;
 	double mult = 1;
 	switch (tolower((unsigned char)*end)) {
-	case 'k': mult = 1e3, end++; break;
-	case 'm': mult = 1e6, end++; break;
-	case 'g': mult = 1e9, end++; break;
-	case 't': mult = 1e12, end++; break;
-	case 'p': mult = 1e15, end++; break;
-	default: break;
+	case 'k':
+		mult = 1e3, end++;
+		break;
+	case 'm':
+		mult = 1e6, end++;
+		break;
+	case 'g':
+		mult = 1e9, end++;
+		break;
+	case 't':
+		mult = 1e12, end++;
+		break;
+	case 'p':
+		mult = 1e15, end++;
+		break;
+	default:
+		break;
 	}
 	if (tolower((unsigned char)*end) == 'b')
 		end++;
@@ -189,7 +202,7 @@ static int set_field(const struct merge_ctx *m, const struct field *f, const str
 		char **dst = (char **)base;
 		free(*dst);
 		*dst = f->path ? config_expand_path(toml_string(v), m->home)
-			       : xstrdup(toml_string(v));
+		               : xstrdup(toml_string(v));
 		return 0;
 	}
 	case F_STRV: {
@@ -214,7 +227,7 @@ static int set_field(const struct merge_ctx *m, const struct field *f, const str
 	case F_UINT:
 		if (t != TOML_INTEGER || toml_integer(v) < 0)
 			return type_error(m, v, f->table, f->key, "non-negative integer",
-					  t == TOML_INTEGER ? "negative integer" : NULL);
+			                  t == TOML_INTEGER ? "negative integer" : NULL);
 		*(uint64_t *)base = (uint64_t)toml_integer(v);
 		return 0;
 	case F_SIZE:
@@ -257,9 +270,9 @@ static const struct field *find_field(const char *table, const char *key)
 static int merge_section(const struct merge_ctx *m, const char *table, const struct toml_value *t)
 {
 	if (toml_type(t) != TOML_TABLE)
-		return cpod_error_set(m->err, EINVAL, "%s: line %u, column %u: %s: expected table, got %s",
-				      m->file, toml_line(t), toml_column(t), table,
-				      toml_type_name(toml_type(t)));
+		return cpod_error_set(
+		        m->err, EINVAL, "%s: line %u, column %u: %s: expected table, got %s",
+		        m->file, toml_line(t), toml_column(t), table, toml_type_name(toml_type(t)));
 	for (size_t i = 0; i < toml_table_size(t); i++) {
 		const char *key = toml_table_key(t, i);
 		const struct toml_value *v = toml_table_value(t, i);
@@ -271,7 +284,7 @@ static int merge_section(const struct merge_ctx *m, const char *table, const str
 			r = merge_runtimes(m, v);
 		else
 			log_debug("%s: ignoring key \"%s.%s\" (not used by cpod)", m->file, table,
-				  key);
+			          key);
 		if (r < 0)
 			return r;
 	}
@@ -279,14 +292,14 @@ static int merge_section(const struct merge_ctx *m, const char *table, const str
 }
 
 static int merge_file(struct cpod_config *cfg, const char *file, const char *home,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int r = read_file_at(AT_FDCWD, file, TOML_MAX_INPUT, &data, &len);
 	if (r == -EFBIG)
 		return cpod_error_set(err, EFBIG, "%s: file larger than %d bytes", file,
-				      TOML_MAX_INPUT);
+		                      TOML_MAX_INPUT);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "reading %s", file);
 	_cleanup_toml_ struct toml_value *root = NULL;
@@ -335,20 +348,20 @@ static int add_dropins(const char *dir, char ***files, struct cpod_error **err)
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
 			is_dir = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-				 S_ISDIR(st.st_mode);
+			         S_ISDIR(st.st_mode);
 		}
 		if (is_dir)
 			continue;
 		if (++n > MAX_DROPINS)
 			return cpod_error_set(err, E2BIG, "%s: more than %d drop-in files", dir,
-					      MAX_DROPINS);
+			                      MAX_DROPINS);
 		strv_consume(&found, path_join(dir, de->d_name));
 	}
 	if (n == 0)
 		return 0;
 	qsort(found, n, sizeof(char *), cmp_str);
 	STRV_FOREACH(f, found)
-		strv_push(files, *f);
+	strv_push(files, *f);
 	return 0;
 }
 
@@ -359,7 +372,7 @@ static bool is_rootless(const struct config_load_opts *opts)
 
 /* c/common systemConfigs() */
 static int system_configs(const struct config_load_opts *opts, const char *home, char ***ret,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **files = xnew(char *, 1);
 	const char *cc = opts && opts->ignore_env ? NULL : getenv("CONTAINERS_CONF");
@@ -370,10 +383,11 @@ static int system_configs(const struct config_load_opts *opts, const char *home,
 			int e = errno;
 			_cleanup_free_ char *cause = xstrdup(strerror(e));
 			cause[0] = (char)tolower((unsigned char)cause[0]);
-			return cpod_error_set(err, e,
-					      "finding config on system: CONTAINERS_CONF file: stat "
-					      "%s: %s",
-					      cc, cause);
+			return cpod_error_set(
+			        err, e,
+			        "finding config on system: CONTAINERS_CONF file: stat "
+			        "%s: %s",
+			        cc, cause);
 		}
 		strv_push(&files, cc);
 		*ret = TAKE_PTR(files);
@@ -395,7 +409,7 @@ static int system_configs(const struct config_load_opts *opts, const char *home,
 	if (is_rootless(opts)) {
 		_cleanup_free_ char *user_conf = NULL;
 		const char *xdg = opts && opts->xdg_config_home ? opts->xdg_config_home
-								: getenv("XDG_CONFIG_HOME");
+		                                                : getenv("XDG_CONFIG_HOME");
 		if (xdg && *xdg)
 			user_conf = path_join(xdg, "containers/containers.conf");
 		else if (home)
@@ -436,18 +450,18 @@ static int validate(const struct cpod_config *cfg, struct cpod_error **err)
 		umask_ok = umask_ok && c->umask[i] >= '0' && c->umask[i] <= '7';
 	if (!umask_ok)
 		return cpod_error_set(err, EINVAL,
-				      "validating containers config: not a valid umask %s",
-				      c->umask);
+		                      "validating containers config: not a valid umask %s",
+		                      c->umask);
 	if (c->log_size_max >= 0 && c->log_size_max < LOG_SIZE_MIN)
 		return cpod_error_set(err, EINVAL,
-				      "validating containers config: log size max should be "
-				      "negative or >= %d",
-				      LOG_SIZE_MIN);
+		                      "validating containers config: log size max should be "
+		                      "negative or >= %d",
+		                      LOG_SIZE_MIN);
 	return 0;
 }
 
 int config_load(const struct config_load_opts *opts, struct cpod_config **ret,
-		struct cpod_error **err)
+                struct cpod_error **err)
 {
 	_cleanup_free_ char *home = config_home_dir(opts);
 	_cleanup_strv_free_ char **files = NULL;
@@ -459,8 +473,8 @@ int config_load(const struct config_load_opts *opts, struct cpod_config **ret,
 
 	_cleanup_config_ struct cpod_config *cfg = config_new_default(opts);
 	STRV_FOREACH(f, files)
-		if ((r = merge_file(cfg, *f, home, err)) < 0)
-			return r;
+	if ((r = merge_file(cfg, *f, home, err)) < 0)
+		return r;
 	add_cap_prefix(cfg->containers.default_capabilities);
 	if ((r = validate(cfg, err)) < 0)
 		return r;

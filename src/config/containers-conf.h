@@ -74,31 +74,31 @@ struct config_runtime {
 
 /* [engine] */
 struct config_engine {
-	char *cgroup_manager;       /* "cgroupfs" (Podman: systemd, but systemd is not PID 1) */
-	char **conmon_env_vars;     /* environment for conmon: PATH=... */
-	char **conmon_path;         /* candidate conmon binaries, c/common's list */
-	char *detach_keys;          /* "ctrl-p,ctrl-q" */
-	char **env;                 /* "KEY=value" set for cpod itself; [] */
-	char *events_logfile_path;  /* NULL = <tmp_dir>/events/events.log, decided by engine */
+	char *cgroup_manager;      /* "cgroupfs" (Podman: systemd, but systemd is not PID 1) */
+	char **conmon_env_vars;    /* environment for conmon: PATH=... */
+	char **conmon_path;        /* candidate conmon binaries, c/common's list */
+	char *detach_keys;         /* "ctrl-p,ctrl-q" */
+	char **env;                /* "KEY=value" set for cpod itself; [] */
+	char *events_logfile_path; /* NULL = <tmp_dir>/events/events.log, decided by engine */
 	uint64_t events_logfile_max_size; /* bytes before rotation; 1000000 */
-	char *events_logger;        /* "file" (Podman: journald, absent here) | "none" */
-	uint64_t exit_command_delay; /* seconds cleanup waits for exec sessions; 300 */
-	char **helper_binaries_dir; /* where netavark, catatonit... are searched */
-	char **hooks_dir;           /* OCI hooks; /usr/share/containers/oci/hooks.d */
-	char *image_build_format;   /* "oci" */
-	char *image_default_transport; /* "docker://" */
-	char *infra_command;        /* "" = the infra image's */
-	char *infra_image;          /* "" = a locally built catatonit pause image */
-	char *init_path;            /* /usr/libexec/podman/catatonit */
-	uint64_t num_locks;         /* 2048 */
-	char *pull_policy;          /* "missing" */
-	char *runtime;              /* "" = probe (cpod prefers crun where it works) */
-	struct config_runtime *runtimes; /* [engine.runtimes], file order after defaults */
+	char *events_logger;              /* "file" (Podman: journald, absent here) | "none" */
+	uint64_t exit_command_delay;      /* seconds cleanup waits for exec sessions; 300 */
+	char **helper_binaries_dir;       /* where netavark, catatonit... are searched */
+	char **hooks_dir;                 /* OCI hooks; /usr/share/containers/oci/hooks.d */
+	char *image_build_format;         /* "oci" */
+	char *image_default_transport;    /* "docker://" */
+	char *infra_command;              /* "" = the infra image's */
+	char *infra_image;                /* "" = a locally built catatonit pause image */
+	char *init_path;                  /* /usr/libexec/podman/catatonit */
+	uint64_t num_locks;               /* 2048 */
+	char *pull_policy;                /* "missing" */
+	char *runtime;                    /* "" = probe (cpod prefers crun where it works) */
+	struct config_runtime *runtimes;  /* [engine.runtimes], file order after defaults */
 	size_t n_runtimes;
-	char *static_dir;           /* NULL = <graph root>/libpod, decided by the store */
-	uint64_t stop_timeout;      /* seconds before SIGKILL; 10 */
-	char *tmp_dir;              /* NULL = cpod's run root, decided by the engine */
-	char *volume_path;          /* NULL = <graph root>/volumes, decided by the store */
+	char *static_dir;      /* NULL = <graph root>/libpod, decided by the store */
+	uint64_t stop_timeout; /* seconds before SIGKILL; 10 */
+	char *tmp_dir;         /* NULL = cpod's run root, decided by the engine */
+	char *volume_path;     /* NULL = <graph root>/volumes, decided by the store */
 };
 
 /* [network] */
@@ -120,15 +120,15 @@ struct cpod_config {
 
 /* Overrides for tests and for `--config`-like callers; zero-initialise, then set fields. */
 struct config_load_opts {
-	char *const *files;    /* non-NULL: read exactly these, in order (missing = error) */
-	const char *usr_dir;   /* instead of /usr/share/containers */
-	const char *etc_dir;   /* instead of /etc/containers */
-	const char *home;      /* instead of $HOME / the passwd entry */
+	char *const *files;          /* non-NULL: read exactly these, in order (missing = error) */
+	const char *usr_dir;         /* instead of /usr/share/containers */
+	const char *etc_dir;         /* instead of /etc/containers */
+	const char *home;            /* instead of $HOME / the passwd entry */
 	const char *xdg_config_home; /* instead of $XDG_CONFIG_HOME */
-	bool ignore_env;       /* do not look at $CONTAINERS_CONF */
-	bool set_euid;         /* use euid below instead of geteuid() */
+	bool ignore_env;             /* do not look at $CONTAINERS_CONF */
+	bool set_euid;               /* use euid below instead of geteuid() */
 	uid_t euid;
-	int cgroup_v2;         /* 0: probe /sys/fs/cgroup, 1: v2, -1: v1 */
+	int cgroup_v2; /* 0: probe /sys/fs/cgroup, 1: v2, -1: v1 */
 };
 
 /*
@@ -138,7 +138,7 @@ struct config_load_opts {
  * too large), other -errno from reading; the message starts with the file name.
  */
 int config_load(const struct config_load_opts *opts, struct cpod_config **ret,
-		struct cpod_error **err);
+                struct cpod_error **err);
 
 /* Only the built-in defaults (no file read). Free with config_free(). */
 struct cpod_config *config_new_default(const struct config_load_opts *opts);

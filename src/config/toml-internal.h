@@ -73,7 +73,7 @@ void toml_array_push(struct toml_value *a, struct toml_value *value);
 /* positions and errors (toml-parse.c) */
 void toml_pos_linecol(struct toml_parser *p, size_t pos, unsigned *line, unsigned *col);
 int toml_error_at(struct toml_parser *p, size_t pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Describe what is at p->pos ("newline", "end of file", "'x'") using tmp for storage. */
 const char *toml_found(struct toml_parser *p, char tmp[8]);

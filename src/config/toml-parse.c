@@ -75,7 +75,8 @@ const char *toml_found(struct toml_parser *p, char tmp[8])
 		return "newline";
 	size_t n = 1;
 	if (c >= 0x80)
-		while (n < 4 && p->pos + n < p->len && ((unsigned char)p->s[p->pos + n] & 0xc0) == 0x80)
+		while (n < 4 && p->pos + n < p->len &&
+		       ((unsigned char)p->s[p->pos + n] & 0xc0) == 0x80)
 			n++;
 	if (c < 0x20 || c == 0x7f) {
 		snprintf(tmp, 8, "U+%04X", c);
@@ -108,11 +109,12 @@ static int skip_comment(struct toml_parser *p)
 			break;
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
 			if (c == '\r')
-				return toml_error_at(p, p->pos, "carriage return not followed by a "
-								"newline in a comment");
+				return toml_error_at(p, p->pos,
+				                     "carriage return not followed by a "
+				                     "newline in a comment");
 			return toml_error_at(p, p->pos,
-					     "control character U+%04X is not allowed in a comment",
-					     c);
+			                     "control character U+%04X is not allowed in a comment",
+			                     c);
 		}
 		p->pos++;
 	}
@@ -169,7 +171,8 @@ static int expect_eol(struct toml_parser *p, const char *after)
 	if (r != 0)
 		return r < 0 ? r : 0;
 	char tmp[8];
-	return toml_error_at(p, p->pos, "expected newline after %s, found %s", after, toml_found(p, tmp));
+	return toml_error_at(p, p->pos, "expected newline after %s, found %s", after,
+	                     toml_found(p, tmp));
 }
 
 static bool is_bare_key_char(char c)
@@ -190,7 +193,8 @@ static int parse_simple_key(struct toml_parser *p, struct key_part *part)
 	char c = p->pos < p->len ? p->s[p->pos] : 0;
 	if (c == '"' || c == '\'') {
 		if (at_triple(p, c))
-			return toml_error_at(p, p->pos, "multi-line strings are not allowed as keys");
+			return toml_error_at(p, p->pos,
+			                     "multi-line strings are not allowed as keys");
 		if (c == '"')
 			return toml_parse_basic_string(p, &part->s, &part->len);
 		return toml_parse_literal_string(p, &part->s, &part->len);
@@ -245,7 +249,7 @@ static int check_depth(struct toml_parser *p, unsigned depth, size_t pos)
 }
 
 static struct toml_value *add_table(struct toml_parser *p, struct toml_value *parent,
-				    struct key_part *part, unsigned flags)
+                                    struct key_part *part, unsigned flags)
 {
 	struct toml_value *t = toml_value_new(TOML_TABLE, parent->depth + 1);
 	t->flags = flags;
@@ -288,7 +292,7 @@ static int parse_keyval(struct toml_parser *p, struct toml_value *t)
 			return toml_error_at(p, k.parts[0].pos, "duplicate key \"%s\"", name);
 		if (c->flags & TOML_FROZEN)
 			return toml_error_at(p, k.parts[0].pos, "cannot extend inline table \"%s\"",
-					     name);
+			                     name);
 		return toml_error_at(p, k.parts[0].pos, "table \"%s\" already defined", name);
 	}
 	struct key_part *last = &k.parts[k.n - 1];
@@ -299,7 +303,8 @@ static int parse_keyval(struct toml_parser *p, struct toml_value *t)
 	skip_ws(p);
 	if (p->pos >= p->len || p->s[p->pos] != '=') {
 		char tmp[8];
-		return toml_error_at(p, p->pos, "expected '=' after key, found %s", toml_found(p, tmp));
+		return toml_error_at(p, p->pos, "expected '=' after key, found %s",
+		                     toml_found(p, tmp));
 	}
 	p->pos++;
 	skip_ws(p);
@@ -345,15 +350,17 @@ static int parse_inline_table(struct toml_parser *p, struct toml_value *t)
 			return 0;
 		}
 		if (c == '\n' || c == '\r')
-			return toml_error_at(p, p->pos, "newlines are not allowed in inline tables");
+			return toml_error_at(p, p->pos,
+			                     "newlines are not allowed in inline tables");
 		if (c != ',')
-			return toml_error_at(p, p->pos, "expected ',' or '}' in inline table, found %s",
-					     toml_found(p, tmp));
+			return toml_error_at(p, p->pos,
+			                     "expected ',' or '}' in inline table, found %s",
+			                     toml_found(p, tmp));
 		p->pos++;
 		skip_ws(p);
 		if (p->pos < p->len && p->s[p->pos] == '}')
 			return toml_error_at(p, p->pos,
-					     "trailing comma is not allowed in inline tables");
+			                     "trailing comma is not allowed in inline tables");
 	}
 }
 
@@ -389,7 +396,7 @@ static int parse_array(struct toml_parser *p, struct toml_value *a)
 			return 0;
 		}
 		return toml_error_at(p, p->pos, "expected ',' or ']' in array, found %s",
-				     toml_found(p, tmp));
+		                     toml_found(p, tmp));
 	}
 }
 
@@ -405,11 +412,11 @@ static int parse_value(struct toml_parser *p, unsigned depth, struct toml_value 
 	switch (c) {
 	case '"':
 		r = at_triple(p, '"') ? toml_parse_ml_basic_string(p, &v->str.ptr, &v->str.len)
-				      : toml_parse_basic_string(p, &v->str.ptr, &v->str.len);
+		                      : toml_parse_basic_string(p, &v->str.ptr, &v->str.len);
 		break;
 	case '\'':
 		r = at_triple(p, '\'') ? toml_parse_ml_literal_string(p, &v->str.ptr, &v->str.len)
-				       : toml_parse_literal_string(p, &v->str.ptr, &v->str.len);
+		                       : toml_parse_literal_string(p, &v->str.ptr, &v->str.len);
 		break;
 	case '[':
 		v->type = TOML_ARRAY;
@@ -447,7 +454,7 @@ static int parse_header(struct toml_parser *p)
 		if (aot && p->pos < p->len && p->s[p->pos] == ']')
 			p->pos++;
 		return toml_error_at(p, p->pos, "expected '%s' to close the table header, found %s",
-				     aot ? "]]" : "]", toml_found(p, tmp));
+		                     aot ? "]]" : "]", toml_found(p, tmp));
 	}
 	p->pos += aot ? 2 : 1;
 
@@ -468,8 +475,10 @@ static int parse_header(struct toml_parser *p)
 		}
 		_cleanup_free_ char *name = key_path(&k, i);
 		if (c->type != TOML_TABLE)
-			return toml_error_at(p, start, "cannot define table \"%s\": \"%s\" is not a "
-						       "table", full, name);
+			return toml_error_at(p, start,
+			                     "cannot define table \"%s\": \"%s\" is not a "
+			                     "table",
+			                     full, name);
 		if (c->flags & TOML_FROZEN)
 			return toml_error_at(p, start, "cannot extend inline table \"%s\"", name);
 		t = c;
@@ -486,8 +495,8 @@ static int parse_header(struct toml_parser *p)
 		}
 		if (c->type == TOML_ARRAY && (c->flags & TOML_AOT))
 			return toml_error_at(p, start,
-					     "table \"%s\" already defined as an array of tables",
-					     full);
+			                     "table \"%s\" already defined as an array of tables",
+			                     full);
 		if (c->type != TOML_TABLE)
 			return toml_error_at(p, start, "duplicate key \"%s\"", full);
 		if (c->flags & TOML_FROZEN)
@@ -508,8 +517,10 @@ static int parse_header(struct toml_parser *p)
 		position(p, c, last->pos);
 		toml_table_insert(t, TAKE_PTR(last->s), last->len, c);
 	} else if (c->type != TOML_ARRAY) {
-		return toml_error_at(p, start, "cannot define array of tables \"%s\": already "
-					       "defined as %s", full, toml_type_name(c->type));
+		return toml_error_at(p, start,
+		                     "cannot define array of tables \"%s\": already "
+		                     "defined as %s",
+		                     full, toml_type_name(c->type));
 	} else if (!(c->flags & TOML_AOT)) {
 		return toml_error_at(p, start, "cannot append to static array \"%s\"", full);
 	}
@@ -556,18 +567,18 @@ int toml_parse(const char *data, size_t len, struct toml_value **ret, struct cpo
 {
 	if (len > TOML_MAX_INPUT)
 		return cpod_error_set(err, EFBIG, "document too large: %zu bytes (at most %d)", len,
-				      TOML_MAX_INPUT);
+		                      TOML_MAX_INPUT);
 	_cleanup_toml_ struct toml_value *root = toml_value_new(TOML_TABLE, 0);
 	root->flags = TOML_EXPLICIT;
 	root->line = root->column = 1;
 	struct toml_parser p = {
-		.s = data ? data : "",
-		.len = data ? len : 0,
-		.lc_line = 1,
-		.lc_col = 1,
-		.root = root,
-		.cur = root,
-		.err = err,
+	        .s = data ? data : "",
+	        .len = data ? len : 0,
+	        .lc_line = 1,
+	        .lc_col = 1,
+	        .root = root,
+	        .cur = root,
+	        .err = err,
 	};
 	int r = toml_check_utf8(&p);
 	if (r < 0)

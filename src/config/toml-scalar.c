@@ -26,7 +26,7 @@ static int control_error(struct toml_parser *p, size_t pos, const char *what)
 	unsigned char c = (unsigned char)p->s[pos];
 	if (c == '\r')
 		return toml_error_at(p, pos, "carriage return not followed by a newline in %s",
-				     what);
+		                     what);
 	return toml_error_at(p, pos, "control character U+%04X is not allowed in %s", c, what);
 }
 
@@ -104,13 +104,27 @@ static int parse_escape(struct toml_parser *p, struct buf *b)
 	char c = p->s[p->pos + 1];
 	const char *simple = NULL;
 	switch (c) {
-	case 'b': simple = "\b"; break;
-	case 't': simple = "\t"; break;
-	case 'n': simple = "\n"; break;
-	case 'f': simple = "\f"; break;
-	case 'r': simple = "\r"; break;
-	case '"': simple = "\""; break;
-	case '\\': simple = "\\"; break;
+	case 'b':
+		simple = "\b";
+		break;
+	case 't':
+		simple = "\t";
+		break;
+	case 'n':
+		simple = "\n";
+		break;
+	case 'f':
+		simple = "\f";
+		break;
+	case 'r':
+		simple = "\r";
+		break;
+	case '"':
+		simple = "\"";
+		break;
+	case '\\':
+		simple = "\\";
+		break;
 	case 'u':
 	case 'U':
 		break;
@@ -130,13 +144,13 @@ static int parse_escape(struct toml_parser *p, struct buf *b)
 		size_t at = p->pos + 2 + k;
 		int h = at < p->len ? hexval(p->s[at]) : -1;
 		if (h < 0)
-			return toml_error_at(p, start, "invalid unicode escape: expected %zu hex digits",
-					     ndig);
+			return toml_error_at(
+			        p, start, "invalid unicode escape: expected %zu hex digits", ndig);
 		cp = (cp << 4) | (uint32_t)h;
 	}
 	if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return toml_error_at(p, start, "invalid unicode escape: U+%X is not a scalar value",
-				     cp);
+		                     cp);
 	put_utf8(b, cp);
 	p->pos += 2 + ndig;
 	return 0;
@@ -327,10 +341,14 @@ static bool is_digit(char c)
 static bool is_base_digit(char c, int base)
 {
 	switch (base) {
-	case 2: return c == '0' || c == '1';
-	case 8: return c >= '0' && c <= '7';
-	case 16: return hexval(c) >= 0;
-	default: return is_digit(c);
+	case 2:
+		return c == '0' || c == '1';
+	case 8:
+		return c >= '0' && c <= '7';
+	case 16:
+		return hexval(c) >= 0;
+	default:
+		return is_digit(c);
 	}
 }
 
@@ -434,15 +452,15 @@ static enum toml_type datetime_type(const char *t, size_t len)
 }
 
 static int number_error(struct toml_parser *p, size_t start, const char *t, size_t len,
-			const char *what)
+                        const char *what)
 {
 	return toml_error_at(p, start, "%s \"%.*s\"", what, (int)(len > SHOW_MAX ? SHOW_MAX : len),
-			     t);
+	                     t);
 }
 
 /* Accumulate an integer of the given base (digits already validated) with overflow checks. */
 static bool accumulate(const char *t, size_t from, size_t to, int base, uint64_t limit,
-		       uint64_t *ret)
+                       uint64_t *ret)
 {
 	uint64_t v = 0;
 	for (size_t i = from; i < to; i++) {
@@ -458,7 +476,7 @@ static bool accumulate(const char *t, size_t from, size_t to, int base, uint64_t
 }
 
 static int parse_prefixed_int(struct toml_parser *p, size_t start, const char *t, size_t len,
-			      struct toml_value *v)
+                              struct toml_value *v)
 {
 	int base = t[1] == 'x' ? 16 : t[1] == 'o' ? 8 : 2;
 	size_t i = 2;
@@ -474,7 +492,7 @@ static int parse_prefixed_int(struct toml_parser *p, size_t start, const char *t
 }
 
 static int parse_float_text(struct toml_parser *p, size_t start, const char *t, size_t len,
-			    struct toml_value *v)
+                            struct toml_value *v)
 {
 	_cleanup_free_ char *clean = xmalloc(len + 1);
 	size_t n = 0;
@@ -493,7 +511,7 @@ static int parse_float_text(struct toml_parser *p, size_t start, const char *t, 
 }
 
 static int parse_number(struct toml_parser *p, size_t start, const char *t, size_t len,
-			struct toml_value *v)
+                        struct toml_value *v)
 {
 	size_t i = 0;
 	bool neg = false;
@@ -504,7 +522,7 @@ static int parse_number(struct toml_parser *p, size_t start, const char *t, size
 	if (len - i == 3 && (memcmp(t + i, "inf", 3) == 0 || memcmp(t + i, "nan", 3) == 0)) {
 		v->type = TOML_FLOAT;
 		v->f = t[i] == 'i' ? (neg ? -__builtin_inf() : __builtin_inf())
-				   : (neg ? -__builtin_nan("") : __builtin_nan(""));
+		                   : (neg ? -__builtin_nan("") : __builtin_nan(""));
 		return 0;
 	}
 	size_t int_from = i;

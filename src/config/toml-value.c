@@ -132,16 +132,16 @@ void toml_array_push(struct toml_value *a, struct toml_value *value)
 const char *toml_type_name(enum toml_type t)
 {
 	static const char *const names[_TOML_TYPE_MAX] = {
-		[TOML_STRING] = "string",
-		[TOML_INTEGER] = "integer",
-		[TOML_FLOAT] = "float",
-		[TOML_BOOL] = "boolean",
-		[TOML_OFFSET_DATETIME] = "offset date-time",
-		[TOML_LOCAL_DATETIME] = "local date-time",
-		[TOML_LOCAL_DATE] = "local date",
-		[TOML_LOCAL_TIME] = "local time",
-		[TOML_ARRAY] = "array",
-		[TOML_TABLE] = "table",
+	        [TOML_STRING] = "string",
+	        [TOML_INTEGER] = "integer",
+	        [TOML_FLOAT] = "float",
+	        [TOML_BOOL] = "boolean",
+	        [TOML_OFFSET_DATETIME] = "offset date-time",
+	        [TOML_LOCAL_DATETIME] = "local date-time",
+	        [TOML_LOCAL_DATE] = "local date",
+	        [TOML_LOCAL_TIME] = "local time",
+	        [TOML_ARRAY] = "array",
+	        [TOML_TABLE] = "table",
 	};
 	if ((int)t < 0 || t >= _TOML_TYPE_MAX)
 		return "invalid";
@@ -248,15 +248,15 @@ int toml_value_to_strv(const struct toml_value *v, char ***ret)
 }
 
 static int type_error(const struct toml_value *v, const char *key, const char *expected,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	return cpod_error_set(err, EINVAL, "line %u, column %u: key \"%s\": expected %s, got %s",
-			      v->line, v->column, key, expected, toml_type_name(v->type));
+	                      v->line, v->column, key, expected, toml_type_name(v->type));
 }
 
 static const struct toml_value *lookup_typed(const struct toml_value *t, const char *key,
-					     enum toml_type type, const char *expected, int *r,
-					     struct cpod_error **err)
+                                             enum toml_type type, const char *expected, int *r,
+                                             struct cpod_error **err)
 {
 	const struct toml_value *v = toml_table_get(t, key);
 	*r = 0;
@@ -271,7 +271,7 @@ static const struct toml_value *lookup_typed(const struct toml_value *t, const c
 }
 
 int toml_get_table(const struct toml_value *t, const char *key, const struct toml_value **ret,
-		   struct cpod_error **err)
+                   struct cpod_error **err)
 {
 	int r;
 	const struct toml_value *v = lookup_typed(t, key, TOML_TABLE, "table", &r, err);
@@ -281,7 +281,7 @@ int toml_get_table(const struct toml_value *t, const char *key, const struct tom
 }
 
 int toml_get_string(const struct toml_value *t, const char *key, const char **ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	int r;
 	const struct toml_value *v = lookup_typed(t, key, TOML_STRING, "string", &r, err);
@@ -290,8 +290,7 @@ int toml_get_string(const struct toml_value *t, const char *key, const char **re
 	return r;
 }
 
-int toml_get_int(const struct toml_value *t, const char *key, int64_t *ret,
-		 struct cpod_error **err)
+int toml_get_int(const struct toml_value *t, const char *key, int64_t *ret, struct cpod_error **err)
 {
 	int r;
 	const struct toml_value *v = lookup_typed(t, key, TOML_INTEGER, "integer", &r, err);
@@ -300,8 +299,7 @@ int toml_get_int(const struct toml_value *t, const char *key, int64_t *ret,
 	return r;
 }
 
-int toml_get_bool(const struct toml_value *t, const char *key, bool *ret,
-		  struct cpod_error **err)
+int toml_get_bool(const struct toml_value *t, const char *key, bool *ret, struct cpod_error **err)
 {
 	int r;
 	const struct toml_value *v = lookup_typed(t, key, TOML_BOOL, "boolean", &r, err);
@@ -310,8 +308,7 @@ int toml_get_bool(const struct toml_value *t, const char *key, bool *ret,
 	return r;
 }
 
-int toml_get_strv(const struct toml_value *t, const char *key, char ***ret,
-		  struct cpod_error **err)
+int toml_get_strv(const struct toml_value *t, const char *key, char ***ret, struct cpod_error **err)
 {
 	const struct toml_value *v = toml_table_get(t, key);
 	if (!v)

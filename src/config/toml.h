@@ -101,15 +101,14 @@ const struct toml_value *toml_table_get(const struct toml_value *t, const char *
  *   element must be a string.
  */
 int toml_get_table(const struct toml_value *t, const char *key, const struct toml_value **ret,
-		   struct cpod_error **err);
+                   struct cpod_error **err);
 int toml_get_string(const struct toml_value *t, const char *key, const char **ret,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 int toml_get_strv(const struct toml_value *t, const char *key, char ***ret,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 int toml_get_int(const struct toml_value *t, const char *key, int64_t *ret,
-		 struct cpod_error **err);
-int toml_get_bool(const struct toml_value *t, const char *key, bool *ret,
-		  struct cpod_error **err);
+                 struct cpod_error **err);
+int toml_get_bool(const struct toml_value *t, const char *key, bool *ret, struct cpod_error **err);
 
 /*
  * Copy an array of strings to a NULL-terminated strv (free with strv_free()). Returns 0,

@@ -39,14 +39,14 @@ static int setup(void **state)
 	mkdir_p(f->etc, 0755);
 	mkdir_p(f->home, 0755);
 	f->opts = (struct config_load_opts){
-		.usr_dir = f->usr,
-		.etc_dir = f->etc,
-		.home = f->home,
-		.xdg_config_home = NULL,
-		.ignore_env = true,
-		.set_euid = true,
-		.euid = 0,
-		.cgroup_v2 = 1,
+	        .usr_dir = f->usr,
+	        .etc_dir = f->etc,
+	        .home = f->home,
+	        .xdg_config_home = NULL,
+	        .ignore_env = true,
+	        .set_euid = true,
+	        .euid = 0,
+	        .cgroup_v2 = 1,
 	};
 	unsetenv("XDG_CONFIG_HOME");
 	unsetenv("CONTAINERS_CONF");
@@ -72,7 +72,8 @@ static char *put_path(const char *dir, const char *name, const char *content)
 	char *slash = strrchr(copy, '/');
 	*slash = 0;
 	assert_int_equal(mkdir_p(copy, 0755), 0);
-	assert_int_equal(write_file_atomic_at(AT_FDCWD, p, content, strlen(content), 0644, false), 0);
+	assert_int_equal(write_file_atomic_at(AT_FDCWD, p, content, strlen(content), 0644, false),
+	                 0);
 	return p;
 }
 
@@ -110,7 +111,7 @@ static void test_config_load_defaults_without_files(void **state)
 	assert_string_equal(c->default_capabilities[10], "CAP_SYS_CHROOT");
 	assert_int_equal(strv_length(c->env), 2);
 	assert_string_equal(c->env[0],
-			    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	                    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	assert_string_equal(c->env[1], "TERM=xterm");
 	assert_string_equal(c->log_driver, "k8s-file");
 	assert_int_equal(c->pids_limit, 2048);
@@ -160,19 +161,20 @@ static void test_config_load_defaults_without_files(void **state)
 static void test_config_load_precedence_and_dropins(void **state)
 {
 	struct fixture *f = *state;
-	_cleanup_free_ char *a = put_path(f->usr, "containers.conf",
-				     "[containers]\nlog_driver = \"journald\"\npids_limit = 1\n"
-				     "[engine]\nruntime = \"runc\"\nstop_timeout = 3\n");
-	_cleanup_free_ char *b = put_path(f->etc, "containers.conf",
-				     "[engine]\nruntime = \"crun\"\n");
-	_cleanup_free_ char *d2 = put_path(f->etc, "containers.conf.d/20-b.conf",
-				      "[containers]\npids_limit = 200\n");
+	_cleanup_free_ char *a =
+	        put_path(f->usr, "containers.conf",
+	                 "[containers]\nlog_driver = \"journald\"\npids_limit = 1\n"
+	                 "[engine]\nruntime = \"runc\"\nstop_timeout = 3\n");
+	_cleanup_free_ char *b =
+	        put_path(f->etc, "containers.conf", "[engine]\nruntime = \"crun\"\n");
+	_cleanup_free_ char *d2 =
+	        put_path(f->etc, "containers.conf.d/20-b.conf", "[containers]\npids_limit = 200\n");
 	_cleanup_free_ char *d1 = put_path(f->etc, "containers.conf.d/10-a.conf",
-				      "[containers]\npids_limit = 100\ntz = \"UTC\"\n");
-	_cleanup_free_ char *ign = put_path(f->etc, "containers.conf.d/30-c.txt",
-				       "[containers]\npids_limit = 300\n");
+	                                   "[containers]\npids_limit = 100\ntz = \"UTC\"\n");
+	_cleanup_free_ char *ign =
+	        put_path(f->etc, "containers.conf.d/30-c.txt", "[containers]\npids_limit = 300\n");
 	_cleanup_free_ char *sub = put_path(f->etc, "containers.conf.d/40-d.conf/x.conf",
-				       "[containers]\npids_limit = 400\n");
+	                                    "[containers]\npids_limit = 400\n");
 	_cleanup_config_ struct cpod_config *cfg = load_ok(&f->opts);
 	char *const *files = config_files(cfg);
 	assert_int_equal(strv_length(files), 4);
@@ -192,9 +194,9 @@ static void test_config_load_rootless_user_files(void **state)
 	struct fixture *f = *state;
 	put(f->etc, "containers.conf", "[engine]\nevents_logger = \"none\"\nnum_locks = 7\n");
 	_cleanup_free_ char *u = put_path(f->home, ".config/containers/containers.conf",
-				     "[engine]\nevents_logger = \"journald\"\n");
+	                                  "[engine]\nevents_logger = \"journald\"\n");
 	_cleanup_free_ char *ud = put_path(f->home, ".config/containers/containers.conf.d/1.conf",
-				      "[engine]\nnum_locks = 9\n");
+	                                   "[engine]\nnum_locks = 9\n");
 
 	_cleanup_config_ struct cpod_config *root = load_ok(&f->opts);
 	assert_string_equal(root->engine.events_logger, "none");
@@ -223,7 +225,8 @@ static void test_config_load_containers_conf_env(void **state)
 	put(f->usr, "containers.conf", "[engine]\nruntime = \"runc\"\n");
 	put(f->etc, "containers.conf.d/a.conf", "[containers]\ninit = true\n");
 	put(f->home, ".config/containers/containers.conf", "[containers]\ntz = \"local\"\n");
-	_cleanup_free_ char *only = put_path(f->root, "only.conf", "[containers]\numask = \"0077\"\n");
+	_cleanup_free_ char *only =
+	        put_path(f->root, "only.conf", "[containers]\numask = \"0077\"\n");
 	f->opts.ignore_env = false;
 	f->opts.euid = 1000;
 	setenv("CONTAINERS_CONF", only, 1);
@@ -237,10 +240,10 @@ static void test_config_load_containers_conf_env(void **state)
 
 	_cleanup_free_ char *missing = path_join(f->root, "missing.conf");
 	setenv("CONTAINERS_CONF", missing, 1);
-	_cleanup_free_ char *msg =
-		xasprintf("finding config on system: CONTAINERS_CONF file: stat %s: no such file or "
-			  "directory",
-			  missing);
+	_cleanup_free_ char *msg = xasprintf(
+	        "finding config on system: CONTAINERS_CONF file: stat %s: no such file or "
+	        "directory",
+	        missing);
 	expect_load_error(&f->opts, ENOENT, msg);
 	unsetenv("CONTAINERS_CONF");
 }
@@ -251,7 +254,8 @@ static void test_config_load_arrays_replaced_and_runtimes_merged(void **state)
 	put(f->usr, "containers.conf",
 	    "[containers]\ndefault_capabilities = [\"CHOWN\", \"KILL\", \"NET_RAW\"]\n"
 	    "default_sysctls = [\"net.ipv4.ping_group_range=0 0\"]\n"
-	    "[engine.runtimes]\ncrun = [\"/opt/crun\"]\nmyrt = [\"/opt/myrt\", \"/usr/bin/myrt\"]\n");
+	    "[engine.runtimes]\ncrun = [\"/opt/crun\"]\nmyrt = [\"/opt/myrt\", "
+	    "\"/usr/bin/myrt\"]\n");
 	put(f->etc, "containers.conf",
 	    "[containers]\ndefault_capabilities = [\"cap_sys_admin\", \"setuid\"]\n"
 	    "[engine]\nruntimes.runc = [\"~/bin/runc\"]\n"
@@ -298,40 +302,42 @@ static void test_config_load_ignores_unknown(void **state)
 static void test_config_load_type_errors(void **state)
 {
 	struct fixture *f = *state;
-	_cleanup_free_ char *p = put_path(f->etc, "containers.conf", "[containers]\n\nenv = \"A=b\"\n");
+	_cleanup_free_ char *p =
+	        put_path(f->etc, "containers.conf", "[containers]\n\nenv = \"A=b\"\n");
 	_cleanup_free_ char *m1 = xasprintf(
-		"%s: line 3, column 7: containers.env: expected array of strings, got string", p);
+	        "%s: line 3, column 7: containers.env: expected array of strings, got string", p);
 	expect_load_error(&f->opts, EINVAL, m1);
 
 	put(f->etc, "containers.conf", "[containers]\nenv = [\"A=b\", 1]\n");
 	_cleanup_free_ char *m2 = xasprintf(
-		"%s: line 2, column 15: containers.env: expected array of strings, got integer", p);
+	        "%s: line 2, column 15: containers.env: expected array of strings, got integer", p);
 	expect_load_error(&f->opts, EINVAL, m2);
 
 	put(f->etc, "containers.conf", "[engine]\nstop_timeout = -1\n");
 	_cleanup_free_ char *m3 = xasprintf("%s: line 2, column 16: engine.stop_timeout: expected "
-					    "non-negative integer, got negative integer", p);
+	                                    "non-negative integer, got negative integer",
+	                                    p);
 	expect_load_error(&f->opts, EINVAL, m3);
 
 	put(f->etc, "containers.conf", "[engine]\nruntime = [\"crun\"]\n");
-	_cleanup_free_ char *m4 = xasprintf(
-		"%s: line 2, column 11: engine.runtime: expected string, got array", p);
+	_cleanup_free_ char *m4 =
+	        xasprintf("%s: line 2, column 11: engine.runtime: expected string, got array", p);
 	expect_load_error(&f->opts, EINVAL, m4);
 
 	put(f->etc, "containers.conf", "containers = 1\n");
 	_cleanup_free_ char *m5 =
-		xasprintf("%s: line 1, column 14: containers: expected table, got integer", p);
+	        xasprintf("%s: line 1, column 14: containers: expected table, got integer", p);
 	expect_load_error(&f->opts, EINVAL, m5);
 
 	put(f->etc, "containers.conf", "[engine.runtimes]\ncrun = \"/usr/bin/crun\"\n");
 	_cleanup_free_ char *m6 = xasprintf(
-		"%s: line 2, column 8: engine.runtimes.crun: expected array of strings, got string",
-		p);
+	        "%s: line 2, column 8: engine.runtimes.crun: expected array of strings, got string",
+	        p);
 	expect_load_error(&f->opts, EINVAL, m6);
 
 	put(f->etc, "containers.conf", "[containers]\ninit = \"yes\"\n");
-	_cleanup_free_ char *m7 = xasprintf(
-		"%s: line 2, column 8: containers.init: expected boolean, got string", p);
+	_cleanup_free_ char *m7 =
+	        xasprintf("%s: line 2, column 8: containers.init: expected boolean, got string", p);
 	expect_load_error(&f->opts, EINVAL, m7);
 }
 
@@ -339,7 +345,7 @@ static void test_config_load_syntax_and_value_errors(void **state)
 {
 	struct fixture *f = *state;
 	_cleanup_free_ char *p = put_path(f->etc, "containers.conf",
-				     "[engine]\nruntime = \"crun\"\n    runtime = \"runc\"\n");
+	                                  "[engine]\nruntime = \"crun\"\n    runtime = \"runc\"\n");
 	_cleanup_free_ char *m1 = xasprintf("%s: line 3, column 5: duplicate key \"runtime\"", p);
 	expect_load_error(&f->opts, EINVAL, m1);
 
@@ -348,8 +354,8 @@ static void test_config_load_syntax_and_value_errors(void **state)
 
 	put(f->etc, "containers.conf", "[containers]\nlog_size_max = 100\n");
 	expect_load_error(&f->opts, EINVAL,
-			  "validating containers config: log size max should be negative or "
-			  ">= 8192");
+	                  "validating containers config: log size max should be negative or "
+	                  ">= 8192");
 
 	put(f->etc, "containers.conf", "[engine]\nevents_logfile_max_size = \"2MB\"\n");
 	_cleanup_config_ struct cpod_config *cfg = load_ok(&f->opts);
@@ -391,17 +397,17 @@ static void test_config_expand_path(void **state)
 	const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"~", "/h"},
-		{"~/x", "/h/x"},
-		{"~user/x", "~user/x"},
-		{"$HOME/a", "/h/a"},
-		{"${HOME}/a", "/h/a"},
-		{"$HOMER/a", "$HOMER/a"},
-		{"$XDG_DATA_HOME/containers", "/h/.local/share/containers"},
-		{"$XDG_RUNTIME_DIR/libpod", "/run/user/1000/libpod"},
-		{"$XDG_CONFIG_HOME", "/h/.config"},
-		{"/usr/bin/crun", "/usr/bin/crun"},
-		{"a/~/b", "a/~/b"},
+	        {"~", "/h"},
+	        {"~/x", "/h/x"},
+	        {"~user/x", "~user/x"},
+	        {"$HOME/a", "/h/a"},
+	        {"${HOME}/a", "/h/a"},
+	        {"$HOMER/a", "$HOMER/a"},
+	        {"$XDG_DATA_HOME/containers", "/h/.local/share/containers"},
+	        {"$XDG_RUNTIME_DIR/libpod", "/run/user/1000/libpod"},
+	        {"$XDG_CONFIG_HOME", "/h/.config"},
+	        {"/usr/bin/crun", "/usr/bin/crun"},
+	        {"a/~/b", "a/~/b"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		_cleanup_free_ char *o = config_expand_path(cases[i].in, "/h");
@@ -415,23 +421,23 @@ static void test_config_expand_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_config_load_defaults_without_files, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_precedence_and_dropins, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_rootless_user_files, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_containers_conf_env, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_arrays_replaced_and_runtimes_merged,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_ignores_unknown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_type_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_syntax_and_value_errors, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_config_load_real_containers_conf, setup,
-						teardown),
-		cmocka_unit_test(test_config_expand_path),
+	        cmocka_unit_test_setup_teardown(test_config_load_defaults_without_files, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_precedence_and_dropins, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_rootless_user_files, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_containers_conf_env, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(
+	                test_config_load_arrays_replaced_and_runtimes_merged, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_ignores_unknown, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_type_errors, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_syntax_and_value_errors, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_config_load_real_containers_conf, setup,
+	                                        teardown),
+	        cmocka_unit_test(test_config_expand_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,25 +50,24 @@ static const struct toml_value *at(const struct toml_value *t, const char *path)
 {
 	_cleanup_strv_free_ char **parts = strv_split(path, ".");
 	STRV_FOREACH(p, parts)
-		t = toml_table_get(t, *p);
+	t = toml_table_get(t, *p);
 	return t;
 }
 
 static void test_parse_comments_and_keys(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"# comment\n"
-		"key = \"value\" # trailing\n"
-		"bare_key-1 = 1\n"
-		"\"quoted key\" = 2\n"
-		"'literal.key' = 3\n"
-		"\"\" = 4\n"
-		"physical.color = \"orange\"\n"
-		"physical . shape = 'round'\n"
-		"site.\"google.com\" = true\n"
-		"1234 = 5\n"
-		"3.14 = 6\n"
-		"#\tlast comment without newline");
+	_cleanup_toml_ struct toml_value *r = parse_ok("# comment\n"
+	                                               "key = \"value\" # trailing\n"
+	                                               "bare_key-1 = 1\n"
+	                                               "\"quoted key\" = 2\n"
+	                                               "'literal.key' = 3\n"
+	                                               "\"\" = 4\n"
+	                                               "physical.color = \"orange\"\n"
+	                                               "physical . shape = 'round'\n"
+	                                               "site.\"google.com\" = true\n"
+	                                               "1234 = 5\n"
+	                                               "3.14 = 6\n"
+	                                               "#\tlast comment without newline");
 	assert_string_equal(toml_string(toml_table_get(r, "key")), "value");
 	assert_int_equal(toml_integer(toml_table_get(r, "bare_key-1")), 1);
 	assert_int_equal(toml_integer(toml_table_get(r, "quoted key")), 2);
@@ -88,21 +87,20 @@ static void test_parse_comments_and_keys(void **state)
 
 static void test_parse_tables(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"top = 0\n"
-		"[table-1]\n"
-		"key1 = \"some string\"\n"
-		"[ dog . \"tater.man\" ]\n"
-		"type.name = \"pug\"\n"
-		"[x.y.z.w]\n"
-		"[x]\n"
-		"a = 1\n"
-		"[fruit]\n"
-		"apple.color = \"red\"\n"
-		"apple.taste.sweet = true\n"
-		"[fruit.apple.texture]\n"
-		"smooth = true\n"
-		"[empty]\n");
+	_cleanup_toml_ struct toml_value *r = parse_ok("top = 0\n"
+	                                               "[table-1]\n"
+	                                               "key1 = \"some string\"\n"
+	                                               "[ dog . \"tater.man\" ]\n"
+	                                               "type.name = \"pug\"\n"
+	                                               "[x.y.z.w]\n"
+	                                               "[x]\n"
+	                                               "a = 1\n"
+	                                               "[fruit]\n"
+	                                               "apple.color = \"red\"\n"
+	                                               "apple.taste.sweet = true\n"
+	                                               "[fruit.apple.texture]\n"
+	                                               "smooth = true\n"
+	                                               "[empty]\n");
 	assert_int_equal(toml_integer(toml_table_get(r, "top")), 0);
 	assert_string_equal(toml_string(at(r, "table-1.key1")), "some string");
 	const struct toml_value *dog = toml_table_get(toml_table_get(r, "dog"), "tater.man");
@@ -118,21 +116,20 @@ static void test_parse_tables(void **state)
 
 static void test_parse_array_of_tables(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"[[fruits]]\n"
-		"name = \"apple\"\n"
-		"[fruits.physical]\n"
-		"color = \"red\"\n"
-		"[[fruits.varieties]]\n"
-		"name = \"red delicious\"\n"
-		"[[fruits.varieties]]\n"
-		"name = \"granny smith\"\n"
-		"[[fruits]]\n"
-		"name = \"banana\"\n"
-		"[[fruits.varieties]]\n"
-		"name = \"plantain\"\n"
-		"[[empty]]\n"
-		"[[empty]]\n");
+	_cleanup_toml_ struct toml_value *r = parse_ok("[[fruits]]\n"
+	                                               "name = \"apple\"\n"
+	                                               "[fruits.physical]\n"
+	                                               "color = \"red\"\n"
+	                                               "[[fruits.varieties]]\n"
+	                                               "name = \"red delicious\"\n"
+	                                               "[[fruits.varieties]]\n"
+	                                               "name = \"granny smith\"\n"
+	                                               "[[fruits]]\n"
+	                                               "name = \"banana\"\n"
+	                                               "[[fruits.varieties]]\n"
+	                                               "name = \"plantain\"\n"
+	                                               "[[empty]]\n"
+	                                               "[[empty]]\n");
 	const struct toml_value *f = toml_table_get(r, "fruits");
 	assert_int_equal(toml_array_size(f), 2);
 	const struct toml_value *apple = toml_array_get(f, 0);
@@ -148,12 +145,12 @@ static void test_parse_array_of_tables(void **state)
 
 static void test_parse_inline_tables(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"name = { first = \"Tom\", last = \"Preston-Werner\" }\n"
-		"point = {x=1,y=2}\n"
-		"animal = { type.name = \"pug\" }\n"
-		"empty = {}\n"
-		"nested = { a = { b = { c = [1, {d = 2}] } } }\n");
+	_cleanup_toml_ struct toml_value *r =
+	        parse_ok("name = { first = \"Tom\", last = \"Preston-Werner\" }\n"
+	                 "point = {x=1,y=2}\n"
+	                 "animal = { type.name = \"pug\" }\n"
+	                 "empty = {}\n"
+	                 "nested = { a = { b = { c = [1, {d = 2}] } } }\n");
 	assert_string_equal(toml_string(at(r, "name.last")), "Preston-Werner");
 	assert_int_equal(toml_integer(at(r, "point.y")), 2);
 	assert_string_equal(toml_string(at(r, "animal.type.name")), "pug");
@@ -165,18 +162,18 @@ static void test_parse_inline_tables(void **state)
 
 static void test_parse_arrays(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"ints = [ 1, 2, 3 ]\n"
-		"empty = []\n"
-		"nested = [ [ 1, 2 ], [\"a\", 'b', \"\"\"c\"\"\"] ]\n"
-		"mixed = [ 0.1, 0.2, 1, \"x\", true, 1979-05-27, {a = 1} ]\n"
-		"multi = [\n"
-		"  \"a\", # comment\n"
-		"  # another\n"
-		"  \"b\",\n"
-		"\n"
-		"]\n"
-		"crlf = [\r\n 1,\r\n 2\r\n]\r\n");
+	_cleanup_toml_ struct toml_value *r =
+	        parse_ok("ints = [ 1, 2, 3 ]\n"
+	                 "empty = []\n"
+	                 "nested = [ [ 1, 2 ], [\"a\", 'b', \"\"\"c\"\"\"] ]\n"
+	                 "mixed = [ 0.1, 0.2, 1, \"x\", true, 1979-05-27, {a = 1} ]\n"
+	                 "multi = [\n"
+	                 "  \"a\", # comment\n"
+	                 "  # another\n"
+	                 "  \"b\",\n"
+	                 "\n"
+	                 "]\n"
+	                 "crlf = [\r\n 1,\r\n 2\r\n]\r\n");
 	assert_int_equal(toml_array_size(toml_table_get(r, "ints")), 3);
 	assert_int_equal(toml_integer(toml_array_get(toml_table_get(r, "ints"), 2)), 3);
 	assert_int_equal(toml_array_size(toml_table_get(r, "empty")), 0);
@@ -197,17 +194,18 @@ static void test_parse_arrays(void **state)
 
 static void test_parse_basic_strings(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"esc = \"tab\\t nl\\n cr\\r bs\\\\ q\\\" b\\b f\\f\"\n"
-		"u = \"\\u00e9\\U0001F600\\u0041\"\n"
-		"nul = \"a\\u0000b\"\n"
-		"utf8 = \"caf\xc3\xa9 \xe2\x82\xac\"\n"
-		"tab = \"a\tb\"\n"
-		"lit = 'C:\\Users\\nodejs\\templates'\n"
-		"litq = '<\\i\\c*\\s*>'\n");
+	_cleanup_toml_ struct toml_value *r =
+	        parse_ok("esc = \"tab\\t nl\\n cr\\r bs\\\\ q\\\" b\\b f\\f\"\n"
+	                 "u = \"\\u00e9\\U0001F600\\u0041\"\n"
+	                 "nul = \"a\\u0000b\"\n"
+	                 "utf8 = \"caf\xc3\xa9 \xe2\x82\xac\"\n"
+	                 "tab = \"a\tb\"\n"
+	                 "lit = 'C:\\Users\\nodejs\\templates'\n"
+	                 "litq = '<\\i\\c*\\s*>'\n");
 	assert_string_equal(toml_string(toml_table_get(r, "esc")),
-			    "tab\t nl\n cr\r bs\\ q\" b\b f\f");
-	assert_string_equal(toml_string(toml_table_get(r, "u")), "\xc3\xa9\xf0\x9f\x98\x80" "A");
+	                    "tab\t nl\n cr\r bs\\ q\" b\b f\f");
+	assert_string_equal(toml_string(toml_table_get(r, "u")), "\xc3\xa9\xf0\x9f\x98\x80"
+	                                                         "A");
 	assert_int_equal(toml_string_len(toml_table_get(r, "nul")), 3);
 	assert_memory_equal(toml_string(toml_table_get(r, "nul")), "a\0b", 3);
 	assert_string_equal(toml_string(toml_table_get(r, "utf8")), "caf\xc3\xa9 \xe2\x82\xac");
@@ -219,37 +217,38 @@ static void test_parse_basic_strings(void **state)
 static void test_parse_multiline_strings(void **state)
 {
 	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"a = \"\"\"\nRoses are red\nViolets are blue\"\"\"\n"
-		"b = \"\"\"\n"
-		"The quick brown \\\n"
-		"\n"
-		"\n"
-		"  fox jumps over \\   \n"
-		"    the lazy dog.\"\"\"\n"
-		"c = \"\"\"Here are two quotation marks: \"\". Simple enough.\"\"\"\n"
-		"d = \"\"\"Here are fifteen quotation marks: \"\"\\\"\"\"\\\"\"\"\\\"\"\"\\\"\"\"\\\".\"\"\"\n"
-		"e = \"\"\"\"This,\" she said, \"is just a pointless statement.\"\"\"\"\n"
-		"f = '''\nThe first newline is\ntrimmed in raw strings.\n   All other whitespace\n"
-		"   is preserved.\n'''\n"
-		"g = '''I [dw]on't need \\d{2} apples'''\n"
-		"h = ''''That,' she said, 'is still pointless.''''\n"
-		"i = \"\"\"crlf\r\nline\"\"\"\n"
-		"j = \"\"\"\"\"\"\n");
+	        "a = \"\"\"\nRoses are red\nViolets are blue\"\"\"\n"
+	        "b = \"\"\"\n"
+	        "The quick brown \\\n"
+	        "\n"
+	        "\n"
+	        "  fox jumps over \\   \n"
+	        "    the lazy dog.\"\"\"\n"
+	        "c = \"\"\"Here are two quotation marks: \"\". Simple enough.\"\"\"\n"
+	        "d = \"\"\"Here are fifteen quotation marks: "
+	        "\"\"\\\"\"\"\\\"\"\"\\\"\"\"\\\"\"\"\\\".\"\"\"\n"
+	        "e = \"\"\"\"This,\" she said, \"is just a pointless statement.\"\"\"\"\n"
+	        "f = '''\nThe first newline is\ntrimmed in raw strings.\n   All other whitespace\n"
+	        "   is preserved.\n'''\n"
+	        "g = '''I [dw]on't need \\d{2} apples'''\n"
+	        "h = ''''That,' she said, 'is still pointless.''''\n"
+	        "i = \"\"\"crlf\r\nline\"\"\"\n"
+	        "j = \"\"\"\"\"\"\n");
 	assert_string_equal(toml_string(toml_table_get(r, "a")), "Roses are red\nViolets are blue");
 	assert_string_equal(toml_string(toml_table_get(r, "b")),
-			    "The quick brown fox jumps over the lazy dog.");
+	                    "The quick brown fox jumps over the lazy dog.");
 	assert_string_equal(toml_string(toml_table_get(r, "c")),
-			    "Here are two quotation marks: \"\". Simple enough.");
+	                    "Here are two quotation marks: \"\". Simple enough.");
 	assert_string_equal(toml_string(toml_table_get(r, "d")),
-			    "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\".");
+	                    "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\".");
 	assert_string_equal(toml_string(toml_table_get(r, "e")),
-			    "\"This,\" she said, \"is just a pointless statement.\"");
+	                    "\"This,\" she said, \"is just a pointless statement.\"");
 	assert_string_equal(toml_string(toml_table_get(r, "f")),
-			    "The first newline is\ntrimmed in raw strings.\n   All other "
-			    "whitespace\n   is preserved.\n");
+	                    "The first newline is\ntrimmed in raw strings.\n   All other "
+	                    "whitespace\n   is preserved.\n");
 	assert_string_equal(toml_string(toml_table_get(r, "g")), "I [dw]on't need \\d{2} apples");
 	assert_string_equal(toml_string(toml_table_get(r, "h")),
-			    "'That,' she said, 'is still pointless.'");
+	                    "'That,' she said, 'is still pointless.'");
 	assert_string_equal(toml_string(toml_table_get(r, "i")), "crlf\nline");
 	assert_string_equal(toml_string(toml_table_get(r, "j")), "");
 }
@@ -257,10 +256,10 @@ static void test_parse_multiline_strings(void **state)
 static void test_parse_integers(void **state)
 {
 	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"a = +99\nb = 42\nc = 0\nd = -17\ne = 1_000\nf = 5_349_221\ng = 1_2_3_4_5\n"
-		"h = 0xDEADBEEF\ni = 0xdead_beef\nj = 0o01234567\nk = 0o755\nl = 0b11010110\n"
-		"m = 9223372036854775807\nn = -9223372036854775808\no = 0x7FFFFFFFFFFFFFFF\n"
-		"p = +0\nq = -0\nr = 0x00ff\n");
+	        "a = +99\nb = 42\nc = 0\nd = -17\ne = 1_000\nf = 5_349_221\ng = 1_2_3_4_5\n"
+	        "h = 0xDEADBEEF\ni = 0xdead_beef\nj = 0o01234567\nk = 0o755\nl = 0b11010110\n"
+	        "m = 9223372036854775807\nn = -9223372036854775808\no = 0x7FFFFFFFFFFFFFFF\n"
+	        "p = +0\nq = -0\nr = 0x00ff\n");
 	assert_int_equal(toml_integer(toml_table_get(r, "a")), 99);
 	assert_int_equal(toml_integer(toml_table_get(r, "d")), -17);
 	assert_int_equal(toml_integer(toml_table_get(r, "e")), 1000);
@@ -282,9 +281,9 @@ static void test_parse_integers(void **state)
 static void test_parse_floats(void **state)
 {
 	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"a = +1.0\nb = 3.1415\nc = -0.01\nd = 5e+22\ne = 1e06\nf = -2E-2\ng = 6.626e-34\n"
-		"h = 224_617.445_991_228\ni = inf\nj = +inf\nk = -inf\nl = nan\nm = +nan\n"
-		"n = -nan\no = 0.0\np = -0.0\nq = 0e0\nr = 1e1_0\n");
+	        "a = +1.0\nb = 3.1415\nc = -0.01\nd = 5e+22\ne = 1e06\nf = -2E-2\ng = 6.626e-34\n"
+	        "h = 224_617.445_991_228\ni = inf\nj = +inf\nk = -inf\nl = nan\nm = +nan\n"
+	        "n = -nan\no = 0.0\np = -0.0\nq = 0e0\nr = 1e1_0\n");
 	assert_int_equal(toml_type(toml_table_get(r, "a")), TOML_FLOAT);
 	assert_true(toml_float(toml_table_get(r, "b")) == 3.1415);
 	assert_true(toml_float(toml_table_get(r, "c")) == -0.01);
@@ -303,26 +302,25 @@ static void test_parse_floats(void **state)
 
 static void test_parse_bools_and_datetimes(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"t = true\nf = false\n"
-		"odt1 = 1979-05-27T07:32:00Z\n"
-		"odt2 = 1979-05-27T00:32:00-07:00\n"
-		"odt3 = 1979-05-27T00:32:00.999999+07:00\n"
-		"odt4 = 1979-05-27 07:32:00z\n"
-		"ldt1 = 1979-05-27T07:32:00\n"
-		"ldt2 = 1979-05-27t00:32:00.999999\n"
-		"ld = 2000-02-29\n"
-		"lt1 = 07:32:00\n"
-		"lt2 = 00:32:00.999999\n"
-		"leap = 1990-12-31T23:59:60Z\n"
-		"arr = [1979-05-27 07:32:00Z, 07:32:00]\n");
+	_cleanup_toml_ struct toml_value *r = parse_ok("t = true\nf = false\n"
+	                                               "odt1 = 1979-05-27T07:32:00Z\n"
+	                                               "odt2 = 1979-05-27T00:32:00-07:00\n"
+	                                               "odt3 = 1979-05-27T00:32:00.999999+07:00\n"
+	                                               "odt4 = 1979-05-27 07:32:00z\n"
+	                                               "ldt1 = 1979-05-27T07:32:00\n"
+	                                               "ldt2 = 1979-05-27t00:32:00.999999\n"
+	                                               "ld = 2000-02-29\n"
+	                                               "lt1 = 07:32:00\n"
+	                                               "lt2 = 00:32:00.999999\n"
+	                                               "leap = 1990-12-31T23:59:60Z\n"
+	                                               "arr = [1979-05-27 07:32:00Z, 07:32:00]\n");
 	assert_true(toml_bool(toml_table_get(r, "t")));
 	assert_int_equal(toml_type(toml_table_get(r, "f")), TOML_BOOL);
 	assert_false(toml_bool(toml_table_get(r, "f")));
 	assert_int_equal(toml_type(toml_table_get(r, "odt1")), TOML_OFFSET_DATETIME);
 	assert_string_equal(toml_datetime(toml_table_get(r, "odt2")), "1979-05-27T00:32:00-07:00");
 	assert_string_equal(toml_datetime(toml_table_get(r, "odt3")),
-			    "1979-05-27T00:32:00.999999+07:00");
+	                    "1979-05-27T00:32:00.999999+07:00");
 	assert_string_equal(toml_datetime(toml_table_get(r, "odt4")), "1979-05-27 07:32:00z");
 	assert_int_equal(toml_type(toml_table_get(r, "ldt1")), TOML_LOCAL_DATETIME);
 	assert_int_equal(toml_type(toml_table_get(r, "ldt2")), TOML_LOCAL_DATETIME);
@@ -343,7 +341,8 @@ static void test_parse_edge_documents(void **state)
 	assert_int_equal(toml_table_size(empty), 0);
 	_cleanup_toml_ struct toml_value *ws = parse_ok("  \n\t\n# only a comment\n\r\n");
 	assert_int_equal(toml_table_size(ws), 0);
-	_cleanup_toml_ struct toml_value *bom = parse_ok("\xef\xbb\xbf" "a = 1\n");
+	_cleanup_toml_ struct toml_value *bom = parse_ok("\xef\xbb\xbf"
+	                                                 "a = 1\n");
 	assert_int_equal(toml_integer(toml_table_get(bom, "a")), 1);
 	_cleanup_toml_ struct toml_value *crlf = parse_ok("[t]\r\na = 1 # c\r\nb = 'x'\r\n");
 	assert_string_equal(toml_string(at(crlf, "t.b")), "x");
@@ -362,15 +361,15 @@ static void test_parse_edge_documents(void **state)
 	assert_int_equal(toml_integer(toml_table_get(b, "k377")), 377);
 	assert_null(toml_table_get(b, "k500"));
 	expect_error("k1 = 1\nk2 = 2\nk3 = 3\nk4 = 4\nk5 = 5\nk6 = 6\nk7 = 7\nk8 = 8\nk9 = 9\n"
-		     "k10 = 10\nk3 = 0\n",
-		     "line 11, column 1: duplicate key \"k3\"");
+	             "k10 = 10\nk3 = 0\n",
+	             "line 11, column 1: duplicate key \"k3\"");
 }
 
 static void test_getters(void **state)
 {
-	_cleanup_toml_ struct toml_value *r = parse_ok(
-		"[engine]\nruntime = \"crun\"\nnum = 3\nflag = true\n"
-		"paths = [\"/a\", \"/b\"]\nbad = [\"/a\", 1]\n");
+	_cleanup_toml_ struct toml_value *r =
+	        parse_ok("[engine]\nruntime = \"crun\"\nnum = 3\nflag = true\n"
+	                 "paths = [\"/a\", \"/b\"]\nbad = [\"/a\", 1]\n");
 	_cleanup_error_ struct cpod_error *err = NULL;
 	const struct toml_value *e = NULL;
 	assert_int_equal(toml_get_table(r, "engine", &e, &err), 1);
@@ -389,39 +388,40 @@ static void test_getters(void **state)
 	assert_string_equal(l[1], "/b");
 	assert_null(err);
 	assert_int_equal(toml_get_string(e, "num", &s, &err), -EINVAL);
-	assert_string_equal(err->msg, "line 3, column 7: key \"num\": expected string, got integer");
+	assert_string_equal(err->msg,
+	                    "line 3, column 7: key \"num\": expected string, got integer");
 	cpod_error_free(TAKE_PTR(err));
 	char **bad = NULL;
 	assert_int_equal(toml_get_strv(e, "bad", &bad, &err), -EINVAL);
 	assert_null(bad);
 	assert_string_equal(err->msg,
-			    "line 6, column 7: key \"bad\": expected array of strings, got array");
+	                    "line 6, column 7: key \"bad\": expected array of strings, got array");
 }
 
 static void test_error_duplicates(void **state)
 {
 	expect_error("a = 1\nb = 2\n    a = 3\n", "line 3, column 5: duplicate key \"a\"");
 	expect_error("[engine]\nruntime = \"crun\"\nruntime = \"runc\"\n",
-		     "line 3, column 1: duplicate key \"runtime\"");
+	             "line 3, column 1: duplicate key \"runtime\"");
 	expect_error("\"a\" = 1\na = 2\n", "line 2, column 1: duplicate key \"a\"");
 	expect_error("a.b = 1\na.b.c = 2\n", "line 2, column 1: duplicate key \"a.b\"");
 	expect_error("a.b = 1\na.b = 2\n", "line 2, column 1: duplicate key \"a.b\"");
 	expect_error("[a]\nx = 1\n[a]\n", "line 3, column 1: table \"a\" already defined");
 	expect_error("[a.b]\n[a]\nb = 1\n", "line 3, column 1: duplicate key \"b\"");
 	expect_error("[fruit]\napple.color = \"red\"\n[fruit.apple]\n",
-		     "line 3, column 1: table \"fruit.apple\" already defined");
+	             "line 3, column 1: table \"fruit.apple\" already defined");
 	expect_error("[fruit]\napple.taste.sweet = true\n[fruit.apple.taste]\n",
-		     "line 3, column 1: table \"fruit.apple.taste\" already defined");
+	             "line 3, column 1: table \"fruit.apple.taste\" already defined");
 	expect_error("[a.b.c]\nz = 9\n[a]\nb.c.t = 1\n",
-		     "line 4, column 1: table \"b.c\" already defined");
+	             "line 4, column 1: table \"b.c\" already defined");
 	expect_error("a = 1\n[a]\n", "line 2, column 1: duplicate key \"a\"");
 	expect_error("a = 1\n[a.b]\n",
-		     "line 2, column 1: cannot define table \"a.b\": \"a\" is not a table");
+	             "line 2, column 1: cannot define table \"a.b\": \"a\" is not a table");
 	expect_error("[[a]]\n[a]\n",
-		     "line 2, column 1: table \"a\" already defined as an array of tables");
+	             "line 2, column 1: table \"a\" already defined as an array of tables");
 	expect_error("[a]\n[[a]]\n",
-		     "line 2, column 1: cannot define array of tables \"a\": already defined as "
-		     "table");
+	             "line 2, column 1: cannot define array of tables \"a\": already defined as "
+	             "table");
 	expect_error("a = []\n[[a]]\n", "line 2, column 1: cannot append to static array \"a\"");
 	expect_error("[[a.b]]\n[a]\nb.y = 2\n", "line 3, column 1: duplicate key \"b\"");
 	expect_error("p = {x = 1, x = 2}\n", "line 1, column 13: duplicate key \"x\"");
@@ -431,21 +431,22 @@ static void test_error_inline_tables(void **state)
 {
 	expect_error("a = {b = 1}\n[a.c]\n", "line 2, column 1: cannot extend inline table \"a\"");
 	expect_error("a = {b = 1}\n[a]\n", "line 2, column 1: cannot extend inline table \"a\"");
-	expect_error("a = {b = 1}\na.c = 2\n", "line 2, column 1: cannot extend inline table \"a\"");
-	expect_error("a = {b.c = 1}\n[a.b]\n", "line 2, column 1: cannot extend inline table \"a\"");
+	expect_error("a = {b = 1}\na.c = 2\n",
+	             "line 2, column 1: cannot extend inline table \"a\"");
+	expect_error("a = {b.c = 1}\n[a.b]\n",
+	             "line 2, column 1: cannot extend inline table \"a\"");
 	expect_error("a = {b = {c = 1}, b.d = 2}\n",
-		     "line 1, column 19: cannot extend inline table \"b\"");
+	             "line 1, column 19: cannot extend inline table \"b\"");
 	expect_error("a = {b = 1,}\n",
-		     "line 1, column 12: trailing comma is not allowed in inline tables");
-	expect_error("a = {b = 1,\nc = 2}\n",
-		     "line 1, column 12: expected a key, found newline");
+	             "line 1, column 12: trailing comma is not allowed in inline tables");
+	expect_error("a = {b = 1,\nc = 2}\n", "line 1, column 12: expected a key, found newline");
 	expect_error("a = {b = 1\n}\n",
-		     "line 1, column 11: newlines are not allowed in inline tables");
+	             "line 1, column 11: newlines are not allowed in inline tables");
 	expect_error("a = {b = 1 c = 2}\n",
-		     "line 1, column 12: expected ',' or '}' in inline table, found 'c'");
+	             "line 1, column 12: expected ',' or '}' in inline table, found 'c'");
 	expect_error("a = {b = 1", "line 1, column 5: unterminated inline table");
 	expect_error("a = [{b = 1}]\n[a.c]\n",
-		     "line 2, column 1: cannot define table \"a.c\": \"a\" is not a table");
+	             "line 2, column 1: cannot define table \"a.c\": \"a\" is not a table");
 }
 
 static void test_error_strings(void **state)
@@ -453,32 +454,33 @@ static void test_error_strings(void **state)
 	expect_error("s = \"\\x41\"\n", "line 1, column 6: invalid escape sequence \"\\x\"");
 	expect_error("s = \"a\\ b\"\n", "line 1, column 7: invalid escape sequence \"\\ \"");
 	expect_error("s = \"\\u12\"\n",
-		     "line 1, column 6: invalid unicode escape: expected 4 hex digits");
+	             "line 1, column 6: invalid unicode escape: expected 4 hex digits");
 	expect_error("s = \"\\uD800\"\n",
-		     "line 1, column 6: invalid unicode escape: U+D800 is not a scalar value");
+	             "line 1, column 6: invalid unicode escape: U+D800 is not a scalar value");
 	expect_error("s = \"\\U00110000\"\n",
-		     "line 1, column 6: invalid unicode escape: U+110000 is not a scalar value");
+	             "line 1, column 6: invalid unicode escape: U+110000 is not a scalar value");
 	expect_error("s = \"abc\n", "line 1, column 5: unterminated string");
 	expect_error("s = 'abc\n", "line 1, column 5: unterminated string");
 	expect_error("s = \"\"\"abc\n", "line 1, column 5: unterminated multi-line string");
 	expect_error("s = '''abc''''''\n",
-		     "line 1, column 16: expected newline after value, found '''");
-	expect_error("s = \"a\x01" "b\"\n",
-		     "line 1, column 7: control character U+0001 is not allowed in a string");
+	             "line 1, column 16: expected newline after value, found '''");
+	expect_error("s = \"a\x01"
+	             "b\"\n",
+	             "line 1, column 7: control character U+0001 is not allowed in a string");
 	expect_error("s = 'a\x7f'\n",
-		     "line 1, column 7: control character U+007F is not allowed in a string");
+	             "line 1, column 7: control character U+007F is not allowed in a string");
 	expect_error("s = \"\"\"a\x1b\"\"\"\n",
-		     "line 1, column 9: control character U+001B is not allowed in a string");
+	             "line 1, column 9: control character U+001B is not allowed in a string");
 	expect_error("s = \"\"\"a\rb\"\"\"\n",
-		     "line 1, column 9: carriage return not followed by a newline in a string");
+	             "line 1, column 9: carriage return not followed by a newline in a string");
 	expect_error("\"\"\"k\"\"\" = 1\n",
-		     "line 1, column 1: multi-line strings are not allowed as keys");
+	             "line 1, column 1: multi-line strings are not allowed as keys");
 	expect_error("s = \"\xc3\xa9\xff\"\n", "line 1, column 7: invalid UTF-8");
 	expect_error("s = \"\xc0\xaf\"\n", "line 1, column 6: invalid UTF-8");
 	expect_error("s = \"\xed\xa0\x80\"\n", "line 1, column 6: invalid UTF-8");
 	expect_error("# \xf4\x90\x80\x80\n", "line 1, column 3: invalid UTF-8");
 	expect_error_len("s = \"a\0b\"\n", 10,
-			 "line 1, column 7: control character U+0000 is not allowed in a string");
+	                 "line 1, column 7: control character U+0000 is not allowed in a string");
 }
 
 static void test_error_numbers(void **state)
@@ -487,11 +489,11 @@ static void test_error_numbers(void **state)
 	expect_error("a = -01\n", "line 1, column 5: leading zeros are not allowed in \"-01\"");
 	expect_error("a = 00.5\n", "line 1, column 5: leading zeros are not allowed in \"00.5\"");
 	expect_error("a = 9223372036854775808\n",
-		     "line 1, column 5: integer out of range: \"9223372036854775808\"");
+	             "line 1, column 5: integer out of range: \"9223372036854775808\"");
 	expect_error("a = -9223372036854775809\n",
-		     "line 1, column 5: integer out of range: \"-9223372036854775809\"");
+	             "line 1, column 5: integer out of range: \"-9223372036854775809\"");
 	expect_error("a = 0x8000000000000000\n",
-		     "line 1, column 5: integer out of range: \"0x8000000000000000\"");
+	             "line 1, column 5: integer out of range: \"0x8000000000000000\"");
 	expect_error("a = 1__2\n", "line 1, column 5: invalid value \"1__2\"");
 	expect_error("a = _1\n", "line 1, column 5: invalid value \"_1\"");
 	expect_error("a = 1_\n", "line 1, column 5: invalid value \"1_\"");
@@ -521,9 +523,9 @@ static void test_error_datetimes(void **state)
 	expect_error("d = 07:32\n", "line 1, column 5: invalid date-time \"07:32\"");
 	expect_error("d = 07:32:00Z\n", "line 1, column 5: invalid date-time \"07:32:00Z\"");
 	expect_error("d = 1979-05-27T07:32:00+7:00\n",
-		     "line 1, column 5: invalid date-time \"1979-05-27T07:32:00+7:00\"");
+	             "line 1, column 5: invalid date-time \"1979-05-27T07:32:00+7:00\"");
 	expect_error("d = 1979-05-27T07:32:00.\n",
-		     "line 1, column 5: invalid date-time \"1979-05-27T07:32:00.\"");
+	             "line 1, column 5: invalid date-time \"1979-05-27T07:32:00.\"");
 	expect_error("d = 1979-5-27\n", "line 1, column 5: invalid value \"1979-5-27\"");
 }
 
@@ -536,25 +538,26 @@ static void test_error_structure(void **state)
 	expect_error("= 1\n", "line 1, column 1: expected a key, found '='");
 	expect_error("a. = 1\n", "line 1, column 4: expected a key, found '='");
 	expect_error("[a\nb = 1\n", "line 1, column 3: expected ']' to close the table header, "
-				    "found newline");
+	                            "found newline");
 	expect_error("[[a]\n", "line 1, column 5: expected ']]' to close the table header, "
-			       "found newline");
+	                       "found newline");
 	expect_error("[a] b = 1\n",
-		     "line 1, column 5: expected newline after table header, found 'b'");
+	             "line 1, column 5: expected newline after table header, found 'b'");
 	expect_error("[]\n", "line 1, column 2: expected a key, found ']'");
 	expect_error("a = [1, 2\n", "line 1, column 5: unterminated array");
 	expect_error("a = [1 2]\n", "line 1, column 8: expected ',' or ']' in array, found '2'");
 	expect_error("a = [,]\n", "line 1, column 6: expected a value, found ','");
 	expect_error("a = [1,,]\n", "line 1, column 8: expected a value, found ','");
 	expect_error("# bad \x01 comment\n",
-		     "line 1, column 7: control character U+0001 is not allowed in a comment");
+	             "line 1, column 7: control character U+0001 is not allowed in a comment");
 	expect_error("a = 1\rb = 2\n",
-		     "line 1, column 6: carriage return not followed by a newline");
+	             "line 1, column 6: carriage return not followed by a newline");
 	expect_error("a = 1 # x\ry\n",
-		     "line 1, column 10: carriage return not followed by a newline in a comment");
-	expect_error("\n\n  x = \xc3\xa9\n", "line 3, column 7: expected a value, found '\xc3\xa9'");
+	             "line 1, column 10: carriage return not followed by a newline in a comment");
+	expect_error("\n\n  x = \xc3\xa9\n",
+	             "line 3, column 7: expected a value, found '\xc3\xa9'");
 	expect_error("k = \"\xc3\xa9\" \xc3\xa9\n",
-		     "line 1, column 9: expected newline after value, found '\xc3\xa9'");
+	             "line 1, column 9: expected newline after value, found '\xc3\xa9'");
 }
 
 static void test_error_limits(void **state)
@@ -584,25 +587,25 @@ static void test_error_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_comments_and_keys),
-		cmocka_unit_test(test_parse_tables),
-		cmocka_unit_test(test_parse_array_of_tables),
-		cmocka_unit_test(test_parse_inline_tables),
-		cmocka_unit_test(test_parse_arrays),
-		cmocka_unit_test(test_parse_basic_strings),
-		cmocka_unit_test(test_parse_multiline_strings),
-		cmocka_unit_test(test_parse_integers),
-		cmocka_unit_test(test_parse_floats),
-		cmocka_unit_test(test_parse_bools_and_datetimes),
-		cmocka_unit_test(test_parse_edge_documents),
-		cmocka_unit_test(test_getters),
-		cmocka_unit_test(test_error_duplicates),
-		cmocka_unit_test(test_error_inline_tables),
-		cmocka_unit_test(test_error_strings),
-		cmocka_unit_test(test_error_numbers),
-		cmocka_unit_test(test_error_datetimes),
-		cmocka_unit_test(test_error_structure),
-		cmocka_unit_test(test_error_limits),
+	        cmocka_unit_test(test_parse_comments_and_keys),
+	        cmocka_unit_test(test_parse_tables),
+	        cmocka_unit_test(test_parse_array_of_tables),
+	        cmocka_unit_test(test_parse_inline_tables),
+	        cmocka_unit_test(test_parse_arrays),
+	        cmocka_unit_test(test_parse_basic_strings),
+	        cmocka_unit_test(test_parse_multiline_strings),
+	        cmocka_unit_test(test_parse_integers),
+	        cmocka_unit_test(test_parse_floats),
+	        cmocka_unit_test(test_parse_bools_and_datetimes),
+	        cmocka_unit_test(test_parse_edge_documents),
+	        cmocka_unit_test(test_getters),
+	        cmocka_unit_test(test_error_duplicates),
+	        cmocka_unit_test(test_error_inline_tables),
+	        cmocka_unit_test(test_error_strings),
+	        cmocka_unit_test(test_error_numbers),
+	        cmocka_unit_test(test_error_datetimes),
+	        cmocka_unit_test(test_error_structure),
+	        cmocka_unit_test(test_error_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
