@@ -99,13 +99,21 @@ int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *def
 					      *e);
 		env_apply_user(&env, *e);
 	}
-	if (hostname && env_find(env, "HOSTNAME", 8) < 0) {
-		_cleanup_free_ char *kv = xasprintf("HOSTNAME=%s", hostname);
-		strv_push(&env, kv);
-	}
-	if (home && *home && env_find(env, "HOME", 4) < 0) {
-		_cleanup_free_ char *kv = xasprintf("HOME=%s", home);
-		strv_push(&env, kv);
+	/*
+	 * Podman adds HOSTNAME at spec generation when --hostname was given, and only after
+	 * HOME (in libpod) otherwise: keep its order.
+	 */
+	bool explicit_host = opts->hostname && *opts->hostname;
+	for (int pass = 0; pass < 2; pass++) {
+		bool do_host = explicit_host ? pass == 0 : pass == 1;
+		if (do_host && hostname && env_find(env, "HOSTNAME", 8) < 0) {
+			_cleanup_free_ char *kv = xasprintf("HOSTNAME=%s", hostname);
+			strv_push(&env, kv);
+		}
+		if (!do_host && home && *home && env_find(env, "HOME", 4) < 0) {
+			_cleanup_free_ char *kv = xasprintf("HOME=%s", home);
+			strv_push(&env, kv);
+		}
 	}
 	*ret = TAKE_PTR(env);
 	return 0;
