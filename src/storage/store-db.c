@@ -234,12 +234,13 @@ int store_db_open(struct store *s, struct cpod_error **err)
 	                      err);
 	if (r < 0)
 		return cpod_error_wrap(err, "open storage database %s", path);
-	if (s->read_only) {
-		int version = 0;
-		r = db_version(s, &version, err);
-		if (r >= 0 && version == (int)(sizeof(migrations) / sizeof(migrations[0])))
-			return 0;
-	}
+	/* the common case, an up-to-date schema, needs no lock */
+	int version = 0;
+	r = db_version(s, &version, err);
+	if (r >= 0 && version == (int)(sizeof(migrations) / sizeof(migrations[0])))
+		return 0;
+	if (r < 0 && err)
+		*err = cpod_error_free(*err); /* retried below under the lock */
 	r = store_lock(s, err);
 	if (r < 0)
 		return r;

@@ -453,6 +453,37 @@ static void test_store_sweeps_only_abandoned(void **state)
 	free(mounts);
 }
 
+static void test_store_driver_choice_from_probe(void **state)
+{
+	struct fixture *f = *state;
+	struct cpod_error *err = NULL;
+	/* a cached failed probe: AUTO falls back to vfs and says why, explicit overlay refuses */
+	char *g = xasprintf("%s/g2", f->root), *r = xasprintf("%s/r2", f->root);
+	char *cache = xasprintf("%s/storage/overlay-probe", r);
+	char *dir = xasprintf("%s/storage", r);
+	assert_int_equal(mkdir_p(dir, 0700), 0);
+	const char *why = "no\noverlay mount failed on extfs: Invalid argument";
+	assert_int_equal(write_file_atomic_at(AT_FDCWD, cache, why, strlen(why), 0600, false), 0);
+	struct store_options o = {.graph_root = g, .run_root = r, .driver = STORE_DRIVER_OVERLAY};
+	struct store *s = NULL;
+	assert_int_equal(store_open(&o, &s, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err->msg, "Invalid argument"));
+	assert_non_null(strstr(err->msg, "use --storage-driver vfs"));
+	cpod_error_free(err);
+	err = NULL;
+	o.driver = STORE_DRIVER_AUTO;
+	assert_int_equal(store_open(&o, &s, &err), 0);
+	assert_int_equal(store_get_driver(s), STORE_DRIVER_VFS);
+	assert_string_equal(store_driver_reason(s),
+	                    "vfs: overlay mount failed on extfs: Invalid argument");
+	assert_string_equal(store_backing_fs(s), "extfs");
+	store_free(s);
+	free(g);
+	free(r);
+	free(cache);
+	free(dir);
+}
+
 /* ---- main ---- */
 
 #define DRIVER_TESTS(drv)                                                                          \
@@ -478,7 +509,9 @@ static void test_store_sweeps_only_abandoned(void **state)
 	        cmocka_unit_test_prestate_setup_teardown(test_store_reopen_and_modes, setup,       \
 	                                                 teardown, drv),                           \
 	        cmocka_unit_test_prestate_setup_teardown(test_store_sweeps_only_abandoned, setup,  \
-	                                                 teardown, drv)
+	                                                 teardown, drv),                           \
+	        cmocka_unit_test_prestate_setup_teardown(test_store_driver_choice_from_probe,      \
+	                                                 setup, teardown, drv)
 
 int main(void)
 {
