@@ -175,8 +175,10 @@ json_t *format_headers(const char *const *fields, const json_t *overrides)
 	json_t *h = json_object();
 	const char *key;
 	json_t *val;
-	for (size_t i = 0; fields && fields[i]; i++)
-		json_object_set_new(h, fields[i], json_string_nocheck(format_header_name(fields[i])));
+	for (size_t i = 0; fields && fields[i]; i++) {
+		_cleanup_free_ char *name = format_header_name(fields[i]);
+		json_object_set_new(h, fields[i], json_string(name));
+	}
 	json_object_foreach ((json_t *)overrides, key, val) {
 		_cleanup_free_ char *up = xstrdup(json_string_value(val) ? json_string_value(val) : "");
 		for (char *p = up; *p; p++)

@@ -14,9 +14,6 @@
 
 #include "util/banned.h"
 
-/* bound on evaluation steps, so nested ranges cannot run for ever */
-#define MAX_STEPS (50u * 1000 * 1000)
-
 struct var {
 	const char *name;
 	json_t *val; /* owned; NULL: no value */
@@ -29,7 +26,7 @@ struct state {
 	struct buf *out;
 	struct var *vars;
 	size_t nvars, cap;
-	size_t steps;
+	size_t steps, max_steps; /* bounded so that nested ranges cannot run for ever */
 	int depth;
 	int code;
 	char *errmsg;
@@ -67,7 +64,7 @@ static int exec_error(struct state *s, const struct node *at, int code, const ch
 
 static int step(struct state *s, const struct node *at)
 {
-	if (++s->steps > MAX_STEPS)
+	if (++s->steps > s->max_steps)
 		return exec_error(s, at, E2BIG, "template execution takes too many steps");
 	return 0;
 }
@@ -622,6 +619,7 @@ int template_execute(const struct template *t, json_t *data, const struct templa
 		.flags = opts ? opts->flags : 0,
 		.type_name = opts ? opts->type_name : NULL,
 		.out = out,
+		.max_steps = opts && opts->max_steps ? opts->max_steps : TEMPLATE_DEFAULT_MAX_STEPS,
 	};
 	size_t saved_max = out->max;
 	size_t max = opts && opts->max_output ? opts->max_output : TEMPLATE_DEFAULT_MAX_OUTPUT;

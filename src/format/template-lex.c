@@ -218,13 +218,25 @@ static const struct {
 	{"template", T_KW_TEMPLATE}, {"with", T_KW_WITH},
 };
 
+/* Go's "bad character %#U" */
+static bool bad_char(struct lexer *l)
+{
+	_cleanup_free_ char *msg = NULL;
+	int c = peek(l);
+	if (c >= 0x20 && c < 0x7f)
+		msg = xasprintf("bad character U+%04X '%c'", (unsigned)c, c);
+	else
+		msg = xasprintf("bad character U+%04X", (unsigned)(c < 0 ? 0xfffd : c));
+	return lex_error(l, msg);
+}
+
 static bool lex_identifier(struct lexer *l)
 {
 	size_t n;
 	while (l->pos < l->len && is_alnum((unsigned char)l->in[l->pos]))
 		l->pos++;
 	if (!at_terminator(l))
-		return lex_error(l, "bad character in identifier");
+		return bad_char(l);
 	n = l->pos - l->start;
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
 		if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, l->in + l->start, n) == 0) {
@@ -250,7 +262,7 @@ static bool lex_field_or_var(struct lexer *l, enum tok_type t)
 	while (l->pos < l->len && is_alnum((unsigned char)l->in[l->pos]))
 		l->pos++;
 	if (!at_terminator(l))
-		return lex_error(l, "bad character in field or variable name");
+		return bad_char(l);
 	emit(l, t);
 	return true;
 }

@@ -41,7 +41,10 @@ struct template_options {
 	unsigned flags;        /* enum template_flags */
 	size_t max_output;     /* 0: TEMPLATE_DEFAULT_MAX_OUTPUT */
 	const char *type_name; /* Go type named in "can't evaluate field" errors; NULL: "struct" */
+	size_t max_steps;      /* evaluation steps before E2BIG; 0: TEMPLATE_DEFAULT_MAX_STEPS */
 };
+
+#define TEMPLATE_DEFAULT_MAX_STEPS (50u * 1000 * 1000)
 
 #define TEMPLATE_DEFAULT_MAX_OUTPUT (64u * 1024 * 1024)
 /* templates larger than this are refused */
@@ -50,7 +53,7 @@ struct template_options {
 /*
  * Parse text as a template called name (name appears in error messages).
  * Returns a template to free with template_free(), or NULL with *err set (EINVAL: syntax,
- * E2BIG: text too large or nested too deeply).
+ * E2BIG: text larger than TEMPLATE_MAX_TEXT; nesting deeper than the parser allows is EINVAL).
  */
 struct template *template_parse(const char *name, const char *text, struct cpod_error **err);
 
@@ -60,7 +63,8 @@ struct template *template_free(struct template *t);
 /*
  * Execute t with data as dot (borrowed; NULL means no value) and append the output to out.
  * opts may be NULL. Returns 0, or a negative errno with *err set: EINVAL for execution
- * errors, E2BIG when the output would exceed the cap or recursion is too deep. On error,
+ * errors, E2BIG when the output would exceed the cap, recursion is too deep or execution
+ * takes more than max_steps steps. On error,
  * out holds the output produced before the error (as Go's writer would).
  */
 int template_execute(const struct template *t, json_t *data, const struct template_options *opts,
