@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -724,60 +723,6 @@ static void test_spec_generate_with_default_seccomp(void **state)
 	assert_true(has_rule(sc, "bpf", "SCMP_ACT_ERRNO"));
 }
 
-/* Run the generated spec with runc on a busybox rootfs (root only). */
-static void test_spec_runs_with_runc(void **state)
-{
-	struct fixture *f = *state;
-	const char *runc = access("/usr/sbin/runc", X_OK) == 0  ? "/usr/sbin/runc"
-			   : access("/usr/bin/runc", X_OK) == 0 ? "/usr/bin/runc"
-								: NULL;
-	if (geteuid() != 0 || !runc || access("/bin/busybox", R_OK) < 0) {
-		print_message("skipped: needs root, runc and /bin/busybox\n");
-		skip();
-	}
-	_cleanup_free_ char *bb = NULL;
-	size_t len = 0;
-	assert_int_equal(read_file_at(AT_FDCWD, "/bin/busybox", 0, &bb, &len), 0);
-	_cleanup_free_ char *bin = path_join(f->rootfs, "bin");
-	assert_int_equal(mkdir_p(bin, 0755), 0);
-	_cleanup_free_ char *bbdst = path_join(bin, "busybox");
-	assert_int_equal(write_file_atomic_at(AT_FDCWD, bbdst, bb, len, 0755, false), 0);
-
-	char *const cmd[] = {"/bin/busybox", "true", NULL};
-	struct spec_opts o = base_opts(f);
-	o.command = cmd;
-	o.seccomp_profile = NULL;
-	_cleanup_free_ char *id = xasprintf("cpod-spec-test-%d", (int)getpid());
-	o.id = id;
-	_cleanup_json_ json_t *spec = generate_ok(&o);
-	_cleanup_free_ char *text = json_dumps(spec, JSON_INDENT(2));
-	_cleanup_free_ char *cfgpath = path_join(f->dir, "config.json");
-	assert_int_equal(write_file_atomic_at(AT_FDCWD, cfgpath, text, strlen(text), 0644, false),
-			 0);
-
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		execl(runc, "runc", "run", "--bundle", f->dir, id, (char *)NULL);
-		_exit(127);
-	}
-	int status = 0;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	pid_t del = fork();
-	if (del == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(runc, "runc", "delete", "-f", id, (char *)NULL);
-		_exit(127);
-	}
-	waitpid(del, NULL, 0);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -799,7 +744,6 @@ int main(void)
 		cmocka_unit_test(test_spec_seccomp_small_profiles),
 		cmocka_unit_test_setup_teardown(test_spec_generate_with_default_seccomp, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_spec_runs_with_runc, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
