@@ -181,8 +181,9 @@ static int overlay_mount(struct store *s, const char *id, char **ret_path, struc
 		lower = xstrdup("empty"); /* an image without layers */
 	else if (r < 0)
 		return cpod_error_set_errno(err, -r, "read %s/%s", s->graph_root, lower_path);
+	/* index=off as containers/storage does: the lowers are shared by many mounts */
 	_cleanup_free_ char *opts =
-	        xasprintf("lowerdir=%s,upperdir=%s/diff,workdir=%s/work", lower, id, id);
+	        xasprintf("lowerdir=%s,upperdir=%s/diff,workdir=%s/work,index=off", lower, id, id);
 	long page = sysconf(_SC_PAGESIZE);
 	if ((long)strlen(opts) >= page)
 		return cpod_error_set(err, E2BIG,
