@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "config/containers-conf.h"
 #include "runtime/spec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -240,6 +241,47 @@ static void test_spec_generate_default_shape(void **state)
 	assert_non_null(strstr(hosts, "192.0.2.2\thost.containers.internal\n"));
 	assert_non_null(strstr(hosts, "127.0.0.1\t3cc5f1138dbc serene_bassi\n"));
 	assert_null(find_mount(spec, "/etc/resolv.conf"));
+}
+
+static void test_spec_generate_from_containers_conf(void **state)
+{
+	struct fixture *f = *state;
+	struct spec_opts o = base_opts(f);
+	_cleanup_config_ struct cpod_config *cfg = config_new_default(NULL);
+	_cleanup_error_ struct cpod_error *err = NULL;
+	_cleanup_json_ json_t *spec = NULL;
+
+	free(cfg->containers.umask);
+	cfg->containers.umask = xstrdup("0077");
+	cfg->containers.pids_limit = 100;
+	free(cfg->containers.shm_size);
+	cfg->containers.shm_size = xstrdup("1m");
+	if (spec_generate(&o, cfg, &spec, &err) < 0)
+		fail_msg("spec_generate: %s", err->msg);
+	json_t *proc = json_object_get(spec, "process");
+	assert_array(json_object_get(json_object_get(proc, "capabilities"), "bounding"), NULL,
+		     DEFAULT_CAPS);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(proc, "user"),
+							    "umask")),
+			 077);
+	json_t *res = json_object_get(json_object_get(spec, "linux"), "resources");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "pids"), "limit")),
+			 100);
+	const json_t *shm = find_mount(spec, "/dev/shm");
+	assert_array(json_object_get(shm, "options"), NULL,
+		     "nosuid,noexec,nodev,mode=1777,size=1048576");
+	/* containers.conf default_ulimits (nproc as Podman computes it) come through, clamped */
+	if (cfg->containers.default_ulimits && cfg->containers.default_ulimits[0]) {
+		struct spec_rlimit want;
+		struct rlimit host;
+		assert_int_equal(spec_ulimit_parse(cfg->containers.default_ulimits[0], &want, NULL),
+				 0);
+		assert_int_equal(getrlimit(want.resource, &host), 0);
+		uint64_t hard = want.hard < host.rlim_max ? want.hard : host.rlim_max;
+		json_t *rl = json_array_get(json_object_get(proc, "rlimits"), 0);
+		assert_string_equal(json_get_string(rl, "type"), spec_rlimit_name(want.resource));
+		assert_true((uint64_t)json_integer_value(json_object_get(rl, "hard")) == hard);
+	}
 }
 
 static void test_spec_generate_rlimits_clamped(void **state)
@@ -727,6 +769,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_spec_generate_default_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spec_generate_from_containers_conf, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_spec_generate_rlimits_clamped, setup, teardown),
 		cmocka_unit_test(test_spec_ulimit_parse),
 		cmocka_unit_test_setup_teardown(test_spec_env_merge_order, setup, teardown),
