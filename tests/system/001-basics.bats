@@ -67,13 +67,14 @@ setup_file() {
 }
 
 @test "missing command" {
-	run_cpod 125
-	contains "$output" "Usage:" "help is printed"
-	is "${lines[-1]}" "Error: missing command 'cpod COMMAND'" "last line"
+	# podman prints the help on stdout, then the error on stderr
+	run_cpod_split 125
+	contains "$output" "Usage:" "help is printed on stdout"
+	is "$stderr" "Error: missing command 'cpod COMMAND'" "stderr"
 
-	run_cpod 125 image
-	contains "$output" "Available Commands:" "image help is printed"
-	is "${lines[-1]}" "Error: missing command 'cpod image COMMAND'" "last line, image group"
+	run_cpod_split 125 image
+	contains "$output" "Available Commands:" "image help is printed on stdout"
+	is "$stderr" "Error: missing command 'cpod image COMMAND'" "stderr, image group"
 }
 
 @test "unknown flag" {
