@@ -13,15 +13,47 @@
 
 /* Indexed by capability number (linux/capability.h), up to CAP_CHECKPOINT_RESTORE. */
 static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+        "CAP_DAC_READ_SEARCH",
+        "CAP_FOWNER",
+        "CAP_FSETID",
+        "CAP_KILL",
+        "CAP_SETGID",
+        "CAP_SETUID",
+        "CAP_SETPCAP",
+        "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE",
+        "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN",
+        "CAP_NET_RAW",
+        "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE",
+        "CAP_SYS_RAWIO",
+        "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT",
+        "CAP_SYS_ADMIN",
+        "CAP_SYS_BOOT",
+        "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME",
+        "CAP_SYS_TTY_CONFIG",
+        "CAP_MKNOD",
+        "CAP_LEASE",
+        "CAP_AUDIT_WRITE",
+        "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN",
+        "CAP_SYSLOG",
+        "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ",
+        "CAP_PERFMON",
+        "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
 };
 
 #define N_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))
@@ -63,7 +95,7 @@ char **spec_caps_bounding_set(void)
 static int caps_normalize(char *const *in, char ***ret, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **out = xnew(char *, 1);
-	STRV_FOREACH(c, (char **)in) {
+	STRV_FOREACH (c, (char **)in) {
 		_cleanup_free_ char *up = xstrdup(*c);
 		for (char *p = up; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
@@ -85,7 +117,7 @@ static int caps_normalize(char *const *in, char ***ret, struct cpod_error **err)
 }
 
 int spec_caps_merge(char *const *base, char *const *add, char *const *drop, char ***ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **nbase = NULL, **nadd = NULL, **ndrop = NULL;
 	int r;
@@ -101,7 +133,7 @@ int spec_caps_merge(char *const *base, char *const *add, char *const *drop, char
 	if (strv_contains(ndrop, "ALL")) {
 		if (strv_contains(nadd, "ALL"))
 			return cpod_error_set(err, EINVAL,
-					      "adding all caps and removing all caps not allowed");
+			                      "adding all caps and removing all caps not allowed");
 		*ret = TAKE_PTR(nadd);
 		return 0;
 	}
@@ -111,16 +143,16 @@ int spec_caps_merge(char *const *base, char *const *add, char *const *drop, char
 		strv_free(nadd);
 		nadd = xnew(char *, 1);
 	}
-	STRV_FOREACH(a, nadd)
+	STRV_FOREACH (a, nadd)
 		if (strv_contains(ndrop, *a))
 			return cpod_error_set(err, EINVAL,
-					      "capability \"%s\" cannot be dropped and added", *a);
+			                      "capability \"%s\" cannot be dropped and added", *a);
 
 	char **out = xnew(char *, 1);
-	STRV_FOREACH(c, nbase)
+	STRV_FOREACH (c, nbase)
 		if (!strv_contains(ndrop, *c) && !strv_contains(out, *c))
 			strv_push(&out, *c);
-	STRV_FOREACH(a, nadd)
+	STRV_FOREACH (a, nadd)
 		if (!strv_contains(out, *a))
 			strv_push(&out, *a);
 	strv_sort(out);

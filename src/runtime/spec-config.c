@@ -15,19 +15,19 @@
 
 /* containers/common pkg/config default.go: DefaultCapabilities */
 static char *const default_caps[] = {
-	"CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETFCAP",
-	"SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
+        "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",       "NET_BIND_SERVICE",
+        "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
 };
 
 static char *const default_env[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	"TERM=xterm",
-	NULL,
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "TERM=xterm",
+        NULL,
 };
 
 static char *const default_sysctls[] = {
-	"net.ipv4.ping_group_range=0 0",
-	NULL,
+        "net.ipv4.ping_group_range=0 0",
+        NULL,
 };
 
 static char *const empty_strv[] = {NULL};
@@ -35,18 +35,18 @@ static char *const empty_strv[] = {NULL};
 void spec_defaults_load(const struct cpod_config *cfg, struct spec_defaults *ret)
 {
 	*ret = (struct spec_defaults){
-		.capabilities = default_caps,
-		.env = default_env,
-		.ulimits = empty_strv,
-		.sysctls = default_sysctls,
-		.seccomp_profile = SPEC_DEFAULT_SECCOMP,
-		.init_path = NULL,
-		.tz = "",
-		.umask = "0022",
-		.base_hosts_file = "",
-		.host_internal_ip = "",
-		.shm_size = 65536 * 1024,
-		.pids_limit = 2048,
+	        .capabilities = default_caps,
+	        .env = default_env,
+	        .ulimits = empty_strv,
+	        .sysctls = default_sysctls,
+	        .seccomp_profile = SPEC_DEFAULT_SECCOMP,
+	        .init_path = NULL,
+	        .tz = "",
+	        .umask = "0022",
+	        .base_hosts_file = "",
+	        .host_internal_ip = "",
+	        .shm_size = 65536 * 1024,
+	        .pids_limit = 2048,
 	};
 	if (!cfg)
 		return;
@@ -86,10 +86,20 @@ int spec_parse_size(const char *s, int64_t *ret)
 		return -EINVAL;
 	int64_t mult = 1;
 	switch (tolower((unsigned char)*end)) {
-	case 'k': mult = 1024; end++; break;
-	case 'm': mult = 1024 * 1024; end++; break;
-	case 'g': mult = 1024 * 1024 * 1024; end++; break;
-	default: break;
+	case 'k':
+		mult = 1024;
+		end++;
+		break;
+	case 'm':
+		mult = 1024 * 1024;
+		end++;
+		break;
+	case 'g':
+		mult = 1024 * 1024 * 1024;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (tolower((unsigned char)*end) == 'b')
 		end++;

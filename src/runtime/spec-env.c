@@ -22,7 +22,7 @@ char **spec_json_strv(const json_t *arr)
 	if (!json_is_array(arr))
 		return NULL;
 	out = xnew(char *, 1);
-	json_array_foreach(arr, i, v)
+	json_array_foreach (arr, i, v)
 		if (json_is_string(v))
 			strv_push(&out, json_string_value(v));
 	return out;
@@ -76,27 +76,27 @@ static void env_apply_user(char ***env, const char *e)
 }
 
 int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *defs,
-		   const char *hostname, const char *home, char ***ret, struct cpod_error **err)
+                   const char *hostname, const char *home, char ***ret, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **env = xnew(char *, 1);
 	_cleanup_strv_free_ char **image_env = NULL;
 
-	STRV_FOREACH(e, (char **)defs->env)
+	STRV_FOREACH (e, (char **)defs->env)
 		env_apply_user(&env, *e);
 	env_set(&env, "container=podman");
 	if (opts->image_config)
 		image_env = spec_json_strv(json_object_get(opts->image_config, "Env"));
-	STRV_FOREACH(e, image_env)
+	STRV_FOREACH (e, image_env)
 		if (strchr(*e, '='))
 			env_set(&env, *e);
 	if (opts->env_host)
 		for (char **h = environ; h && *h; h++)
 			if (strchr(*h, '='))
 				env_set(&env, *h);
-	STRV_FOREACH(e, (char **)opts->env) {
+	STRV_FOREACH (e, (char **)opts->env) {
 		if (!**e || **e == '=')
 			return cpod_error_set(err, EINVAL, "invalid environment variable: \"%s\"",
-					      *e);
+			                      *e);
 		env_apply_user(&env, *e);
 	}
 	/*
@@ -120,7 +120,7 @@ int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *def
 }
 
 int spec_build_args(const struct spec_opts *opts, const char *init_path, char ***ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **image_ep = NULL, **image_cmd = NULL;
 	_cleanup_strv_free_ char **out = xnew(char *, 1);
@@ -133,29 +133,29 @@ int spec_build_args(const struct spec_opts *opts, const char *init_path, char **
 	ep = opts->entrypoint_set ? opts->entrypoint : image_ep;
 	/* An entrypoint of [""] means none (Podman's --entrypoint "") */
 	if (!(ep && ep[0] && !ep[1] && !*ep[0]))
-		STRV_FOREACH(s, (char **)ep)
+		STRV_FOREACH (s, (char **)ep)
 			strv_push(&out, *s);
 
 	/* The image's Cmd only applies when the user set neither a command nor an entrypoint */
 	char *const *cmd = opts->command;
 	if ((!cmd || !cmd[0]) && !opts->entrypoint_set)
 		cmd = image_cmd;
-	STRV_FOREACH(s, (char **)cmd)
+	STRV_FOREACH (s, (char **)cmd)
 		strv_push(&out, *s);
 
 	if (!out[0])
 		return cpod_error_set(err, EINVAL,
-				      "no command or entrypoint provided, and no CMD or ENTRYPOINT "
-				      "from image");
+		                      "no command or entrypoint provided, and no CMD or ENTRYPOINT "
+		                      "from image");
 	if (opts->init) {
 		if (!init_path || !*init_path)
 			return cpod_error_set(err, EINVAL,
-					      "no path to init binary found but container "
-					      "requested an init");
+			                      "no path to init binary found but container "
+			                      "requested an init");
 		_cleanup_strv_free_ char **with = xnew(char *, 1);
 		strv_push(&with, SPEC_INIT_DEST);
 		strv_push(&with, "--");
-		STRV_FOREACH(s, out)
+		STRV_FOREACH (s, out)
 			strv_push(&with, *s);
 		strv_free(out);
 		out = TAKE_PTR(with);

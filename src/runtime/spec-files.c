@@ -22,9 +22,9 @@
 #include "util/xalloc.h"
 #include "banned.h"
 
-#define HOSTS_MAX (4u << 20)
+#define HOSTS_MAX  (4u << 20)
 #define RESOLV_MAX (1u << 20)
-#define ZONE_MAX (1u << 20)
+#define ZONE_MAX   (1u << 20)
 
 char *spec_go_quote(const char *s)
 {
@@ -32,11 +32,21 @@ char *spec_go_quote(const char *s)
 	buf_putc(&b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': buf_puts(&b, "\\\""); break;
-		case '\\': buf_puts(&b, "\\\\"); break;
-		case '\n': buf_puts(&b, "\\n"); break;
-		case '\t': buf_puts(&b, "\\t"); break;
-		case '\r': buf_puts(&b, "\\r"); break;
+		case '"':
+			buf_puts(&b, "\\\"");
+			break;
+		case '\\':
+			buf_puts(&b, "\\\\");
+			break;
+		case '\n':
+			buf_puts(&b, "\\n");
+			break;
+		case '\t':
+			buf_puts(&b, "\\t");
+			break;
+		case '\r':
+			buf_puts(&b, "\\r");
+			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				buf_printf(&b, "\\x%02x", *p);
@@ -49,17 +59,17 @@ char *spec_go_quote(const char *s)
 }
 
 static int write_userdata(const struct spec_opts *opts, const char *name, const char *data,
-			  json_t *mounts, const char *dest, struct cpod_error **err)
+                          json_t *mounts, const char *dest, struct cpod_error **err)
 {
 	static const char *const rw_opts[] = {"bind", "rprivate", NULL};
-	static const char *const ro_opts[] = {"bind", "rprivate", "ro", "nosuid", "noexec",
-					      "nodev", NULL};
+	static const char *const ro_opts[] = {"bind",   "rprivate", "ro", "nosuid",
+	                                      "noexec", "nodev",    NULL};
 	_cleanup_free_ char *path = path_join(opts->userdata_dir, name);
 	int r = write_file_atomic_at(AT_FDCWD, path, data, strlen(data), 0644, false);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "writing %s", path);
-	spec_mounts_add(mounts, spec_mount_new(dest, "bind", path,
-					       opts->read_only ? ro_opts : rw_opts));
+	spec_mounts_add(mounts,
+	                spec_mount_new(dest, "bind", path, opts->read_only ? ro_opts : rw_opts));
 	return 0;
 }
 
@@ -103,14 +113,14 @@ static char *local_ip(void)
 static void hosts_add(struct buf *b, char ***seen, const char *ip, char *const *names)
 {
 	_cleanup_strv_free_ char **free_names = NULL;
-	STRV_FOREACH(n, (char **)names)
+	STRV_FOREACH (n, (char **)names)
 		if (**n && !strv_contains(*seen, *n) && !strv_contains(free_names, *n))
 			strv_push(&free_names, *n);
 	if (!free_names)
 		return;
 	_cleanup_free_ char *j = strv_join(free_names, " ");
 	buf_printf(b, "%s\t%s\n", ip, j);
-	STRV_FOREACH(n, free_names)
+	STRV_FOREACH (n, free_names)
 		strv_push(seen, *n);
 }
 
@@ -137,7 +147,7 @@ static void hosts_parse(struct buf *b, char ***seen, char *data)
 }
 
 static int make_hosts(const struct spec_opts *opts, const struct spec_defaults *defs,
-		      const char *hostname, json_t *mounts, struct cpod_error **err)
+                      const char *hostname, json_t *mounts, struct cpod_error **err)
 {
 	_cleanup_buf_ struct buf b = BUF_INIT;
 	_cleanup_strv_free_ char **seen = xnew(char *, 1);
@@ -145,19 +155,19 @@ static int make_hosts(const struct spec_opts *opts, const struct spec_defaults *
 	const char *base_path = defs->base_hosts_file;
 	int r;
 
-	STRV_FOREACH(e, (char **)opts->extra_hosts) {
+	STRV_FOREACH (e, (char **)opts->extra_hosts) {
 		const char *colon = strchr(*e, ':');
 		if (!colon)
 			return cpod_error_set(err, EINVAL,
-					      "unable to parse host entry \"%s\": incorrect format",
-					      *e);
+			                      "unable to parse host entry \"%s\": incorrect format",
+			                      *e);
 		_cleanup_free_ char *name = xstrndup(*e, (size_t)(colon - *e));
 		if (!*name)
 			return cpod_error_set(err, EINVAL, "hostname in host entry \"%s\" is empty",
-					      *e);
+			                      *e);
 		if (!colon[1])
 			return cpod_error_set(err, EINVAL,
-					      "IP address in host entry \"%s\" is empty", *e);
+			                      "IP address in host entry \"%s\" is empty", *e);
 		char *names[] = {name, NULL};
 		buf_printf(&b, "%s\t%s\n", colon + 1, name);
 		strv_push(&seen, names[0]);
@@ -180,7 +190,7 @@ static int make_hosts(const struct spec_opts *opts, const struct spec_defaults *
 	}
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "failed to create new hosts file: %s",
-					    base_path);
+		                            base_path);
 	if (base)
 		hosts_parse(&b, &seen, base);
 
@@ -234,7 +244,7 @@ static int make_resolv(const struct spec_opts *opts, json_t *mounts, struct cpod
 	if (strstr(data, "127.0.0.53")) {
 		_cleanup_free_ char *alt = NULL;
 		if (read_file_at(AT_FDCWD, "/run/systemd/resolve/resolv.conf", RESOLV_MAX, &alt,
-				 NULL) == 0) {
+		                 NULL) == 0) {
 			free(data);
 			data = TAKE_PTR(alt);
 		}
@@ -254,7 +264,7 @@ static int make_resolv(const struct spec_opts *opts, json_t *mounts, struct cpod
 }
 
 static int make_localtime(const struct spec_opts *opts, const char *tz, json_t *mounts,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	_cleanup_free_ char *zone = NULL, *real = NULL, *data = NULL, *path = NULL;
 	static const char *const bind_opts[] = {"bind", "rprivate", NULL};
@@ -267,31 +277,28 @@ static int make_localtime(const struct spec_opts *opts, const char *tz, json_t *
 		/* Go's time.LoadLocation refuses these names */
 		if (tz[0] == '/' || tz[0] == '\\' || strstr(tz, ".."))
 			return cpod_error_set(err, EINVAL,
-					      "finding timezone for container %s: time: invalid "
-					      "location name",
-					      opts->id);
+			                      "finding timezone for container %s: time: invalid "
+			                      "location name",
+			                      opts->id);
 		zone = path_join("/usr/share/zoneinfo", tz);
 	}
 	real = realpath(zone, NULL);
 	if (!real)
 		return cpod_error_set(err, errno == ENOENT ? ENOENT : errno,
-				      "finding timezone for container %s: unknown time zone %s",
-				      opts->id, tz);
+		                      "finding timezone for container %s: unknown time zone %s",
+		                      opts->id, tz);
 	r = read_file_at(AT_FDCWD, real, ZONE_MAX, &data, &len);
 	if (r < 0)
-		return cpod_error_set_errno(err, -r, "setting timezone for container %s",
-					    opts->id);
+		return cpod_error_set_errno(err, -r, "setting timezone for container %s", opts->id);
 	path = path_join(opts->userdata_dir, "localtime");
 	r = write_file_atomic_at(AT_FDCWD, path, data, len, 0644, false);
 	if (r < 0)
-		return cpod_error_set_errno(err, -r, "setting timezone for container %s",
-					    opts->id);
+		return cpod_error_set_errno(err, -r, "setting timezone for container %s", opts->id);
 	spec_mounts_add(mounts, spec_mount_new("/etc/localtime", "bind", path, bind_opts));
 	return 0;
 }
 
-static int make_containerenv(const struct spec_opts *opts, json_t *mounts,
-			     struct cpod_error **err)
+static int make_containerenv(const struct spec_opts *opts, json_t *mounts, struct cpod_error **err)
 {
 	_cleanup_free_ char *content = NULL;
 	/* Podman fills .containerenv for privileged containers only */
@@ -299,10 +306,12 @@ static int make_containerenv(const struct spec_opts *opts, json_t *mounts,
 		_cleanup_free_ char *engine = spec_go_quote("cpod-" CPOD_VERSION);
 		_cleanup_free_ char *name = spec_go_quote(opts->name);
 		_cleanup_free_ char *id = spec_go_quote(opts->id);
-		_cleanup_free_ char *image = spec_go_quote(opts->image_name ? opts->image_name : "");
+		_cleanup_free_ char *image =
+		        spec_go_quote(opts->image_name ? opts->image_name : "");
 		_cleanup_free_ char *image_id = spec_go_quote(opts->image_id ? opts->image_id : "");
-		content = xasprintf("engine=%s\nname=%s\nid=%s\nimage=%s\nimageid=%s\nrootless=%d\n",
-				    engine, name, id, image, image_id, geteuid() == 0 ? 0 : 1);
+		content =
+		        xasprintf("engine=%s\nname=%s\nid=%s\nimage=%s\nimageid=%s\nrootless=%d\n",
+		                  engine, name, id, image, image_id, geteuid() == 0 ? 0 : 1);
 	} else {
 		content = xstrdup("");
 	}
@@ -310,7 +319,7 @@ static int make_containerenv(const struct spec_opts *opts, json_t *mounts,
 }
 
 int spec_write_files(const struct spec_opts *opts, const struct spec_defaults *defs,
-		     const char *hostname, json_t *mounts, struct cpod_error **err)
+                     const char *hostname, json_t *mounts, struct cpod_error **err)
 {
 	const char *tz = opts->tz ? opts->tz : defs->tz;
 	int r;

@@ -9,11 +9,11 @@
 #include "runtime/spec.h"
 
 /* Podman's define.ContainerInitPath */
-#define SPEC_INIT_DEST "/run/podman-init"
+#define SPEC_INIT_DEST       "/run/podman-init"
 #define SPEC_DEFAULT_SECCOMP "/usr/share/containers/seccomp.json"
 /* Podman's define.RLimitDefaultValue for nofile and nproc */
 #define SPEC_RLIMIT_DEFAULT UINT64_C(1048576)
-#define SPEC_OCI_VERSION "1.0.2-dev"
+#define SPEC_OCI_VERSION    "1.0.2-dev"
 
 /*
  * The containers.conf values spec generation needs, with containers/common's built-in
@@ -26,10 +26,10 @@ struct spec_defaults {
 	char *const *ulimits;
 	char *const *sysctls;
 	const char *seccomp_profile;
-	const char *init_path;     /* NULL: search the usual catatonit paths */
+	const char *init_path; /* NULL: search the usual catatonit paths */
 	const char *tz;
 	const char *umask;
-	const char *base_hosts_file; /* "" or NULL: /etc/hosts; "none"; "image"; a path */
+	const char *base_hosts_file;  /* "" or NULL: /etc/hosts; "none"; "image"; a path */
 	const char *host_internal_ip; /* "" automatic, "none", an address */
 	int64_t shm_size;
 	int64_t pids_limit;
@@ -41,15 +41,15 @@ int spec_parse_size(const char *s, int64_t *ret);
 
 /* spec-env.c */
 int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *defs,
-		   const char *hostname, const char *home, char ***ret, struct cpod_error **err);
+                   const char *hostname, const char *home, char ***ret, struct cpod_error **err);
 int spec_build_args(const struct spec_opts *opts, const char *init_path, char ***ret,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 /* "a=b" strings of a JSON string array; NULL when absent. */
 char **spec_json_strv(const json_t *arr);
 
 /* spec-mounts.c */
 json_t *spec_mount_new(const char *dest, const char *type, const char *source,
-		       const char *const *options);
+                       const char *const *options);
 /* The default mounts (proc, dev, sys, ...) as Podman lists them; owned array. */
 json_t *spec_default_mounts(const struct spec_opts *opts, int64_t shm_size);
 /* Append m (stolen) unless a mount at the same destination is already there. */
@@ -59,13 +59,13 @@ void spec_mounts_sort(json_t *mounts);
 
 /* spec-files.c: write the userdata files and return the bind mounts for them. */
 int spec_write_files(const struct spec_opts *opts, const struct spec_defaults *defs,
-		     const char *hostname, json_t *mounts, struct cpod_error **err);
+                     const char *hostname, json_t *mounts, struct cpod_error **err);
 /* Go %q-style quoting for .containerenv values; owned. */
 char *spec_go_quote(const char *s);
 
 /* spec-rlimit.c: the process.rlimits array, clamped to the caller's hard limits. */
 int spec_build_rlimits(char *const *user, char *const *defaults, json_t **ret,
-		       struct cpod_error **err);
+                       struct cpod_error **err);
 
 /* spec-user.c: read a regular file inside the root (RESOLVE_IN_ROOT), bounded; -errno. */
 int spec_read_in_root(int rootfd, const char *path, size_t max, char **ret);
@@ -75,7 +75,7 @@ bool spec_cap_known(const char *name);
 
 /* spec-seccomp.c: load and convert the profile the options select; *ret NULL if none. */
 int spec_build_seccomp(const struct spec_opts *opts, const struct spec_defaults *defs,
-		       char *const *bounding, json_t **ret, struct cpod_error **err);
+                       char *const *bounding, json_t **ret, struct cpod_error **err);
 
 /* spec.c */
 int spec_parse_signal(const char *s, int *ret);

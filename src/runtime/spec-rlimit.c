@@ -23,22 +23,22 @@ static const struct {
 	const char *oci;  /* OCI type */
 	int resource;
 } rlimits[] = {
-	{"as", "RLIMIT_AS", RLIMIT_AS},
-	{"core", "RLIMIT_CORE", RLIMIT_CORE},
-	{"cpu", "RLIMIT_CPU", RLIMIT_CPU},
-	{"data", "RLIMIT_DATA", RLIMIT_DATA},
-	{"fsize", "RLIMIT_FSIZE", RLIMIT_FSIZE},
-	{"locks", "RLIMIT_LOCKS", RLIMIT_LOCKS},
-	{"memlock", "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-	{"msgqueue", "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-	{"nice", "RLIMIT_NICE", RLIMIT_NICE},
-	{"nofile", "RLIMIT_NOFILE", RLIMIT_NOFILE},
-	{"nproc", "RLIMIT_NPROC", RLIMIT_NPROC},
-	{"rss", "RLIMIT_RSS", RLIMIT_RSS},
-	{"rtprio", "RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-	{"rttime", "RLIMIT_RTTIME", RLIMIT_RTTIME},
-	{"sigpending", "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-	{"stack", "RLIMIT_STACK", RLIMIT_STACK},
+        {"as", "RLIMIT_AS", RLIMIT_AS},
+        {"core", "RLIMIT_CORE", RLIMIT_CORE},
+        {"cpu", "RLIMIT_CPU", RLIMIT_CPU},
+        {"data", "RLIMIT_DATA", RLIMIT_DATA},
+        {"fsize", "RLIMIT_FSIZE", RLIMIT_FSIZE},
+        {"locks", "RLIMIT_LOCKS", RLIMIT_LOCKS},
+        {"memlock", "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+        {"msgqueue", "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+        {"nice", "RLIMIT_NICE", RLIMIT_NICE},
+        {"nofile", "RLIMIT_NOFILE", RLIMIT_NOFILE},
+        {"nproc", "RLIMIT_NPROC", RLIMIT_NPROC},
+        {"rss", "RLIMIT_RSS", RLIMIT_RSS},
+        {"rtprio", "RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+        {"rttime", "RLIMIT_RTTIME", RLIMIT_RTTIME},
+        {"sigpending", "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+        {"stack", "RLIMIT_STACK", RLIMIT_STACK},
 };
 
 #define N_RLIMITS (sizeof(rlimits) / sizeof(rlimits[0]))
@@ -84,13 +84,15 @@ int spec_ulimit_parse(const char *s, struct spec_rlimit *ret, struct cpod_error 
 
 	const char *vals = eq + 1;
 	const char *colon = strchr(vals, ':');
-	_cleanup_free_ char *soft_s = colon ? xstrndup(vals, (size_t)(colon - vals)) : xstrdup(vals);
+	_cleanup_free_ char *soft_s =
+	        colon ? xstrndup(vals, (size_t)(colon - vals)) : xstrdup(vals);
 	uint64_t soft, hard;
 	if (colon && strchr(colon + 1, ':'))
-		return cpod_error_set(err, EINVAL,
-				      "too many limit value arguments - %s, can only have up to two, "
-				      "`soft[:hard]`",
-				      vals);
+		return cpod_error_set(
+		        err, EINVAL,
+		        "too many limit value arguments - %s, can only have up to two, "
+		        "`soft[:hard]`",
+		        vals);
 	if (parse_value(soft_s, &soft) < 0)
 		return cpod_error_set(err, EINVAL, "invalid ulimit argument: %s", s);
 	hard = soft;
@@ -98,9 +100,9 @@ int spec_ulimit_parse(const char *s, struct spec_rlimit *ret, struct cpod_error 
 		return cpod_error_set(err, EINVAL, "invalid ulimit argument: %s", s);
 	if (hard != RLIM_INFINITY && soft > hard)
 		return cpod_error_set(err, EINVAL,
-				      "ulimit soft limit must be less than or equal to hard limit: "
-				      "%" PRIu64 " > %" PRIu64,
-				      soft, hard);
+		                      "ulimit soft limit must be less than or equal to hard limit: "
+		                      "%" PRIu64 " > %" PRIu64,
+		                      soft, hard);
 	*ret = (struct spec_rlimit){.resource = rlimits[i].resource, .soft = soft, .hard = hard};
 	return 0;
 }
@@ -127,7 +129,7 @@ static void set_limit(json_t *arr, int resource, uint64_t soft, uint64_t hard)
 	size_t i;
 	json_t *v;
 	/* a later setting for the same resource replaces the earlier one (AddProcessRlimits) */
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		if (strcmp(json_get_string(v, "type"), type) == 0) {
 			json_array_set_new(arr, i, o);
 			return;
@@ -137,7 +139,7 @@ static void set_limit(json_t *arr, int resource, uint64_t soft, uint64_t hard)
 }
 
 int spec_build_rlimits(char *const *user, char *const *defaults, json_t **ret,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	_cleanup_json_ json_t *arr = json_array();
 	char *const *list = user && user[0] ? user : defaults;

@@ -27,10 +27,10 @@ const char *spec_native_goarch(void)
 	static const struct {
 		const char *machine, *goarch;
 	} map[] = {
-		{"x86_64", "amd64"},   {"aarch64", "arm64"}, {"i686", "386"},
-		{"i386", "386"},       {"armv7l", "arm"},    {"armv6l", "arm"},
-		{"ppc64le", "ppc64le"}, {"ppc64", "ppc64"},  {"s390x", "s390x"},
-		{"riscv64", "riscv64"}, {"mips64", "mips64"},
+	        {"x86_64", "amd64"},    {"aarch64", "arm64"}, {"i686", "386"},
+	        {"i386", "386"},        {"armv7l", "arm"},    {"armv6l", "arm"},
+	        {"ppc64le", "ppc64le"}, {"ppc64", "ppc64"},   {"s390x", "s390x"},
+	        {"riscv64", "riscv64"}, {"mips64", "mips64"},
 	};
 	struct utsname u;
 	if (uname(&u) < 0)
@@ -45,10 +45,10 @@ const char *spec_native_goarch(void)
 static const char *native_to_seccomp(const char *goarch)
 {
 	static const char *const map[][2] = {
-		{"amd64", "SCMP_ARCH_X86_64"},       {"arm64", "SCMP_ARCH_AARCH64"},
-		{"mips64", "SCMP_ARCH_MIPS64"},      {"mips64n32", "SCMP_ARCH_MIPS64N32"},
-		{"mipsel64", "SCMP_ARCH_MIPSEL64"},  {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"},
-		{"s390x", "SCMP_ARCH_S390X"},
+	        {"amd64", "SCMP_ARCH_X86_64"},      {"arm64", "SCMP_ARCH_AARCH64"},
+	        {"mips64", "SCMP_ARCH_MIPS64"},     {"mips64n32", "SCMP_ARCH_MIPS64N32"},
+	        {"mipsel64", "SCMP_ARCH_MIPSEL64"}, {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"},
+	        {"s390x", "SCMP_ARCH_S390X"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i][0], goarch) == 0)
@@ -69,11 +69,11 @@ static int get_strv(const json_t *obj, const char *key, char ***ret, struct cpod
 			strv_free(out);
 			return cpod_error_set(err, EINVAL, DECODE_ERR "%s must be an array", key);
 		}
-		json_array_foreach(a, i, v) {
+		json_array_foreach (a, i, v) {
 			if (!json_is_string(v)) {
 				strv_free(out);
 				return cpod_error_set(err, EINVAL,
-						      DECODE_ERR "%s must hold strings", key);
+				                      DECODE_ERR "%s must hold strings", key);
 			}
 			strv_push(&out, json_string_value(v));
 		}
@@ -82,8 +82,7 @@ static int get_strv(const json_t *obj, const char *key, char ***ret, struct cpod
 	return 0;
 }
 
-static int get_string(const json_t *obj, const char *key, const char **ret,
-		      struct cpod_error **err)
+static int get_string(const json_t *obj, const char *key, const char **ret, struct cpod_error **err)
 {
 	json_t *v = json_object_get(obj, key);
 	*ret = NULL;
@@ -96,8 +95,8 @@ static int get_string(const json_t *obj, const char *key, const char **ret,
 }
 
 /* An unsigned integer field: *present tells whether it was there. */
-static int get_uint(const json_t *obj, const char *key, uint64_t max, uint64_t *ret,
-		    bool *present, struct cpod_error **err)
+static int get_uint(const json_t *obj, const char *key, uint64_t max, uint64_t *ret, bool *present,
+                    struct cpod_error **err)
 {
 	json_t *v = json_object_get(obj, key);
 	*present = false;
@@ -106,7 +105,7 @@ static int get_uint(const json_t *obj, const char *key, uint64_t max, uint64_t *
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    (uint64_t)json_integer_value(v) > max)
 		return cpod_error_set(err, EINVAL, DECODE_ERR "%s must be an unsigned integer",
-				      key);
+		                      key);
 	*ret = (uint64_t)json_integer_value(v);
 	*present = true;
 	return 0;
@@ -114,7 +113,7 @@ static int get_uint(const json_t *obj, const char *key, uint64_t max, uint64_t *
 
 /* getErrno(): a name or decimal number in errno wins over errnoRet. */
 static int resolve_errno(const char *name, bool has_def, uint64_t def, bool *has, uint64_t *ret,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	*has = has_def;
 	*ret = def;
@@ -151,7 +150,7 @@ static bool kernel_at_least(const char *release, const char *min)
 }
 
 static bool caps_filter_keeps(const json_t *call, char *const *bounding, const char *goarch,
-			      const char *release, int *r, struct cpod_error **err)
+                              const char *release, int *r, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **ex_arches = NULL, **ex_caps = NULL;
 	_cleanup_strv_free_ char **in_arches = NULL, **in_caps = NULL;
@@ -174,12 +173,12 @@ static bool caps_filter_keeps(const json_t *call, char *const *bounding, const c
 
 	if (ex_arches[0] && strv_contains(ex_arches, goarch))
 		return false;
-	STRV_FOREACH(c, ex_caps)
+	STRV_FOREACH (c, ex_caps)
 		if (bounding && strv_contains(bounding, *c))
 			return false;
 	if (in_arches[0] && !strv_contains(in_arches, goarch))
 		return false;
-	STRV_FOREACH(c, in_caps)
+	STRV_FOREACH (c, in_caps)
 		if (bounding && !strv_contains(bounding, *c))
 			return false;
 	if (min_kernel && *min_kernel && !kernel_at_least(release, min_kernel))
@@ -198,7 +197,7 @@ static int convert_args(const json_t *args, json_t **ret, struct cpod_error **er
 		return 0;
 	if (!json_is_array(args))
 		return cpod_error_set(err, EINVAL, DECODE_ERR "args must be an array");
-	json_array_foreach(args, i, a) {
+	json_array_foreach (args, i, a) {
 		uint64_t index = 0, value = 0, value2 = 0;
 		bool has;
 		const char *op = NULL;
@@ -225,7 +224,7 @@ static int convert_args(const json_t *args, json_t **ret, struct cpod_error **er
 }
 
 static json_t *make_syscall(json_t *names, const char *action, bool has_errno, uint64_t errno_ret,
-			    json_t *args)
+                            json_t *args)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "names", names);
@@ -254,8 +253,8 @@ static int convert_syscall(const json_t *call, json_t *out, struct cpod_error **
 		return r;
 	if (name && *name && names[0])
 		return cpod_error_set(err, EINVAL,
-				      "'name' and 'names' were specified in the seccomp profile, "
-				      "use either 'name' or 'names'");
+		                      "'name' and 'names' were specified in the seccomp profile, "
+		                      "use either 'name' or 'names'");
 	if ((r = resolve_errno(errno_name, has_ret, errno_ret, &has, &eval, err)) < 0)
 		return r;
 	if ((r = convert_args(json_object_get(call, "args"), &args, err)) < 0)
@@ -267,7 +266,7 @@ static int convert_syscall(const json_t *call, json_t *out, struct cpod_error **
 	}
 	if (names[0]) {
 		json_t *n = json_array();
-		STRV_FOREACH(s, names)
+		STRV_FOREACH (s, names)
 			json_array_append_new(n, json_string(*s));
 		json_array_append_new(out, make_syscall(n, action, has, eval, args));
 	}
@@ -275,7 +274,7 @@ static int convert_syscall(const json_t *call, json_t *out, struct cpod_error **
 }
 
 static int convert_arches(const json_t *prof, const char *goarch, json_t *out,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **arches = NULL;
 	json_t *map = json_object_get(prof, "archMap");
@@ -288,22 +287,22 @@ static int convert_arches(const json_t *prof, const char *goarch, json_t *out,
 		return cpod_error_set(err, EINVAL, DECODE_ERR "archMap must be an array");
 	if (arches[0] && has_map && json_array_size(map) > 0)
 		return cpod_error_set(err, EINVAL,
-				      "'architectures' and 'archMap' were specified in the seccomp "
-				      "profile, use either 'architectures' or 'archMap'");
+		                      "'architectures' and 'archMap' were specified in the seccomp "
+		                      "profile, use either 'architectures' or 'archMap'");
 	json_t *list = json_array();
-	STRV_FOREACH(a, arches)
+	STRV_FOREACH (a, arches)
 		json_array_append_new(list, json_string(*a));
 	const char *native = native_to_seccomp(goarch);
 	size_t i;
 	json_t *entry;
 	if (has_map) {
-		json_array_foreach(map, i, entry) {
+		json_array_foreach (map, i, entry) {
 			_cleanup_strv_free_ char **subs = NULL;
 			const char *arch = NULL;
 			if (!json_is_object(entry)) {
 				json_decref(list);
 				return cpod_error_set(err, EINVAL,
-						      DECODE_ERR "archMap must hold objects");
+				                      DECODE_ERR "archMap must hold objects");
 			}
 			if ((r = get_string(entry, "architecture", &arch, err)) < 0 ||
 			    (r = get_strv(entry, "subArchitectures", &subs, err)) < 0) {
@@ -313,7 +312,7 @@ static int convert_arches(const json_t *prof, const char *goarch, json_t *out,
 			if (!native || !arch || strcmp(arch, native) != 0)
 				continue;
 			json_array_append_new(list, json_string(arch));
-			STRV_FOREACH(s, subs)
+			STRV_FOREACH (s, subs)
 				json_array_append_new(list, json_string(*s));
 			break;
 		}
@@ -326,7 +325,7 @@ static int convert_arches(const json_t *prof, const char *goarch, json_t *out,
 }
 
 int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, const char *goarch,
-			 const char *kernel_release, json_t **ret, struct cpod_error **err)
+                         const char *kernel_release, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *prof = NULL;
 	_cleanup_json_ json_t *out = NULL;
@@ -340,7 +339,7 @@ int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, co
 
 	if (len > SPEC_SECCOMP_MAX_SIZE)
 		return cpod_error_set(err, EFBIG, DECODE_ERR "profile larger than %u bytes",
-				      SPEC_SECCOMP_MAX_SIZE);
+		                      SPEC_SECCOMP_MAX_SIZE);
 	prof = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!prof)
 		return cpod_error_set(err, EINVAL, DECODE_ERR "%s", jerr.text);
@@ -377,7 +376,7 @@ int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, co
 		return r;
 	if (flags[0]) {
 		json_t *f = json_array();
-		STRV_FOREACH(s, flags)
+		STRV_FOREACH (s, flags)
 			json_array_append_new(f, json_string(*s));
 		json_object_set_new(out, "flags", f);
 	}
@@ -390,7 +389,7 @@ int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, co
 	json_object_set_new(out, "syscalls", list);
 	size_t i;
 	json_t *call;
-	json_array_foreach(calls, i, call) {
+	json_array_foreach (calls, i, call) {
 		if (!json_is_object(call))
 			return cpod_error_set(err, EINVAL, DECODE_ERR "syscalls must hold objects");
 		if (!caps_filter_keeps(call, bounding, goarch, kernel_release, &r, err)) {
@@ -406,7 +405,7 @@ int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, co
 }
 
 int spec_build_seccomp(const struct spec_opts *opts, const struct spec_defaults *defs,
-		       char *const *bounding, json_t **ret, struct cpod_error **err)
+                       char *const *bounding, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -417,7 +416,7 @@ int spec_build_seccomp(const struct spec_opts *opts, const struct spec_defaults 
 	*ret = NULL;
 	if (is_default)
 		path = defs->seccomp_profile && *defs->seccomp_profile ? defs->seccomp_profile
-								       : SPEC_DEFAULT_SECCOMP;
+		                                                       : SPEC_DEFAULT_SECCOMP;
 	if (strcmp(path, "unconfined") == 0)
 		return 0;
 	/* Privileged containers run unconfined unless a profile was asked for explicitly */

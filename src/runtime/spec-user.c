@@ -23,13 +23,13 @@
 
 /* passwd and group files larger than this are refused */
 #define ETC_FILE_MAX (8u << 20)
-#define ID_MAX INT32_MAX
+#define ID_MAX       INT32_MAX
 
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	        .flags = (uint64_t)(flags | O_CLOEXEC),
+	        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
@@ -154,7 +154,7 @@ static void group_members(char *data, const char *name, struct spec_user *u)
 }
 
 int spec_user_resolve(const char *rootfs, const char *user, struct spec_user *ret,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	_cleanup_close_ int rootfd = -1;
 	_cleanup_free_ char *passwd = NULL, *group = NULL, *uname = NULL, *gname = NULL;
@@ -192,8 +192,8 @@ int spec_user_resolve(const char *rootfs, const char *user, struct spec_user *re
 		return cpod_error_set(err, EINVAL, "uid %s out of range", uname);
 	} else {
 		return cpod_error_set(err, ENOENT,
-				      "unable to find user %s: no matching entries in passwd file",
-				      uname);
+		                      "unable to find user %s: no matching entries in passwd file",
+		                      uname);
 	}
 	free(pw.home);
 
@@ -209,10 +209,11 @@ int spec_user_resolve(const char *rootfs, const char *user, struct spec_user *re
 			spec_user_release(&u);
 			if (r == -ERANGE)
 				return cpod_error_set(err, EINVAL, "gid %s out of range", gname);
-			return cpod_error_set(err, ENOENT,
-					      "unable to find group %s: no matching entries in group "
-					      "file",
-					      gname);
+			return cpod_error_set(
+			        err, ENOENT,
+			        "unable to find group %s: no matching entries in group "
+			        "file",
+			        gname);
 		}
 	} else if (group) {
 		group_members(group, pw.name, &u);
@@ -222,8 +223,8 @@ int spec_user_resolve(const char *rootfs, const char *user, struct spec_user *re
 	return 0;
 }
 
-int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, uid_t uid,
-			 gid_t gid, const char *id, struct cpod_error **err)
+int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, uid_t uid, gid_t gid,
+                         const char *id, struct cpod_error **err)
 {
 	_cleanup_close_ int rootfd = -1, fd = -1;
 	_cleanup_strv_free_ char **parts = NULL;
@@ -238,21 +239,23 @@ int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, u
 	fd = openat2_in_root(rootfd, workdir, O_PATH);
 	if (fd >= 0) {
 		if (fstat(fd, &st) < 0)
-			return cpod_error_set_errno(err, errno, "detecting workdir \"%s\" on "
-						    "container %s", workdir, id);
+			return cpod_error_set_errno(err, errno,
+			                            "detecting workdir \"%s\" on "
+			                            "container %s",
+			                            workdir, id);
 		if (!S_ISDIR(st.st_mode))
 			return cpod_error_set(err, ENOTDIR,
-					      "workdir \"%s\" exists on container %s, but is not a "
-					      "directory",
-					      workdir, id);
+			                      "workdir \"%s\" exists on container %s, but is not a "
+			                      "directory",
+			                      workdir, id);
 		return 0;
 	}
 	if (fd != -ENOENT)
 		return cpod_error_set_errno(err, -fd, "detecting workdir \"%s\" on container %s",
-					    workdir, id);
+		                            workdir, id);
 	if (!create)
 		return cpod_error_set(err, ENOENT, "workdir \"%s\" does not exist on container %s",
-				      workdir, id);
+		                      workdir, id);
 
 	/*
 	 * Walk down from the root, creating each missing component inside it. A dangling
@@ -284,7 +287,7 @@ restart:
 				made = true;
 			else if (errno != EEXIST)
 				return cpod_error_set_errno(err, errno,
-							    "creating container %s workdir", id);
+				                            "creating container %s workdir", id);
 		}
 		int nfd = openat2_in_root(rootfd, next, O_PATH | O_DIRECTORY);
 		if (nfd == -ENOENT && !made) {
@@ -293,14 +296,14 @@ restart:
 			free(next);
 			if (n <= 0)
 				return cpod_error_set_errno(err, ENOENT,
-							    "creating container %s workdir", id);
+				                            "creating container %s workdir", id);
 			target[n] = '\0';
 			if (++links > 40)
 				return cpod_error_set_errno(err, ELOOP,
-							    "creating container %s workdir", id);
+				                            "creating container %s workdir", id);
 			_cleanup_free_ char *rest = strv_join(parts + i + 1, "/");
 			char *np = target[0] == '/' ? xasprintf("%s/%s", target, rest)
-						    : xasprintf("%s/%s/%s", sofar, target, rest);
+			                            : xasprintf("%s/%s/%s", sofar, target, rest);
 			free(path);
 			path = np;
 			goto restart;
@@ -315,6 +318,6 @@ restart:
 	/* Podman chowns the directory it created to the container's user */
 	if (made && fchownat(dirfd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return cpod_error_set_errno(err, errno,
-					    "chowning container %s workdir to container root", id);
+		                            "chowning container %s workdir to container root", id);
 	return 0;
 }

@@ -20,22 +20,22 @@
 #include "banned.h"
 
 static const char *const masked_paths[] = {
-	"/proc/acpi",       "/proc/kcore",      "/proc/keys",        "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware",    "/sys/fs/selinux",  "/sys/dev/block",    NULL,
+        "/proc/acpi",       "/proc/kcore",       "/proc/keys",        "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+        "/sys/firmware",    "/sys/fs/selinux",   "/sys/dev/block",    NULL,
 };
 
 static const char *const readonly_paths[] = {
-	"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-	NULL,
+        "/proc/asound", "/proc/bus",           "/proc/fs", "/proc/irq",
+        "/proc/sys",    "/proc/sysrq-trigger", NULL,
 };
 
 /* Where catatonit lives on the distributions cpod runs on */
 static const char *const init_candidates[] = {
-	"/usr/libexec/podman/catatonit",
-	"/usr/libexec/catatonit/catatonit",
-	"/usr/bin/catatonit",
-	NULL,
+        "/usr/libexec/podman/catatonit",
+        "/usr/libexec/catatonit/catatonit",
+        "/usr/bin/catatonit",
+        NULL,
 };
 
 static json_t *strv_to_json(const char *const *v)
@@ -108,23 +108,22 @@ static const char *find_init_path(const struct spec_opts *opts, const struct spe
 static bool is_root_user(const char *user)
 {
 	size_t n = strcspn(user, ":");
-	return n == 0 || (n == 4 && strncmp(user, "root", 4) == 0) ||
-	       (n == 1 && user[0] == '0');
+	return n == 0 || (n == 4 && strncmp(user, "root", 4) == 0) || (n == 1 && user[0] == '0');
 }
 
 /* Keep the capabilities the bounding set of cpod itself allows (Podman does the same). */
 static char **caps_in_bounding(char **caps, char *const *bounding)
 {
 	char **out = xnew(char *, 1);
-	STRV_FOREACH(c, caps)
+	STRV_FOREACH (c, caps)
 		if (strv_contains(bounding, *c))
 			strv_push(&out, *c);
 	return out;
 }
 
 static int build_caps(const struct spec_opts *opts, const struct spec_defaults *defs,
-		      const char *user, char *const *bounding, json_t **ret_caps,
-		      char ***ret_list, struct cpod_error **err)
+                      const char *user, char *const *bounding, json_t **ret_caps, char ***ret_list,
+                      struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **merged = NULL, **list = NULL, **user_caps = NULL;
 	int r;
@@ -133,7 +132,7 @@ static int build_caps(const struct spec_opts *opts, const struct spec_defaults *
 		list = strv_copy(bounding);
 	} else {
 		if ((r = spec_caps_merge(defs->capabilities, opts->cap_add, opts->cap_drop, &merged,
-					 err)) < 0)
+		                         err)) < 0)
 			return r;
 		list = caps_in_bounding(merged, bounding);
 	}
@@ -167,16 +166,16 @@ static void add_gid(json_t *gids, gid_t g)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(gids, i, v)
+	json_array_foreach (gids, i, v)
 		if (json_integer_value(v) == (json_int_t)g)
 			return;
 	json_array_append_new(gids, json_integer((json_int_t)g));
 }
 
 static int build_process(const struct spec_opts *opts, const struct spec_defaults *defs,
-			 const char *user, const struct spec_user *u, const char *cwd,
-			 const char *hostname, char *const *bounding, json_t **ret_proc,
-			 char ***ret_caps, struct cpod_error **err)
+                         const char *user, const struct spec_user *u, const char *cwd,
+                         const char *hostname, char *const *bounding, json_t **ret_proc,
+                         char ***ret_caps, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *proc = json_object();
 	_cleanup_strv_free_ char **env = NULL, **args = NULL;
@@ -242,30 +241,34 @@ static bool sysctl_conflicts(const struct spec_opts *opts, const char *key)
 	if (opts->net == SPEC_NS_HOST && strncmp(key, "net.", 4) == 0)
 		return true;
 	return opts->uts == SPEC_NS_HOST && (strncmp(key, "kernel.domainname", 17) == 0 ||
-					     strncmp(key, "kernel.hostname", 15) == 0);
+	                                     strncmp(key, "kernel.hostname", 15) == 0);
 }
 
 static int build_sysctls(const struct spec_opts *opts, const struct spec_defaults *defs,
-			 json_t **ret, struct cpod_error **err)
+                         json_t **ret, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *o = json_object();
 	for (int pass = 0; pass < 2; pass++) {
 		char *const *list = pass == 0 ? defs->sysctls : opts->sysctls;
-		STRV_FOREACH(s, (char **)list) {
+		STRV_FOREACH (s, (char **)list) {
 			const char *eq = strchr(*s, '=');
 			if (!eq || eq == *s)
-				return cpod_error_set(err, EINVAL, "%s is invalid, sysctl values "
-							   "must be in the form of KEY=VALUE", *s);
+				return cpod_error_set(err, EINVAL,
+				                      "%s is invalid, sysctl values "
+				                      "must be in the form of KEY=VALUE",
+				                      *s);
 			_cleanup_free_ char *key = xstrndup(*s, (size_t)(eq - *s));
 			if (sysctl_conflicts(opts, key)) {
-				/* Podman ignores containers.conf defaults here, refuses the user's */
+				/* Podman ignores containers.conf defaults here, refuses the user's
+				 */
 				if (pass == 0)
 					continue;
-				return cpod_error_set(err, EINVAL,
-						      "sysctl %s can't be set since the namespace "
-						      "it belongs to is shared with the host: invalid "
-						      "argument",
-						      *s);
+				return cpod_error_set(
+				        err, EINVAL,
+				        "sysctl %s can't be set since the namespace "
+				        "it belongs to is shared with the host: invalid "
+				        "argument",
+				        *s);
 			}
 			json_object_set_new(o, key, json_string(eq + 1));
 		}
@@ -284,7 +287,7 @@ static void add_ns(json_t *nss, const char *type, const char *path)
 }
 
 static int build_linux(const struct spec_opts *opts, const struct spec_defaults *defs,
-		       char *const *bounding, json_t **ret, struct cpod_error **err)
+                       char *const *bounding, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *lx = json_object();
 	json_t *sysctls = NULL, *seccomp = NULL;
@@ -315,14 +318,14 @@ static int build_linux(const struct spec_opts *opts, const struct spec_defaults 
 	_cleanup_free_ char *cgpath = NULL;
 	if (opts->cgroup_systemd) {
 		const char *slice = opts->cgroup_parent && *opts->cgroup_parent
-					    ? opts->cgroup_parent
-					    : (geteuid() == 0 ? "machine.slice" : "user.slice");
+		                            ? opts->cgroup_parent
+		                            : (geteuid() == 0 ? "machine.slice" : "user.slice");
 		cgpath = xasprintf("%s:cpod:%s", slice, opts->id);
 	} else {
 		_cleanup_free_ char *leaf = xasprintf("cpod-%s", opts->id);
 		const char *parent = opts->cgroup_parent && *opts->cgroup_parent
-					     ? opts->cgroup_parent
-					     : "/cpod_parent";
+		                             ? opts->cgroup_parent
+		                             : "/cpod_parent";
 		cgpath = path_join(parent, leaf);
 	}
 	json_object_set_new(lx, "cgroupsPath", json_string(cgpath));
@@ -361,13 +364,13 @@ static int cmp_key(const void *a, const void *b)
 }
 
 static int build_annotations(const struct spec_opts *opts, int stop_signal, json_t **ret,
-			     struct cpod_error **err)
+                             struct cpod_error **err)
 {
 	_cleanup_json_ json_t *a = json_object();
 	_cleanup_free_ char *created = opts->created ? xstrdup(opts->created) : now_rfc3339nano();
 	_cleanup_free_ char *sig = xasprintf("%d", stop_signal);
 
-	STRV_FOREACH(kv, (char **)opts->annotations) {
+	STRV_FOREACH (kv, (char **)opts->annotations) {
 		const char *eq = strchr(*kv, '=');
 		if (!eq || eq == *kv)
 			return cpod_error_set(err, EINVAL, "invalid annotation \"%s\"", *kv);
@@ -378,13 +381,13 @@ static int build_annotations(const struct spec_opts *opts, int stop_signal, json
 		json_object_set_new(a, "io.container.manager", json_string("cpod"));
 	json_object_set_new(a, "io.kubernetes.cri-o.Created", json_string(created));
 	json_object_set_new(a, "io.kubernetes.cri-o.TTY",
-			    json_string(opts->terminal ? "true" : "false"));
+	                    json_string(opts->terminal ? "true" : "false"));
 	json_object_set_new(a, "io.podman.annotations.autoremove",
-			    json_string(opts->autoremove ? "TRUE" : "FALSE"));
+	                    json_string(opts->autoremove ? "TRUE" : "FALSE"));
 	json_object_set_new(a, "io.podman.annotations.init",
-			    json_string(opts->init ? "TRUE" : "FALSE"));
+	                    json_string(opts->init ? "TRUE" : "FALSE"));
 	json_object_set_new(a, "io.podman.annotations.privileged",
-			    json_string(opts->privileged ? "TRUE" : "FALSE"));
+	                    json_string(opts->privileged ? "TRUE" : "FALSE"));
 	json_object_set_new(a, "io.podman.annotations.publish-all", json_string("FALSE"));
 	json_object_set_new(a, "org.opencontainers.image.stopSignal", json_string(sig));
 
@@ -393,7 +396,7 @@ static int build_annotations(const struct spec_opts *opts, int stop_signal, json
 	_cleanup_free_ const char **keys = xnew(const char *, n + 1);
 	const char *k;
 	json_t *v;
-	json_object_foreach(a, k, v)
+	json_object_foreach (a, k, v)
 		keys[i++] = k;
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	json_t *sorted = json_object();
@@ -435,7 +438,7 @@ static int stop_signal_of(const struct spec_opts *opts, int *ret, struct cpod_er
 }
 
 int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, json_t **ret,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	_cleanup_json_ json_t *spec = NULL, *proc = NULL, *mounts = NULL, *lx = NULL;
 	_cleanup_json_ json_t *annotations = NULL;
@@ -446,7 +449,8 @@ int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, j
 	int stop_signal, r;
 
 	if (!opts->rootfs || !opts->id || !*opts->id || !opts->name)
-		return cpod_error_set(err, EINVAL, "spec generation needs a rootfs, an id and a name");
+		return cpod_error_set(err, EINVAL,
+		                      "spec generation needs a rootfs, an id and a name");
 	spec_defaults_load(cfg, &defs);
 	if ((r = stop_signal_of(opts, &stop_signal, err)) < 0)
 		return r;
@@ -475,7 +479,7 @@ int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, j
 	if (r >= 0) {
 		bounding = spec_caps_bounding_set();
 		r = build_process(opts, &defs, user, &u, cwd, hostname, bounding, &proc, &caps,
-				  err);
+		                  err);
 	}
 	spec_user_release(&u);
 	if (r < 0)
@@ -487,7 +491,7 @@ int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, j
 	if (opts->init) {
 		static const char *const init_opts[] = {"bind", "ro", "rprivate", NULL};
 		spec_mounts_add(mounts, spec_mount_new(SPEC_INIT_DEST, "bind",
-						       find_init_path(opts, &defs), init_opts));
+		                                       find_init_path(opts, &defs), init_opts));
 	}
 	spec_mounts_sort(mounts);
 

@@ -51,21 +51,21 @@ enum spec_ns_mode {
 };
 
 struct spec_opts {
-	const char *rootfs;       /* mounted root file system (required) */
-	const char *id;           /* full container ID (required) */
-	const char *name;         /* container name (required) */
-	const char *image_name;   /* for .containerenv; may be NULL */
-	const char *image_id;     /* for .containerenv; may be NULL */
+	const char *rootfs;         /* mounted root file system (required) */
+	const char *id;             /* full container ID (required) */
+	const char *name;           /* container name (required) */
+	const char *image_name;     /* for .containerenv; may be NULL */
+	const char *image_id;       /* for .containerenv; may be NULL */
 	const json_t *image_config; /* the "config" object of the OCI image config, or NULL */
 
-	char *const *command;     /* user command (NULL: the image's Cmd) */
-	char *const *entrypoint;  /* user entrypoint, used when entrypoint_set */
-	bool entrypoint_set;      /* --entrypoint given; NULL/empty/[""] means "no entrypoint" */
-	char *const *env;         /* "K=V", "K" (from the host env) or "PREFIX*", in order */
-	bool env_host;            /* --env-host */
-	const char *workdir;      /* --workdir (must exist) or NULL: image WorkingDir (created) */
-	const char *user;         /* "uid", "name", "uid:gid", "name:group"; NULL: image User */
-	const char *hostname;     /* NULL: the first 12 characters of the ID */
+	char *const *command;    /* user command (NULL: the image's Cmd) */
+	char *const *entrypoint; /* user entrypoint, used when entrypoint_set */
+	bool entrypoint_set;     /* --entrypoint given; NULL/empty/[""] means "no entrypoint" */
+	char *const *env;        /* "K=V", "K" (from the host env) or "PREFIX*", in order */
+	bool env_host;           /* --env-host */
+	const char *workdir;     /* --workdir (must exist) or NULL: image WorkingDir (created) */
+	const char *user;        /* "uid", "name", "uid:gid", "name:group"; NULL: image User */
+	const char *hostname;    /* NULL: the first 12 characters of the ID */
 	bool terminal;
 	bool stdin_open;
 	char *const *annotations; /* "k=v" */
@@ -75,35 +75,35 @@ struct spec_opts {
 	const char *tz;           /* NULL: containers.conf tz; "" none; "local"; IANA name */
 	const char *umask;        /* octal; NULL: containers.conf umask */
 
-	enum spec_ns_mode net;    /* PRIVATE, NONE, HOST or PATH (netns_path) */
+	enum spec_ns_mode net; /* PRIVATE, NONE, HOST or PATH (netns_path) */
 	const char *netns_path;
 	enum spec_ns_mode pid, ipc, uts; /* PRIVATE or HOST */
 
-	bool read_only;           /* --read-only (adds tmpfs /tmp, /var/tmp, /run) */
+	bool read_only; /* --read-only (adds tmpfs /tmp, /var/tmp, /run) */
 	bool privileged;
 	bool no_new_privileges;
-	char *const *cap_add;     /* "NET_ADMIN", "CAP_NET_ADMIN", "ALL" */
+	char *const *cap_add; /* "NET_ADMIN", "CAP_NET_ADMIN", "ALL" */
 	char *const *cap_drop;
-	char *const *ulimits;     /* "nofile=1024:2048"; replaces containers.conf default_ulimits */
-	char *const *sysctls;     /* "key=value" */
-	int64_t shm_size;         /* bytes; 0: containers.conf shm_size */
-	const char *shm_dir;      /* host dir mounted at /dev/shm (Podman's userdata/shm); NULL: tmpfs */
-	int64_t pids_limit;       /* 0: containers.conf pids_limit; -1: unlimited */
+	char *const *ulimits; /* "nofile=1024:2048"; replaces containers.conf default_ulimits */
+	char *const *sysctls; /* "key=value" */
+	int64_t shm_size;     /* bytes; 0: containers.conf shm_size */
+	const char *shm_dir; /* host dir mounted at /dev/shm (Podman's userdata/shm); NULL: tmpfs */
+	int64_t pids_limit;  /* 0: containers.conf pids_limit; -1: unlimited */
 	int oom_score_adj;
 	bool oom_score_adj_set;
 
-	bool cgroup_v2;           /* private cgroup namespace by default on v2 */
-	bool cgroup_systemd;      /* systemd cgroup manager: "slice:prefix:id" path form */
+	bool cgroup_v2;      /* private cgroup namespace by default on v2 */
+	bool cgroup_systemd; /* systemd cgroup manager: "slice:prefix:id" path form */
 	const char *cgroup_parent;
 
 	const char *seccomp_profile; /* path, "unconfined", or NULL: containers.conf/default */
 
-	const char *userdata_dir; /* where generated files go; NULL: none generated/mounted */
-	char *const *extra_hosts; /* --add-host "name:ip" */
+	const char *userdata_dir;     /* where generated files go; NULL: none generated/mounted */
+	char *const *extra_hosts;     /* --add-host "name:ip" */
 	const char *host_internal_ip; /* host.containers.internal; NULL: first global IPv4 */
-	const json_t *mounts;     /* extra OCI mounts (volumes); they win over defaults */
-	bool autoremove;          /* --rm, for the annotation */
-	const char *created;      /* RFC 3339 creation time; NULL: now */
+	const json_t *mounts;         /* extra OCI mounts (volumes); they win over defaults */
+	bool autoremove;              /* --rm, for the annotation */
+	const char *created;          /* RFC 3339 creation time; NULL: now */
 };
 
 /*
@@ -114,16 +114,16 @@ struct spec_opts {
  * does not exist on container ID" (ENOENT), EINVAL for bad options.
  */
 int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, json_t **ret,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 
 /* ---- user lookup inside the rootfs (spec-user.c) ----------------------------------------- */
 
 struct spec_user {
 	uid_t uid;
 	gid_t gid;
-	gid_t *sgids;  /* supplementary groups from /etc/group membership (owned) */
+	gid_t *sgids; /* supplementary groups from /etc/group membership (owned) */
 	size_t n_sgids;
-	char *home;    /* passwd home, "/" when the user has no passwd entry (owned) */
+	char *home; /* passwd home, "/" when the user has no passwd entry (owned) */
 };
 
 void spec_user_release(struct spec_user *u);
@@ -137,15 +137,15 @@ void spec_user_release(struct spec_user *u);
  * file", EINVAL for malformed ids, EFBIG for oversized files.
  */
 int spec_user_resolve(const char *rootfs, const char *user, struct spec_user *ret,
-		      struct cpod_error **err);
+                      struct cpod_error **err);
 
 /*
  * Make sure workdir exists inside rootfs. When create is false a missing directory is an
  * error ("workdir \"X\" does not exist on container ID"); when true every missing component
  * is created (0755) inside the root and the last one chowned to uid:gid.
  */
-int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, uid_t uid,
-			 gid_t gid, const char *id, struct cpod_error **err);
+int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, uid_t uid, gid_t gid,
+                         const char *id, struct cpod_error **err);
 
 /* ---- capabilities (spec-caps.c) ------------------------------------------------------------ */
 
@@ -155,7 +155,7 @@ int spec_workdir_prepare(const char *rootfs, const char *workdir, bool create, u
  * sorted. *ret: owned strv. Errors: EINVAL for unknown names or add+drop of the same cap.
  */
 int spec_caps_merge(char *const *base, char *const *add, char *const *drop, char ***ret,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 
 /* The capabilities in the current process's bounding set, sorted (owned strv). */
 char **spec_caps_bounding_set(void);
@@ -175,7 +175,7 @@ char **spec_caps_bounding_set(void);
  * Errors: EINVAL "decoding seccomp profile failed: ..." and the containers/common messages.
  */
 int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, const char *goarch,
-			 const char *kernel_release, json_t **ret, struct cpod_error **err);
+                         const char *kernel_release, json_t **ret, struct cpod_error **err);
 
 /* The Go architecture name of this machine ("amd64", "arm64", ...); static string. */
 const char *spec_native_goarch(void);
@@ -183,7 +183,7 @@ const char *spec_native_goarch(void);
 /* ---- rlimits (spec-rlimit.c) -------------------------------------------------------------- */
 
 struct spec_rlimit {
-	int resource;     /* RLIMIT_* */
+	int resource; /* RLIMIT_* */
 	uint64_t soft;
 	uint64_t hard;
 };

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char *const caps_none[] = {NULL};
 	static char *const caps_some[] = {"CAP_SYS_ADMIN", "CAP_SYS_CHROOT", "CAP_AUDIT_WRITE",
-					  NULL};
+	                                  NULL};
 	static const char *const arches[] = {"amd64", "arm64", "s390x", "ppc64le"};
 	struct cpod_error *err = NULL;
 	json_t *out = NULL;
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *kernel = sel & 8 ? "4.4.0" : "6.1.0-13-amd64";
 
 	int r = spec_seccomp_convert((const char *)data + 1, size - 1, caps, arch, kernel, &out,
-				     &err);
+	                             &err);
 	if (r < 0 && (!err || !err->msg))
 		__builtin_trap();
 	if (r == 0 && out) {

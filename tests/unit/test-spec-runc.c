@@ -25,7 +25,7 @@
 static const char *runc_path(void)
 {
 	static const char *const paths[] = {"/usr/sbin/runc", "/usr/bin/runc",
-					    "/usr/local/bin/runc", "/usr/local/sbin/runc", NULL};
+	                                    "/usr/local/bin/runc", "/usr/local/sbin/runc", NULL};
 	for (size_t i = 0; paths[i]; i++)
 		if (access(paths[i], X_OK) == 0)
 			return paths[i];
@@ -75,13 +75,13 @@ static void test_spec_generated_config_runs_with_runc(void **state)
 	char *const cmd[] = {"/bin/busybox", "true", NULL};
 	_cleanup_free_ char *id = xasprintf("cpod-spec-test-%d", (int)getpid());
 	struct spec_opts o = {
-		.rootfs = rootfs,
-		.id = id,
-		.name = "spec-runc-test",
-		.command = cmd,
-		.net = SPEC_NS_NONE,
-		.userdata_dir = userdata,
-		.workdir = NULL,
+	        .rootfs = rootfs,
+	        .id = id,
+	        .name = "spec-runc-test",
+	        .command = cmd,
+	        .net = SPEC_NS_NONE,
+	        .userdata_dir = userdata,
+	        .workdir = NULL,
 	};
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_json_ json_t *spec = NULL;
@@ -90,7 +90,7 @@ static void test_spec_generated_config_runs_with_runc(void **state)
 	_cleanup_free_ char *text = json_dump_pretty(spec);
 	_cleanup_free_ char *cfgpath = path_join(dir, "config.json");
 	assert_int_equal(write_file_atomic_at(AT_FDCWD, cfgpath, text, strlen(text), 0644, false),
-			 0);
+	                 0);
 
 	const char *run[] = {runc, "run", "--bundle", dir, id, NULL};
 	int rc = run_quiet(run, false);
@@ -115,7 +115,7 @@ int main(void)
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spec_generated_config_runs_with_runc),
+	        cmocka_unit_test(test_spec_generated_config_runs_with_runc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

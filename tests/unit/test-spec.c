@@ -34,7 +34,7 @@ static void write_file(const char *dir, const char *name, const char *content)
 	*strrchr(parent, '/') = '\0';
 	assert_int_equal(mkdir_p(parent, 0755), 0);
 	assert_int_equal(write_file_atomic_at(AT_FDCWD, p, content, strlen(content), 0644, false),
-			 0);
+	                 0);
 }
 
 static int setup(void **state)
@@ -46,13 +46,14 @@ static int setup(void **state)
 	f->userdata = path_join(f->dir, "userdata");
 	assert_int_equal(mkdir_p(f->userdata, 0700), 0);
 	write_file(f->rootfs, "etc/passwd",
-		   "root:x:0:0:root:/root:/bin/sh\n"
-		   "# a comment\n"
-		   "bob:x:1000:1000:Bob:/home/bob:/bin/sh\n"
-		   "nohome:x:1001:1001::\n"
-		   "broken:x:notanumber:0::/:\n");
-	write_file(f->rootfs, "etc/group",
-		   "root:x:0:\nbob:x:1000:\nwheel:x:10:bob\nextra:x:20:alice,bob\nother:x:30:alice\n");
+	           "root:x:0:0:root:/root:/bin/sh\n"
+	           "# a comment\n"
+	           "bob:x:1000:1000:Bob:/home/bob:/bin/sh\n"
+	           "nohome:x:1001:1001::\n"
+	           "broken:x:notanumber:0::/:\n");
+	write_file(
+	        f->rootfs, "etc/group",
+	        "root:x:0:\nbob:x:1000:\nwheel:x:10:bob\nextra:x:20:alice,bob\nother:x:30:alice\n");
 	*state = f;
 	return 0;
 }
@@ -68,21 +69,21 @@ static int teardown(void **state)
 }
 
 static const char *const test_id =
-	"3cc5f1138dbc12fff4398eb13942369ef79ffdb8513ab1a04d48a0d0cacad530";
+        "3cc5f1138dbc12fff4398eb13942369ef79ffdb8513ab1a04d48a0d0cacad530";
 
 static struct spec_opts base_opts(const struct fixture *f)
 {
 	static char *const cmd[] = {"sh", NULL};
 	return (struct spec_opts){
-		.rootfs = f->rootfs,
-		.id = test_id,
-		.name = "serene_bassi",
-		.command = cmd,
-		.net = SPEC_NS_NONE,
-		.userdata_dir = f->userdata,
-		.created = "2026-11-23T18:23:30.62727178Z",
-		.seccomp_profile = "unconfined",
-		.host_internal_ip = "192.0.2.2",
+	        .rootfs = f->rootfs,
+	        .id = test_id,
+	        .name = "serene_bassi",
+	        .command = cmd,
+	        .net = SPEC_NS_NONE,
+	        .userdata_dir = f->userdata,
+	        .created = "2026-11-23T18:23:30.62727178Z",
+	        .seccomp_profile = "unconfined",
+	        .host_internal_ip = "192.0.2.2",
 	};
 }
 
@@ -112,13 +113,14 @@ static char *join_array(const json_t *a, const char *key)
 	_cleanup_strv_free_ char **v = xnew(char *, 1);
 	size_t i;
 	json_t *e;
-	json_array_foreach(a, i, e) {
+	json_array_foreach (a, i, e) {
 		if (key)
 			strv_push(&v, json_get_string(e, key));
 		else if (json_is_string(e))
 			strv_push(&v, json_string_value(e));
 		else {
-			_cleanup_free_ char *n = xasprintf("%lld", (long long)json_integer_value(e));
+			_cleanup_free_ char *n =
+			        xasprintf("%lld", (long long)json_integer_value(e));
 			strv_push(&v, n);
 		}
 	}
@@ -135,7 +137,7 @@ static const json_t *find_mount(const json_t *spec, const char *dest)
 {
 	size_t i;
 	json_t *m;
-	json_array_foreach(json_object_get(spec, "mounts"), i, m)
+	json_array_foreach (json_object_get(spec, "mounts"), i, m)
 		if (strcmp(json_get_string(m, "destination"), dest) == 0)
 			return m;
 	return NULL;
@@ -149,8 +151,8 @@ static char *read_userdata(const struct fixture *f, const char *name)
 	return data;
 }
 
-#define DEFAULT_CAPS                                                                              \
-	"CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_NET_BIND_SERVICE,"         \
+#define DEFAULT_CAPS                                                                               \
+	"CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_NET_BIND_SERVICE,"          \
 	"CAP_SETFCAP,CAP_SETGID,CAP_SETPCAP,CAP_SETUID,CAP_SYS_CHROOT"
 
 static void test_spec_generate_default_shape(void **state)
@@ -171,8 +173,8 @@ static void test_spec_generate_default_shape(void **state)
 	assert_int_equal(json_integer_value(json_object_get(user, "umask")), 18);
 	assert_null(json_object_get(user, "additionalGids"));
 	assert_array(json_object_get(proc, "env"), NULL,
-		     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin,TERM=xterm,"
-		     "container=podman,HOME=/root,HOSTNAME=3cc5f1138dbc");
+	             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin,TERM=xterm,"
+	             "container=podman,HOME=/root,HOSTNAME=3cc5f1138dbc");
 
 	json_t *caps = json_object_get(proc, "capabilities");
 	assert_array(json_object_get(caps, "bounding"), NULL, DEFAULT_CAPS);
@@ -184,21 +186,21 @@ static void test_spec_generate_default_shape(void **state)
 	assert_string_equal(json_get_string(json_object_get(spec, "root"), "path"), f->rootfs);
 	assert_null(json_object_get(json_object_get(spec, "root"), "readonly"));
 	assert_array(json_object_get(spec, "mounts"), "destination",
-		     "/proc,/dev,/sys,/dev/pts,/dev/mqueue,/dev/shm,/etc/hosts,/etc/hostname,"
-		     "/run/.containerenv,/sys/fs/cgroup");
+	             "/proc,/dev,/sys,/dev/pts,/dev/mqueue,/dev/shm,/etc/hosts,/etc/hostname,"
+	             "/run/.containerenv,/sys/fs/cgroup");
 	const json_t *m = find_mount(spec, "/dev/pts");
 	assert_array(json_object_get(m, "options"), NULL,
-		     "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5");
+	             "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5");
 	m = find_mount(spec, "/dev");
 	assert_array(json_object_get(m, "options"), NULL,
-		     "nosuid,noexec,strictatime,mode=755,size=65536k");
+	             "nosuid,noexec,strictatime,mode=755,size=65536k");
 	m = find_mount(spec, "/sys/fs/cgroup");
 	assert_string_equal(json_get_string(m, "type"), "cgroup");
 	assert_array(json_object_get(m, "options"), NULL,
-		     "rprivate,nosuid,noexec,nodev,relatime,ro");
+	             "rprivate,nosuid,noexec,nodev,relatime,ro");
 	m = find_mount(spec, "/dev/shm");
 	assert_array(json_object_get(m, "options"), NULL,
-		     "nosuid,noexec,nodev,mode=1777,size=67108864");
+	             "nosuid,noexec,nodev,mode=1777,size=67108864");
 	m = find_mount(spec, "/etc/hosts");
 	_cleanup_free_ char *hosts_path = path_join(f->userdata, "hosts");
 	assert_string_equal(json_get_string(m, "source"), hosts_path);
@@ -207,30 +209,29 @@ static void test_spec_generate_default_shape(void **state)
 	json_t *ann = json_object_get(spec, "annotations");
 	assert_string_equal(json_get_string(ann, "io.container.manager"), "cpod");
 	assert_string_equal(json_get_string(ann, "io.kubernetes.cri-o.Created"),
-			    "2026-11-23T18:23:30.62727178Z");
+	                    "2026-11-23T18:23:30.62727178Z");
 	assert_string_equal(json_get_string(ann, "io.kubernetes.cri-o.TTY"), "false");
 	assert_string_equal(json_get_string(ann, "io.podman.annotations.init"), "FALSE");
 	assert_string_equal(json_get_string(ann, "org.opencontainers.image.stopSignal"), "15");
 
-	assert_string_equal(json_get_string(json_object_get(lx, "sysctl"),
-					    "net.ipv4.ping_group_range"),
-			    "0 0");
+	assert_string_equal(
+	        json_get_string(json_object_get(lx, "sysctl"), "net.ipv4.ping_group_range"), "0 0");
 	json_t *res = json_object_get(lx, "resources");
 	json_t *dev = json_array_get(json_object_get(res, "devices"), 0);
 	assert_true(json_is_false(json_object_get(dev, "allow")));
 	assert_string_equal(json_get_string(dev, "access"), "rwm");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "pids"), "limit")),
-			 2048);
+	                 2048);
 	_cleanup_free_ char *cg = xasprintf("/cpod_parent/cpod-%s", test_id);
 	assert_string_equal(json_get_string(lx, "cgroupsPath"), cg);
 	assert_array(json_object_get(lx, "namespaces"), "type", "pid,network,ipc,uts,mount");
 	assert_null(json_object_get(lx, "seccomp"));
 	assert_array(json_object_get(lx, "maskedPaths"), NULL,
-		     "/proc/acpi,/proc/kcore,/proc/keys,/proc/latency_stats,/proc/timer_list,"
-		     "/proc/timer_stats,/proc/sched_debug,/proc/scsi,/sys/firmware,/sys/fs/selinux,"
-		     "/sys/dev/block");
+	             "/proc/acpi,/proc/kcore,/proc/keys,/proc/latency_stats,/proc/timer_list,"
+	             "/proc/timer_stats,/proc/sched_debug,/proc/scsi,/sys/firmware,/sys/fs/selinux,"
+	             "/sys/dev/block");
 	assert_array(json_object_get(lx, "readonlyPaths"), NULL,
-		     "/proc/asound,/proc/bus,/proc/fs,/proc/irq,/proc/sys,/proc/sysrq-trigger");
+	             "/proc/asound,/proc/bus,/proc/fs,/proc/irq,/proc/sys,/proc/sysrq-trigger");
 
 	/* the generated files, as Podman writes them for --network none */
 	_cleanup_free_ char *hostname = read_userdata(f, "hostname");
@@ -260,22 +261,21 @@ static void test_spec_generate_from_containers_conf(void **state)
 		fail_msg("spec_generate: %s", err->msg);
 	json_t *proc = json_object_get(spec, "process");
 	assert_array(json_object_get(json_object_get(proc, "capabilities"), "bounding"), NULL,
-		     DEFAULT_CAPS);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(proc, "user"),
-							    "umask")),
-			 077);
+	             DEFAULT_CAPS);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(proc, "user"), "umask")), 077);
 	json_t *res = json_object_get(json_object_get(spec, "linux"), "resources");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "pids"), "limit")),
-			 100);
+	                 100);
 	const json_t *shm = find_mount(spec, "/dev/shm");
 	assert_array(json_object_get(shm, "options"), NULL,
-		     "nosuid,noexec,nodev,mode=1777,size=1048576");
+	             "nosuid,noexec,nodev,mode=1777,size=1048576");
 	/* containers.conf default_ulimits (nproc as Podman computes it) come through, clamped */
 	if (cfg->containers.default_ulimits && cfg->containers.default_ulimits[0]) {
 		struct spec_rlimit want;
 		struct rlimit host;
 		assert_int_equal(spec_ulimit_parse(cfg->containers.default_ulimits[0], &want, NULL),
-				 0);
+		                 0);
 		assert_int_equal(getrlimit(want.resource, &host), 0);
 		uint64_t hard = want.hard < host.rlim_max ? want.hard : host.rlim_max;
 		json_t *rl = json_array_get(json_object_get(proc, "rlimits"), 0);
@@ -300,7 +300,7 @@ static void test_spec_generate_rlimits_clamped(void **state)
 		assert_array(rl, "type", "RLIMIT_NOFILE,RLIMIT_NPROC");
 		size_t i;
 		json_t *e;
-		json_array_foreach(rl, i, e) {
+		json_array_foreach (rl, i, e) {
 			const struct rlimit *host = i == 0 ? &nofile : &nproc;
 			uint64_t hard = (uint64_t)json_integer_value(json_object_get(e, "hard"));
 			uint64_t soft = (uint64_t)json_integer_value(json_object_get(e, "soft"));
@@ -336,7 +336,7 @@ static void test_spec_ulimit_parse(void **state)
 	assert_true(rl.soft == 50 && rl.hard == 50);
 	assert_int_equal(spec_ulimit_parse("nofile=10:5", &rl, &e1), -EINVAL);
 	assert_string_equal(e1->msg, "ulimit soft limit must be less than or equal to hard limit: "
-				     "10 > 5");
+	                             "10 > 5");
 	assert_int_equal(spec_ulimit_parse("bogus=1", &rl, &e2), -EINVAL);
 	assert_string_equal(e2->msg, "invalid ulimit type: bogus");
 	assert_int_equal(spec_ulimit_parse("nofile", &rl, &e3), -EINVAL);
@@ -350,10 +350,10 @@ static void test_spec_env_merge_order(void **state)
 	struct fixture *f = *state;
 	struct spec_opts o = base_opts(f);
 	_cleanup_json_ json_t *img = json_pack(
-		"{s:[s,s,s], s:[s], s:[s], s:s}", "Env", "PATH=/image/bin", "A=image", "B=image",
-		"Entrypoint", "/entry", "Cmd", "image-cmd", "StopSignal", "SIGKILL");
-	char *const env[] = {"B=user", "C=user", "HOME=/custom", "CPOD_TEST_FROM_HOST",
-			     "CPOD_TEST_UNSET", NULL};
+	        "{s:[s,s,s], s:[s], s:[s], s:s}", "Env", "PATH=/image/bin", "A=image", "B=image",
+	        "Entrypoint", "/entry", "Cmd", "image-cmd", "StopSignal", "SIGKILL");
+	char *const env[] = {"B=user",          "C=user", "HOME=/custom", "CPOD_TEST_FROM_HOST",
+	                     "CPOD_TEST_UNSET", NULL};
 	setenv("CPOD_TEST_FROM_HOST", "hostval", 1);
 	unsetenv("CPOD_TEST_UNSET");
 	o.image_config = img;
@@ -363,13 +363,13 @@ static void test_spec_env_merge_order(void **state)
 	_cleanup_json_ json_t *spec = generate_ok(&o);
 	json_t *proc = json_object_get(spec, "process");
 	assert_array(json_object_get(proc, "env"), NULL,
-		     "PATH=/image/bin,TERM=xterm,container=podman,A=image,B=user,C=user,"
-		     "HOME=/custom,CPOD_TEST_FROM_HOST=hostval,HOSTNAME=myhost");
+	             "PATH=/image/bin,TERM=xterm,container=podman,A=image,B=user,C=user,"
+	             "HOME=/custom,CPOD_TEST_FROM_HOST=hostval,HOSTNAME=myhost");
 	assert_array(json_object_get(proc, "args"), NULL, "/entry,image-cmd");
 	assert_string_equal(json_get_string(spec, "hostname"), "myhost");
 	assert_string_equal(json_get_string(json_object_get(spec, "annotations"),
-					    "org.opencontainers.image.stopSignal"),
-			    "9");
+	                                    "org.opencontainers.image.stopSignal"),
+	                    "9");
 }
 
 static void test_spec_args_entrypoint_rules(void **state)
@@ -377,7 +377,7 @@ static void test_spec_args_entrypoint_rules(void **state)
 	struct fixture *f = *state;
 	struct spec_opts o = base_opts(f);
 	_cleanup_json_ json_t *img =
-		json_pack("{s:[s], s:[s,s]}", "Entrypoint", "/entry", "Cmd", "a", "b");
+	        json_pack("{s:[s], s:[s,s]}", "Entrypoint", "/entry", "Cmd", "a", "b");
 	char *const user_cmd[] = {"x", NULL};
 	char *const empty_ep[] = {"", NULL};
 	o.image_config = img;
@@ -385,7 +385,7 @@ static void test_spec_args_entrypoint_rules(void **state)
 	{
 		_cleanup_json_ json_t *spec = generate_ok(&o);
 		assert_array(json_object_get(json_object_get(spec, "process"), "args"), NULL,
-			     "/entry,x");
+		             "/entry,x");
 	}
 	/* --entrypoint "" drops the image entrypoint and its Cmd */
 	o.entrypoint_set = true;
@@ -397,7 +397,7 @@ static void test_spec_args_entrypoint_rules(void **state)
 	o.command = NULL;
 	_cleanup_free_ char *msg = generate_err(&o);
 	assert_string_equal(msg, "no command or entrypoint provided, and no CMD or ENTRYPOINT "
-				 "from image");
+	                         "from image");
 }
 
 static void test_spec_user_resolve(void **state)
@@ -443,7 +443,7 @@ static void test_spec_user_resolve(void **state)
 	assert_string_equal(e1->msg, "unable to find user foo: no matching entries in passwd file");
 	assert_int_equal(spec_user_resolve(f->rootfs, "bob:nogroup", &u, &e2), -ENOENT);
 	assert_string_equal(e2->msg,
-			    "unable to find group nogroup: no matching entries in group file");
+	                    "unable to find group nogroup: no matching entries in group file");
 	assert_int_equal(spec_user_resolve(f->rootfs, "99999999999", &u, &e3), -EINVAL);
 }
 
@@ -459,7 +459,7 @@ static void test_spec_user_hostile_symlink_stays_inside(void **state)
 	assert_int_equal(symlink("/etc/../../../../../../host/passwd", pw), 0);
 	assert_int_equal(spec_user_resolve(f->rootfs, "evil", &u, &err), -ENOENT);
 	assert_string_equal(err->msg,
-			    "unable to find user evil: no matching entries in passwd file");
+	                    "unable to find user evil: no matching entries in passwd file");
 
 	/* the same path resolved inside the rootfs is found */
 	write_file(f->rootfs, "host/passwd", "inside:x:77:78::/in:/bin/sh\n");
@@ -523,7 +523,7 @@ static void test_spec_workdir(void **state)
 	{
 		_cleanup_json_ json_t *spec = generate_ok(&o);
 		assert_string_equal(json_get_string(json_object_get(spec, "process"), "cwd"),
-				    "/app/data");
+		                    "/app/data");
 		_cleanup_free_ char *p = path_join(f->rootfs, "app/data");
 		assert_int_equal(stat(p, &st), 0);
 		assert_true(S_ISDIR(st.st_mode));
@@ -534,7 +534,7 @@ static void test_spec_workdir(void **state)
 	o.workdir = "/missing";
 	_cleanup_free_ char *msg = generate_err(&o);
 	_cleanup_free_ char *want =
-		xasprintf("workdir \"/missing\" does not exist on container %s", test_id);
+	        xasprintf("workdir \"/missing\" does not exist on container %s", test_id);
 	assert_string_equal(msg, want);
 
 	/* a symlink in the image cannot make cpod create directories on the host */
@@ -542,7 +542,7 @@ static void test_spec_workdir(void **state)
 	assert_int_equal(symlink("/../../../outside", link), 0);
 	_cleanup_error_ struct cpod_error *err = NULL;
 	assert_int_equal(spec_workdir_prepare(f->rootfs, "/escape/sub", true, 0, 0, test_id, &err),
-			 0);
+	                 0);
 	_cleanup_free_ char *inside = path_join(f->rootfs, "outside/sub");
 	_cleanup_free_ char *outside = path_join(f->dir, "outside");
 	assert_int_equal(stat(inside, &st), 0);
@@ -608,7 +608,7 @@ static void test_spec_network_modes(void **state)
 		assert_string_equal(json_get_string(net, "type"), "network");
 		assert_string_equal(json_get_string(net, "path"), "/run/netns/cpod-test");
 		assert_array(json_object_get(lx, "namespaces"), "type",
-			     "pid,network,ipc,uts,mount,cgroup");
+		             "pid,network,ipc,uts,mount,cgroup");
 		_cleanup_free_ char *cg = xasprintf("machine.slice:cpod:%s", test_id);
 		if (geteuid() == 0)
 			assert_string_equal(json_get_string(lx, "cgroupsPath"), cg);
@@ -642,10 +642,10 @@ static void test_spec_privileged_and_read_only(void **state)
 	assert_non_null(strstr(env, "name=\"serene_bassi\"\n"));
 	_cleanup_strv_free_ char **bset = spec_caps_bounding_set();
 	_cleanup_free_ char *bj = strv_join(bset, ",");
-	assert_array(json_object_get(json_object_get(json_object_get(spec, "process"),
-						     "capabilities"),
-				     "bounding"),
-		     NULL, bj);
+	assert_array(
+	        json_object_get(json_object_get(json_object_get(spec, "process"), "capabilities"),
+	                        "bounding"),
+	        NULL, bj);
 }
 
 static char *default_profile(size_t *len)
@@ -661,10 +661,10 @@ static bool has_rule(const json_t *sc, const char *syscall, const char *action)
 {
 	size_t i, j;
 	json_t *g, *n;
-	json_array_foreach(json_object_get(sc, "syscalls"), i, g) {
+	json_array_foreach (json_object_get(sc, "syscalls"), i, g) {
 		if (strcmp(json_get_string(g, "action"), action) != 0)
 			continue;
-		json_array_foreach(json_object_get(g, "names"), j, n)
+		json_array_foreach (json_object_get(g, "names"), j, n)
 			if (strcmp(json_string_value(n), syscall) == 0)
 				return true;
 	}
@@ -688,7 +688,7 @@ static void test_spec_seccomp_default_profile(void **state)
 	assert_string_equal(json_get_string(sc, "defaultAction"), "SCMP_ACT_ERRNO");
 	assert_int_equal(json_integer_value(json_object_get(sc, "defaultErrnoRet")), 38);
 	assert_array(json_object_get(sc, "architectures"), NULL,
-		     "SCMP_ARCH_X86_64,SCMP_ARCH_X86,SCMP_ARCH_X32");
+	             "SCMP_ARCH_X86_64,SCMP_ARCH_X86,SCMP_ARCH_X32");
 	assert_true(has_rule(sc, "read", "SCMP_ACT_ALLOW"));
 	assert_true(has_rule(sc, "chroot", "SCMP_ACT_ALLOW"));
 	assert_true(has_rule(sc, "arch_prctl", "SCMP_ACT_ALLOW"));
@@ -701,51 +701,52 @@ static void test_spec_seccomp_default_profile(void **state)
 	assert_null(json_object_get(g0, "comment"));
 
 	assert_int_equal(spec_seccomp_convert(data, len, admin, "arm64", "5.10.0", &sc_admin, NULL),
-			 0);
+	                 0);
 	assert_true(has_rule(sc_admin, "bpf", "SCMP_ACT_ALLOW"));
 	assert_false(has_rule(sc_admin, "bpf", "SCMP_ACT_ERRNO"));
 	assert_false(has_rule(sc_admin, "arch_prctl", "SCMP_ACT_ALLOW"));
 	assert_array(json_object_get(sc_admin, "architectures"), NULL,
-		     "SCMP_ARCH_AARCH64,SCMP_ARCH_ARM");
+	             "SCMP_ARCH_AARCH64,SCMP_ARCH_ARM");
 }
 
 static void test_spec_seccomp_small_profiles(void **state)
 {
-	const char *p1 = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
-			 "\"syscalls\":[{\"name\":\"mkdir\",\"action\":\"SCMP_ACT_ERRNO\","
-			 "\"errno\":\"EACCES\"},{\"names\":[\"new\"],\"action\":\"SCMP_ACT_ERRNO\","
-			 "\"includes\":{\"minKernel\":\"99.0\"}},{\"names\":[\"kill\"],"
-			 "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1,\"args\":[{\"index\":1,"
-			 "\"value\":9,\"valueTwo\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}";
+	const char *p1 =
+	        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+	        "\"syscalls\":[{\"name\":\"mkdir\",\"action\":\"SCMP_ACT_ERRNO\","
+	        "\"errno\":\"EACCES\"},{\"names\":[\"new\"],\"action\":\"SCMP_ACT_ERRNO\","
+	        "\"includes\":{\"minKernel\":\"99.0\"}},{\"names\":[\"kill\"],"
+	        "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1,\"args\":[{\"index\":1,"
+	        "\"value\":9,\"valueTwo\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}";
 	_cleanup_json_ json_t *sc = NULL, *none = NULL, *x = NULL;
 	_cleanup_error_ struct cpod_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
 
 	assert_int_equal(spec_seccomp_convert(p1, strlen(p1), NULL, "amd64", "5.10", &sc, NULL), 0);
 	_cleanup_free_ char *dump = json_dumps(sc, JSON_COMPACT);
-	assert_string_equal(dump,
-			    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_"
-			    "X86_64\"],\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_"
-			    "ERRNO\",\"errnoRet\":13},{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_"
-			    "ERRNO\",\"errnoRet\":1,\"args\":[{\"index\":1,\"value\":9,\"op\":\"SCMP_"
-			    "CMP_EQ\"}]}]}");
+	assert_string_equal(
+	        dump, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_"
+	              "X86_64\"],\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_"
+	              "ERRNO\",\"errnoRet\":13},{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_"
+	              "ERRNO\",\"errnoRet\":1,\"args\":[{\"index\":1,\"value\":9,\"op\":\"SCMP_"
+	              "CMP_EQ\"}]}]}");
 
 	assert_int_equal(spec_seccomp_convert("{}", 2, NULL, "amd64", "5.10", &none, NULL), 0);
 	assert_null(none);
 
 	const char *bad1 = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"a\","
-			   "\"names\":[\"b\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	                   "\"names\":[\"b\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
 	assert_int_equal(spec_seccomp_convert(bad1, strlen(bad1), NULL, "amd64", NULL, &x, &e1),
-			 -EINVAL);
+	                 -EINVAL);
 	assert_non_null(strstr(e1->msg, "use either 'name' or 'names'"));
 	const char *bad2 = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrno\":\"ENOPE\"}";
 	assert_int_equal(spec_seccomp_convert(bad2, strlen(bad2), NULL, "amd64", NULL, &x, &e2),
-			 -EINVAL);
+	                 -EINVAL);
 	assert_string_equal(e2->msg, "unknown errno ENOPE");
 	assert_int_equal(spec_seccomp_convert("[1,2", 4, NULL, "amd64", NULL, &x, &e3), -EINVAL);
 	assert_non_null(strstr(e3->msg, "decoding seccomp profile failed"));
 	const char *bad4 = "{\"defaultAction\":5}";
 	assert_int_equal(spec_seccomp_convert(bad4, strlen(bad4), NULL, "amd64", NULL, &x, &e4),
-			 -EINVAL);
+	                 -EINVAL);
 }
 
 static void test_spec_generate_with_default_seccomp(void **state)
@@ -768,26 +769,28 @@ static void test_spec_generate_with_default_seccomp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_spec_generate_default_shape, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_generate_from_containers_conf, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_spec_generate_rlimits_clamped, setup, teardown),
-		cmocka_unit_test(test_spec_ulimit_parse),
-		cmocka_unit_test_setup_teardown(test_spec_env_merge_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_args_entrypoint_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_user_resolve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_user_hostile_symlink_stays_inside, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_spec_generate_user_bob, setup, teardown),
-		cmocka_unit_test(test_spec_caps_merge),
-		cmocka_unit_test_setup_teardown(test_spec_workdir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_init_and_tz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_network_modes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spec_privileged_and_read_only, setup, teardown),
-		cmocka_unit_test(test_spec_seccomp_default_profile),
-		cmocka_unit_test(test_spec_seccomp_small_profiles),
-		cmocka_unit_test_setup_teardown(test_spec_generate_with_default_seccomp, setup,
-						teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_generate_default_shape, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_generate_from_containers_conf, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_generate_rlimits_clamped, setup,
+	                                        teardown),
+	        cmocka_unit_test(test_spec_ulimit_parse),
+	        cmocka_unit_test_setup_teardown(test_spec_env_merge_order, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_args_entrypoint_rules, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_user_resolve, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_user_hostile_symlink_stays_inside, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_generate_user_bob, setup, teardown),
+	        cmocka_unit_test(test_spec_caps_merge),
+	        cmocka_unit_test_setup_teardown(test_spec_workdir, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_init_and_tz, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_network_modes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec_privileged_and_read_only, setup,
+	                                        teardown),
+	        cmocka_unit_test(test_spec_seccomp_default_profile),
+	        cmocka_unit_test(test_spec_seccomp_small_profiles),
+	        cmocka_unit_test_setup_teardown(test_spec_generate_with_default_seccomp, setup,
+	                                        teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
