@@ -133,6 +133,7 @@ struct container_create_opts {
 	bool read_only;
 	const char *pull;        /* "never", "missing" (registries issue adds always/newer) */
 	const char *created_command;
+	char *const *create_argv; /* the whole command line, for inspect .Config.CreateCommand */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */
@@ -158,6 +159,15 @@ int container_remove(struct engine *e, const char *key, const struct container_r
 
 int container_rename(struct engine *e, const char *key, const char *new_name,
 		     struct cpod_error **err);
+
+/*
+ * Remove every container that is not running, paused or stopping (`podman container
+ * prune`). *ret_removed: owned strv of the removed IDs (may be NULL).
+ */
+int container_prune(struct engine *e, char ***ret_removed, struct cpod_error **err);
+
+/* Parse "SIGKILL", "KILL", "kill", "9", "RTMIN+3" into a signal number (EINVAL otherwise). */
+int container_signal_parse(const char *s, int *ret, struct cpod_error **err);
 
 /* ---- lifecycle ------------------------------------------------------------------------- */
 
@@ -198,5 +208,28 @@ int container_cleanup(struct engine *e, const char *key, struct cpod_error **err
 /* Podman's `podman inspect` object for one container (with sizes when size is true). */
 int container_inspect_json(struct engine *e, const struct container *c, bool size,
 			   json_t **ret, struct cpod_error **err);
+
+/*
+ * Rows for `ps`: one object per container with Podman's `ps --format json` keys
+ * (AutoRemove, Command, CreatedAt, Exited, ExitedAt, ExitCode, Id, Image, ImageID, IsInfra,
+ * Labels, Mounts, Names, Namespaces, Networks, Pid, Pod, PodName, Ports, Size, StartedAt,
+ * State, Status, Created), newest first. all: include stopped ones; filters: "key=value"
+ * with id, name, status, label, ancestor, exited (same key ORed, different keys ANDed).
+ * *ret is a new array reference. EINVAL for an unknown filter.
+ */
+struct container_ps_opts {
+	bool all;
+	char *const *filters;
+	int last;  /* > 0: only the newest n */
+	bool size; /* Size {RwSize, RootFsSize} (0 until storage reports sizes) */
+};
+int container_ps(struct engine *e, const struct container_ps_opts *opts, json_t **ret,
+		 struct cpod_error **err);
+
+/* Podman's human Status column: "Up 2 seconds", "Exited (0) 3 seconds ago", "Created". */
+char *container_status_human(const struct container *c, int64_t now_ns);
+
+/* The k8s-file log of the container (borrowed path in the record, or NULL without one). */
+const char *container_log_path(const struct container *c);
 
 #endif

@@ -61,6 +61,7 @@ struct engine *engine_free(struct engine *e)
 {
 	if (!e)
 		return NULL;
+	state_db_close(e->state);
 	store_free(e->store);
 	config_free(e->config);
 	host_probe_free(e->probe);

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * init and start. init mounts the root file system, generates config.json from the
+ * record (spec.h) and has conmon create the container in the runtime; start starts it.
+ * The status changes only after the runtime has confirmed each step (see state.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/containers-conf.h"
+#include "engine/container-internal.h"
+#include "format/units.h"
+#include "image/config.h"
+#include "runtime/conmon.h"
+#include "runtime/oci.h"
+#include "runtime/probe.h"
+#include "runtime/select.h"
+#include "runtime/spec.h"
+#include "storage/store.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+#include "banned.h"
+
+int container_oci_runtime(struct engine *e, struct oci_runtime **ret, struct cpod_error **err)
+{
+	const struct runtime_choice *rc = engine_runtime(e, err);
+	if (!rc)
+		return -EIO;
+	const struct cpod_config *cfg = engine_config(e, err);
+	if (!cfg)
+		return -EIO;
+	const char *mgr = e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
+	struct oci_runtime_opts o = {
+		.name = rc->name,
+		.path = rc->path,
+		.run_root = e->run_root,
+		.needs_cgroup_workaround = rc->needs_private_cgroup_ns_workaround,
+		.systemd_cgroup = mgr && strcmp(mgr, "systemd") == 0,
+	};
+	return oci_runtime_new(&o, ret, err);
+}
+
+char *container_exit_file(struct engine *e, const char *id)
+{
+	return xasprintf("%s/exits/%s", e->run_root, id);
+}
+
+bool container_status_active(enum container_status s)
+{
+	return s == CTR_CREATED || s == CTR_RUNNING || s == CTR_PAUSED || s == CTR_STOPPING;
+}
+
+static json_t *load_image_config(struct store *s, const char *image_id)
+{
+	_cleanup_free_ char *raw = NULL;
+	size_t len = 0;
+	json_t *out = NULL;
+	if (!image_id || store_image_config(s, image_id, &raw, &len, NULL) < 0)
+		return NULL;
+	struct image_config_info info = {0};
+	if (image_config_parse(raw, len, &info, NULL) == 0) {
+		if (info.config)
+			out = json_incref(info.config);
+		image_config_info_release(&info);
+	}
+	return out;
+}
+
+static enum spec_ns_mode net_mode(const char *m)
+{
+	if (m && strcmp(m, "host") == 0)
+		return SPEC_NS_HOST;
+	return SPEC_NS_NONE;
+}
+
+static int write_spec(struct engine *e, struct container *c, const char *rootfs,
+		      const char *static_dir, const char *run_dir, struct cpod_error **err)
+{
+	struct container_config *cc = &c->config;
+	struct store *s = engine_store(e, err);
+	const struct cpod_config *cfg = engine_config(e, err);
+	if (!s || !cfg)
+		return -EIO;
+	const struct host_probe *probe = engine_probe(e, err);
+	if (!probe)
+		return -EIO;
+	_cleanup_json_ json_t *img = load_image_config(s, cc->image_id);
+	_cleanup_strv_free_ char **user_env = NULL;
+	json_t *ue = json_object_get(cc->spec_extra, "user_env");
+	size_t i;
+	json_t *v;
+	json_array_foreach(ue, i, v)
+		strv_push(&user_env, json_string_value(v));
+	_cleanup_free_ char *sig = xasprintf("%d", cc->stop_signal);
+	struct timespec ts = {.tv_sec = cc->created / 1000000000, .tv_nsec = cc->created % 1000000000};
+	_cleanup_free_ char *created = units_time_rfc3339nano(&ts, true);
+	const char *mgr = e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
+	char *const empty[] = {NULL};
+	struct spec_opts so = {
+		.rootfs = rootfs,
+		.id = cc->id,
+		.name = cc->name,
+		.image_name = cc->image_name,
+		.image_id = cc->image_id,
+		.image_config = img,
+		/* create resolved entrypoint and command already (Podman's makeCommand) */
+		.command = cc->user_command ? cc->user_command : empty,
+		.entrypoint = cc->entrypoint ? cc->entrypoint : empty,
+		.entrypoint_set = true,
+		.env = user_env,
+		.env_host = json_is_true(json_object_get(cc->spec_extra, "env_host")),
+		.workdir = json_is_true(json_object_get(cc->spec_extra, "workdir_set")) ? cc->workdir
+											 : NULL,
+		.user = cc->user,
+		.hostname = cc->hostname,
+		.terminal = cc->terminal,
+		.stdin_open = cc->stdin_open,
+		.annotations = cc->annotations,
+		.init = cc->init,
+		.init_path = cc->init_path,
+		.stop_signal = sig,
+		.tz = cc->tz,
+		.net = net_mode(cc->network_mode),
+		.pid = SPEC_NS_PRIVATE,
+		.ipc = SPEC_NS_PRIVATE,
+		.uts = SPEC_NS_PRIVATE,
+		.read_only = cc->read_only,
+		.ulimits = cc->ulimits,
+		.cgroup_v2 = probe->cgroup_mode == CGROUP_MODE_UNIFIED,
+		.cgroup_systemd = mgr && strcmp(mgr, "systemd") == 0,
+		.userdata_dir = run_dir,
+		.autoremove = cc->remove,
+		.created = created,
+	};
+	_cleanup_json_ json_t *spec = NULL;
+	int r = spec_generate(&so, cfg, &spec, err);
+	if (r < 0)
+		return r;
+	/* inspect shows the final environment once it is known */
+	json_t *env = json_object_get(json_object_get(spec, "process"), "env");
+	if (json_is_array(env)) {
+		char **nenv = xnew(char *, 1);
+		json_array_foreach(env, i, v)
+			strv_push(&nenv, json_string_value(v));
+		strv_free(cc->env);
+		cc->env = nenv;
+	}
+	_cleanup_free_ char *text = json_dumps(spec, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	_cleanup_free_ char *path = path_join(static_dir, "config.json");
+	r = write_file_atomic_at(AT_FDCWD, path, text, strlen(text), 0600, false);
+	if (r < 0)
+		return cpod_error_set_errno(err, -r, "write %s", path);
+	return 0;
+}
+
+static const char *conmon_path(struct engine *e, struct cpod_error **err)
+{
+	if (e->opts.conmon)
+		return e->opts.conmon;
+	const struct host_probe *p = engine_probe(e, err);
+	if (!p)
+		return NULL;
+	if (!p->conmon.path) {
+		cpod_error_set(err, ENOENT, "could not find a working conmon binary (configured "
+					    "options: conmon_path): install conmon");
+		return NULL;
+	}
+	return p->conmon.path;
+}
+
+static int exit_command(struct engine *e, struct container *c, char ***ret,
+			struct cpod_error **err)
+{
+	/* CPOD_SELF lets tests (whose binary is not cpod) choose the exit command's program */
+	const char *self = getenv("CPOD_SELF");
+	struct conmon_exit_command_opts o = {
+		.self = self && *self == '/' ? self : NULL,
+		.root = e->graph_root,
+		.run_root = e->run_root,
+		.cgroup_manager = e->opts.cgroup_manager,
+		.tmpdir = e->opts.tmpdir,
+		.runtime = e->opts.runtime,
+		.storage_driver = e->opts.storage_driver,
+		.storage_opts = e->opts.storage_opts,
+		.events_backend = e->opts.events_backend,
+		.remove = c->config.remove,
+		.id = c->config.id,
+	};
+	return conmon_exit_command(&o, ret, err);
+}
+
+int container_init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
+			  struct cpod_error **err)
+{
+	struct container_config *cc = &c->config;
+	struct store *s = engine_store(e, err);
+	struct state_db *db = engine_state(e, err);
+	if (!s || !db)
+		return -EIO;
+	const char *conmon = conmon_path(e, err);
+	if (!conmon)
+		return -ENOENT;
+	_cleanup_free_ char *static_dir = container_userdata_dir(e, cc->id, false);
+	_cleanup_free_ char *run_dir = container_userdata_dir(e, cc->id, true);
+	_cleanup_free_ char *exits = path_join(e->run_root, "exits");
+	_cleanup_free_ char *exit_file = container_exit_file(e, cc->id);
+	int r = mkdir_p(run_dir, 0700);
+	if (r >= 0)
+		r = mkdir_p(static_dir, 0700);
+	if (r >= 0)
+		r = mkdir_p(exits, 0700);
+	if (r < 0)
+		return cpod_error_set_errno(err, -r, "create the directories of container %s",
+					    cc->id);
+	/* a runtime container left by a killed cpod would make create fail */
+	(void)runtime_oci_delete(rt, cc->id, true, NULL);
+	(void)unlink(exit_file);
+	_cleanup_free_ char *oom = path_join(static_dir, "oom");
+	(void)unlink(oom);
+
+	_cleanup_free_ char *mnt = NULL;
+	r = store_container_mount(s, cc->id, &mnt, err);
+	if (r < 0)
+		return cpod_error_wrap(err, "mounting the root file system of %s", cc->id);
+	r = write_spec(e, c, mnt, static_dir, run_dir, err);
+	_cleanup_strv_free_ char **exit_cmd = NULL;
+	if (r >= 0)
+		r = exit_command(e, c, &exit_cmd, err);
+	_cleanup_free_ char *pidfile = path_join(run_dir, "pidfile");
+	_cleanup_free_ char *conmon_pidfile = path_join(run_dir, "conmon.pid");
+	const struct cpod_config *cfg = engine_config(e, NULL);
+	pid_t conmon_pid = 0, ctr_pid = 0;
+	if (r >= 0) {
+		struct conmon_create_opts co = {
+			.conmon_path = conmon,
+			.runtime = rt,
+			.id = cc->id,
+			.name = cc->name,
+			.bundle = static_dir,
+			.pidfile = pidfile,
+			.exit_dir = exits,
+			.conmon_pidfile = conmon_pidfile,
+			.log_driver = cc->log_driver,
+			.log_path = cc->log_path,
+			.log_size_max = cfg ? cfg->containers.log_size_max : -1,
+			.terminal = cc->terminal,
+			.stdin_open = cc->stdin_open,
+			.exit_command = exit_cmd,
+			.env = cfg ? cfg->engine.conmon_env_vars : NULL,
+		};
+		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
+	}
+	if (r < 0) {
+		(void)store_container_unmount(s, cc->id, false, NULL);
+		free(c->state.error);
+		c->state.error = xstrdup((*err) ? (*err)->msg : "");
+		(void)state_db_save_state(db, c, NULL);
+		return r;
+	}
+	free(c->state.mountpoint);
+	c->state.mountpoint = TAKE_PTR(mnt);
+	if (!cc->runtime)
+		cc->runtime = xstrdup(rt->name);
+	c->state.status = CTR_CREATED;
+	c->state.pid = ctr_pid;
+	c->state.conmon_pid = conmon_pid;
+	c->state.exit_code = 0;
+	c->state.oom_killed = false;
+	free(c->state.error);
+	c->state.error = NULL;
+	r = state_db_save_config(db, c, err);
+	if (r >= 0)
+		r = state_db_save_state(db, c, err);
+	return r;
+}
+
+int container_init(struct engine *e, const char *key, struct cpod_error **err)
+{
+	_cleanup_(container_freep) struct container *c = NULL;
+	_cleanup_close_ int lock = -1;
+	int r = container_get_locked(e, key, &c, &lock, err);
+	if (r < 0)
+		return r;
+	if (c->state.status == CTR_CREATED)
+		return 0; /* Podman: init of an initialized container is a no-op */
+	if (container_status_active(c->state.status))
+		return cpod_error_set(err, EINVAL,
+				      "container %s has already been created in runtime: container "
+				      "state improper",
+				      c->config.id);
+	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
+	r = container_oci_runtime(e, &rt, err);
+	if (r < 0)
+		return r;
+	return container_init_locked(e, c, rt, err);
+}
+
+static int start_locked(struct engine *e, struct container *c, struct cpod_error **err)
+{
+	struct state_db *db = engine_state(e, err);
+	if (!db)
+		return -EIO;
+	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
+	int r = container_oci_runtime(e, &rt, err);
+	if (r < 0)
+		return r;
+	if (c->state.status == CTR_RUNNING)
+		return 0; /* Podman: starting a running container is not an error */
+	if (c->state.status == CTR_PAUSED || c->state.status == CTR_STOPPING)
+		return cpod_error_set(err, EINVAL,
+				      "container %s must be in Created or Stopped state to be "
+				      "started: container state improper",
+				      c->config.id);
+	if (c->state.status != CTR_CREATED) {
+		r = container_init_locked(e, c, rt, err);
+		if (r < 0)
+			return r;
+	}
+	r = runtime_oci_start(rt, c->config.id, err);
+	if (r < 0) {
+		/* the runtime container is useless now: tear it down, keep the error */
+		free(c->state.error);
+		c->state.error = xstrdup((*err) ? (*err)->msg : "");
+		(void)runtime_oci_delete(rt, c->config.id, true, NULL);
+		struct store *s = engine_store(e, NULL);
+		if (s)
+			(void)store_container_unmount(s, c->config.id, false, NULL);
+		c->state.status = CTR_EXITED;
+		c->state.exit_code = r == -CPOD_ENOTFOUND_CMD ? 127 : r == -CPOD_ECANNOT_INVOKE ? 126 : 125;
+		c->state.pid = 0;
+		c->state.finished_at = container_now_ns();
+		free(c->state.mountpoint);
+		c->state.mountpoint = NULL;
+		(void)state_db_save_state(db, c, NULL);
+		return r;
+	}
+	c->state.status = CTR_RUNNING;
+	c->state.started_at = container_now_ns();
+	c->state.finished_at = 0;
+	return state_db_save_state(db, c, err);
+}
+
+int container_start(struct engine *e, const char *key, const struct container_attach_io *io,
+		    int *ret_exit_code, bool *ret_detached, struct cpod_error **err)
+{
+	_cleanup_free_ char *id = NULL;
+	{
+		_cleanup_(container_freep) struct container *c = NULL;
+		_cleanup_close_ int lock = -1;
+		int r = container_get_locked(e, key, &c, &lock, err);
+		if (r < 0)
+			return r;
+		r = start_locked(e, c, err);
+		if (r < 0)
+			return r;
+		id = xstrdup(c->config.id);
+	}
+	if (ret_detached)
+		*ret_detached = false;
+	if (!io)
+		return 0;
+	/*
+	 * Attached start: the attach client (runtime/attach.h) relays the streams; until it
+	 * is wired in, the caller reads the log, and this waits for the exit code.
+	 */
+	int code = 0;
+	int r = container_wait(e, id, 0, &code, err);
+	if (r < 0)
+		return r;
+	if (ret_exit_code)
+		*ret_exit_code = code;
+	/* apply --rm and unmount before returning, as `podman run` does */
+	struct cpod_error *cerr = NULL;
+	if (container_cleanup(e, id, &cerr) < 0) {
+		log_debug("cleanup of %s: %s", id, cerr->msg);
+		cpod_error_free(cerr);
+	}
+	return 0;
+}
