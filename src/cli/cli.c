@@ -28,6 +28,7 @@ const struct cli_option cli_global_options[] = {
 	{"conmon", 0, CLI_OPT_STRING, G(conmon), "string", "Path of the conmon binary", NULL, 0, NULL},
 	{"events-backend", 0, CLI_OPT_STRING, G(events_backend), "string",
 	 "Events backend to use (\"file\"|\"journald\"|\"none\")", NULL, 0, NULL},
+	{"help", 0, CLI_OPT_BOOL, G(help), NULL, "Help for cpod", NULL, 0, NULL},
 	{"hooks-dir", 0, CLI_OPT_STRING_SLICE, G(hooks_dir), "strings",
 	 "Set the OCI hooks directory path (may be set multiple times)", NULL, 0, NULL},
 	{"log-level", 0, CLI_OPT_STRING, G(log_level), "string",
@@ -248,6 +249,7 @@ int cli_main(int argc, char **argv)
 			cli_print_help(stdout, cmd, buf_str(&path));
 			if (ctx.global.help)
 				goto out;
+			fflush(stdout);
 			fprintf(stderr, "Error: missing command '%s COMMAND'\n", buf_str(&path));
 			r = 125;
 			goto out;

@@ -30,13 +30,23 @@ int cpod_error_set(struct cpod_error **err, int code, const char *fmt, ...)
 	return r;
 }
 
+const char *errno_string(int code, char buf[static 128])
+{
+	/* Go's syscall.Errno texts are libc's with a lowercase first letter */
+	snprintf(buf, 128, "%s", strerror(code > 0 && code < CPOD_ENOTFOUND_CMD ? code : EIO));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 int cpod_error_set_errno(struct cpod_error **err, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	_cleanup_free_ char *m = xvasprintf(fmt, ap);
 	va_end(ap);
-	return cpod_error_set(err, code, "%s: %s", m, strerror(code > 0 ? code : EIO));
+	char tmp[128];
+	return cpod_error_set(err, code, "%s: %s", m, errno_string(code, tmp));
 }
 
 int cpod_error_wrap(struct cpod_error **err, const char *fmt, ...)

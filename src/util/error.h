@@ -38,7 +38,13 @@ int cpod_error_set(struct cpod_error **err, int code, const char *fmt, ...)
 int cpod_error_setv(struct cpod_error **err, int code, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
-/* Like cpod_error_set, appending ": strerror(code)" to the message. */
+/*
+ * The text of an errno value as Go (and so Podman) prints it: strerror with a lowercase first
+ * letter ("no such file or directory"). Written into buf, which is returned.
+ */
+const char *errno_string(int code, char buf[static 128]);
+
+/* Like cpod_error_set, appending ": " and errno_string(code) to the message. */
 int cpod_error_set_errno(struct cpod_error **err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

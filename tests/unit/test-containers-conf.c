@@ -364,7 +364,7 @@ static void test_config_load_syntax_and_value_errors(void **state)
 	_cleanup_free_ char *missing = path_join(f->root, "nope.conf");
 	char *files[] = {missing, NULL};
 	f->opts.files = files;
-	_cleanup_free_ char *m2 = xasprintf("reading %s: No such file or directory", missing);
+	_cleanup_free_ char *m2 = xasprintf("reading %s: no such file or directory", missing);
 	expect_load_error(&f->opts, ENOENT, m2);
 }
 

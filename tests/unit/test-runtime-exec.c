@@ -213,7 +213,7 @@ static void test_spawn_reports_exec_errors(void **state)
 	pid_t pid = -1;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	assert_int_equal(runtime_spawn(&o, &pid, &err), -ENOENT);
-	assert_string_equal(err->msg, "exec /nonexistent/crun: No such file or directory");
+	assert_string_equal(err->msg, "exec /nonexistent/crun: no such file or directory");
 
 	_cleanup_error_ struct cpod_error *err2 = NULL;
 	char *rel[] = {(char *)"crun", NULL};

@@ -36,7 +36,7 @@ static void test_error_set_errno_appends_cause(void **state)
 {
 	_cleanup_error_ struct cpod_error *err = NULL;
 	cpod_error_set_errno(&err, ENOENT, "open %s", "/x");
-	assert_string_equal(err->msg, "open /x: No such file or directory");
+	assert_string_equal(err->msg, "open /x: no such file or directory");
 }
 
 static void test_strv_split_join(void **state)

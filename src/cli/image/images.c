@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "image/image.h"
 #include "util/json.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 #include "banned.h"
 
@@ -135,8 +136,15 @@ static int images_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (opts->quiet) {
 		size_t i;
 		json_t *r;
-		json_array_foreach(rows, i, r)
-			printf("%s\n", json_get_string(r, "ID"));
+		_cleanup_strv_free_ char **seen = NULL;
+		/* one line per image, even when it has several names */
+		json_array_foreach(rows, i, r) {
+			const char *id = json_get_string(r, "ID");
+			if (strv_contains(seen, id))
+				continue;
+			strv_push(&seen, id);
+			printf("%s\n", id);
+		}
 		return 0;
 	}
 	const char *format = opts->format ? opts->format : DEFAULT_TABLE;

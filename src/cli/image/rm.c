@@ -38,7 +38,8 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (!s)
 		return cli_error(ctx, err);
 	struct image_remove_opts ro = {.force = opts->force, .all = opts->all,
-				       .ignore = opts->ignore};
+				       .ignore = opts->ignore || opts->force};
+	/* Podman: --force also ignores images that do not exist (exit 0) */
 	image_remove(s, argv, &ro, &rep);
 	STRV_FOREACH(u, rep.untagged)
 		printf("Untagged: %s\n", *u);
