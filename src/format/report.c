@@ -16,8 +16,8 @@
 struct report {
 	struct template *tmpl;
 	struct template_options opts;
-	bool table;    /* "table " prefix */
-	bool aligned;  /* through the tabwriter, with headers */
+	bool table;   /* "table " prefix */
+	bool aligned; /* through the tabwriter, with headers */
 	struct buf out;
 };
 
@@ -179,8 +179,10 @@ json_t *format_headers(const char *const *fields, const json_t *overrides)
 		_cleanup_free_ char *name = format_header_name(fields[i]);
 		json_object_set_new(h, fields[i], json_string(name));
 	}
-	json_object_foreach ((json_t *)overrides, key, val) {
-		_cleanup_free_ char *up = xstrdup(json_string_value(val) ? json_string_value(val) : "");
+	json_object_foreach((json_t *)overrides, key, val)
+	{
+		_cleanup_free_ char *up =
+		        xstrdup(json_string_value(val) ? json_string_value(val) : "");
 		for (char *p = up; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 32);
@@ -190,7 +192,7 @@ json_t *format_headers(const char *const *fields, const json_t *overrides)
 }
 
 struct report *report_new(const char *name, const char *format, enum report_origin origin,
-			  const struct template_options *opts, struct cpod_error **err)
+                          const struct template_options *opts, struct cpod_error **err)
 {
 	_cleanup_free_ char *norm = format_normalize(format);
 	_cleanup_free_ char *norm_text = NULL, *text = NULL;

@@ -73,7 +73,7 @@ json_t *format_headers(const char *const *fields, const json_t *overrides);
  * with report_free(), or NULL with *err set (EINVAL: template syntax).
  */
 struct report *report_new(const char *name, const char *format, enum report_origin origin,
-			  const struct template_options *opts, struct cpod_error **err);
+                          const struct template_options *opts, struct cpod_error **err);
 struct report *report_free(struct report *r);
 
 /* whether headers should be rendered (table formats and Podman's own formats) */

@@ -146,14 +146,14 @@ static bool has_column(const struct line *line, size_t column)
 static void format(struct layout *l, size_t line0, size_t line1)
 {
 	size_t column = l->nwidths;
-	for (size_t this = line0; this < line1; this++) {
+	for (size_t this = line0; this < line1; this ++) {
 		int width = l->w->minwidth;
 		bool discardable = true;
 		if (!has_column(&l->lines[this], column))
 			continue;
 		write_lines(l, line0, this);
 		line0 = this;
-		for (; this < line1 && has_column(&l->lines[this], column); this++) {
+		for (; this < line1 && has_column(&l->lines[this], column); this ++) {
 			const struct cell *c = &l->lines[this].cells[column];
 			if (c->width + l->w->padding > width)
 				width = c->width + l->w->padding;

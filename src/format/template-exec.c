@@ -34,7 +34,7 @@ struct state {
 };
 
 static int exec_error(struct state *s, const struct node *at, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 static int exec_error(struct state *s, const struct node *at, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -55,10 +55,10 @@ static int exec_error(struct state *s, const struct node *at, int code, const ch
 	tmpl_position(s->t->text, at->pos, &line, &col);
 	if (ctx.len > 20)
 		s->errmsg = xasprintf("template: %s:%d:%d: executing \"%s\" at <%.20s...>: %s",
-				      s->t->name, line, col, s->t->name, buf_str(&ctx), msg);
+		                      s->t->name, line, col, s->t->name, buf_str(&ctx), msg);
 	else
 		s->errmsg = xasprintf("template: %s:%d:%d: executing \"%s\" at <%s>: %s",
-				      s->t->name, line, col, s->t->name, buf_str(&ctx), msg);
+		                      s->t->name, line, col, s->t->name, buf_str(&ctx), msg);
 	return -1;
 }
 
@@ -101,11 +101,11 @@ static struct var *find_var(struct state *s, const char *name)
 
 static int eval_pipeline(struct state *s, json_t *dot, const struct node *pipe, json_t **ret);
 static int eval_arg(struct state *s, json_t *dot, enum tmpl_arg_kind kind, const struct node *n,
-		    json_t **ret);
+                    json_t **ret);
 
 /* Go's evalField for one name on receiver (borrowed). *ret is a new reference or NULL. */
 static int eval_field(struct state *s, const struct node *at, const char *name, json_t *recv,
-		      bool has_args, json_t **ret)
+                      bool has_args, json_t **ret)
 {
 	json_t *v;
 	*ret = NULL;
@@ -113,15 +113,16 @@ static int eval_field(struct state *s, const struct node *at, const char *name, 
 		return 0;
 	if (!json_is_object(recv))
 		return exec_error(s, at, EINVAL, "can't evaluate field %s in type %s", name,
-				  tmpl_type_name(recv));
+		                  tmpl_type_name(recv));
 	v = json_object_get(recv, name);
 	if (tmpl_is_struct(recv, s->flags)) {
 		if (!v)
 			return exec_error(s, at, EINVAL, "can't evaluate field %s in type %s", name,
-					  s->type_name ? s->type_name : "struct");
+			                  s->type_name ? s->type_name : "struct");
 		if (has_args)
 			return exec_error(s, at, EINVAL,
-					  "%s has arguments but cannot be invoked as function", name);
+			                  "%s has arguments but cannot be invoked as function",
+			                  name);
 	} else if (has_args) {
 		return exec_error(s, at, EINVAL, "%s is not a method but has arguments", name);
 	}
@@ -130,7 +131,7 @@ static int eval_field(struct state *s, const struct node *at, const char *name, 
 }
 
 static int eval_field_chain(struct state *s, const struct node *at, json_t *recv, char **idents,
-			    size_t n, bool has_args, json_t **ret)
+                            size_t n, bool has_args, json_t **ret)
 {
 	json_t *cur = recv ? json_incref(recv) : NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -151,7 +152,7 @@ static int not_a_function(struct state *s, const struct node *cmd, bool has_fina
 		_cleanup_buf_ struct buf b = BUF_INIT;
 		tmpl_node_string(cmd->kids[0], &b);
 		return exec_error(s, cmd->kids[0], EINVAL, "can't give argument to non-function %s",
-				  buf_str(&b));
+		                  buf_str(&b));
 	}
 	return 0;
 }
@@ -182,7 +183,7 @@ static int check_kind(struct state *s, const struct node *at, enum tmpl_arg_kind
 	if (!*v || json_is_null(*v))
 		return exec_error(s, at, EINVAL, "invalid value; expected %s", names[kind]);
 	return exec_error(s, at, EINVAL, "wrong type for value; expected %s; got %s", names[kind],
-			  tmpl_type_name(*v));
+	                  tmpl_type_name(*v));
 }
 
 static void free_args(json_t **argv, size_t n)
@@ -192,8 +193,8 @@ static void free_args(json_t **argv, size_t n)
 	free(argv);
 }
 
-static int eval_call(struct state *s, json_t *dot, const struct node *ident,
-		     const struct node *cmd, bool has_final, json_t *final, json_t **ret)
+static int eval_call(struct state *s, json_t *dot, const struct node *ident, const struct node *cmd,
+                     bool has_final, json_t *final, json_t **ret)
 {
 	const struct tmpl_func *fn = tmpl_func_lookup(ident->str);
 	size_t nargs = cmd ? cmd->nkids - 1 : 0, num_in = nargs + (has_final ? 1 : 0), n = 0;
@@ -201,11 +202,12 @@ static int eval_call(struct state *s, json_t *dot, const struct node *ident,
 	const struct node *at = cmd ? cmd : ident;
 	json_t **argv;
 	if (fn->variadic && num_in < (size_t)fn->nparams)
-		return exec_error(s, at, EINVAL, "wrong number of args for %s: want at least %d got %zu",
-				  ident->str, fn->nparams, num_in);
+		return exec_error(s, at, EINVAL,
+		                  "wrong number of args for %s: want at least %d got %zu",
+		                  ident->str, fn->nparams, num_in);
 	if (!fn->variadic && num_in != (size_t)fn->nparams)
 		return exec_error(s, at, EINVAL, "wrong number of args for %s: want %d got %zu",
-				  ident->str, fn->nparams, num_in);
+		                  ident->str, fn->nparams, num_in);
 	if (fn->lazy) {
 		/* and/or return the first argument that decides, evaluated left to right */
 		bool is_or = ident->str[0] == 'o';
@@ -273,7 +275,7 @@ static int eval_variable(struct state *s, const struct node *v, json_t **ret)
 }
 
 static int eval_chain(struct state *s, json_t *dot, const struct node *chain, bool has_args,
-		      json_t **ret)
+                      json_t **ret)
 {
 	json_t *base = NULL;
 	int r;
@@ -292,7 +294,7 @@ static int eval_chain(struct state *s, json_t *dot, const struct node *chain, bo
 
 /* evaluate an argument of a function call, checked against the parameter kind */
 static int eval_arg(struct state *s, json_t *dot, enum tmpl_arg_kind kind, const struct node *n,
-		    json_t **ret)
+                    json_t **ret)
 {
 	_cleanup_buf_ struct buf b = BUF_INIT;
 	json_t *v = NULL;
@@ -329,7 +331,9 @@ static int eval_arg(struct state *s, json_t *dot, enum tmpl_arg_kind kind, const
 			return 0;
 		}
 		return exec_error(s, n, EINVAL, "cannot assign nil to %s",
-				  kind == ARG_STRING ? "string" : kind == ARG_INT ? "int" : "[]string");
+		                  kind == ARG_STRING ? "string"
+		                  : kind == ARG_INT  ? "int"
+		                                     : "[]string");
 	case N_BOOL:
 		v = json_boolean(n->boolean);
 		break;
@@ -365,12 +369,14 @@ static int eval_arg(struct state *s, json_t *dot, enum tmpl_arg_kind kind, const
 bad_const:
 	tmpl_node_string(n, &b);
 	return exec_error(s, n, EINVAL, "expected %s; found %s",
-			  kind == ARG_STRING ? "string" : kind == ARG_INT ? "integer" : "[]string",
-			  buf_str(&b));
+	                  kind == ARG_STRING ? "string"
+	                  : kind == ARG_INT  ? "integer"
+	                                     : "[]string",
+	                  buf_str(&b));
 }
 
 static int eval_command(struct state *s, json_t *dot, const struct node *cmd, bool has_final,
-			json_t *final, json_t **ret)
+                        json_t *final, json_t **ret)
 {
 	const struct node *first = cmd->kids[0];
 	bool has_args = cmd->nkids > 1 || has_final;
@@ -379,7 +385,8 @@ static int eval_command(struct state *s, json_t *dot, const struct node *cmd, bo
 		return -1;
 	switch (first->type) {
 	case N_FIELD:
-		return eval_field_chain(s, first, dot, first->idents, first->nidents, has_args, ret);
+		return eval_field_chain(s, first, dot, first->idents, first->nidents, has_args,
+		                        ret);
 	case N_CHAIN:
 		return eval_chain(s, dot, first, has_args, ret);
 	case N_IDENT:
@@ -398,7 +405,7 @@ static int eval_command(struct state *s, json_t *dot, const struct node *cmd, bo
 			int r = eval_variable(s, first, &base);
 			if (r == 0)
 				r = eval_field_chain(s, first, base, first->idents + 1,
-						     first->nidents - 1, has_args, ret);
+				                     first->nidents - 1, has_args, ret);
 			json_decref(base);
 			return r;
 		}
@@ -456,7 +463,7 @@ static int eval_pipeline(struct state *s, json_t *dot, const struct node *pipe, 
 			if (!v) {
 				json_decref(value);
 				return exec_error(s, pipe, EINVAL, "undefined variable: %s",
-						  pipe->idents[i]);
+				                  pipe->idents[i]);
 			}
 			json_decref(v->val);
 			v->val = value ? json_incref(value) : NULL;
@@ -476,7 +483,7 @@ static int cmp_keys(const void *a, const void *b)
 }
 
 static void set_range_vars(struct state *s, const struct node *n, size_t mark, json_t *index,
-			   json_t *elem)
+                           json_t *elem)
 {
 	/* with one variable it holds the element; with two, the index then the element */
 	if (n->pipe->nidents == 1) {
@@ -491,7 +498,7 @@ static void set_range_vars(struct state *s, const struct node *n, size_t mark, j
 }
 
 static int range_one(struct state *s, const struct node *n, size_t mark, json_t *index,
-		     json_t *elem)
+                     json_t *elem)
 {
 	int r;
 	set_range_vars(s, n, mark, index, elem);
@@ -530,8 +537,7 @@ static int walk_range(struct state *s, json_t *dot, const struct node *n)
 		const char *key;
 		json_t *v;
 		size_t k = 0;
-		json_object_foreach (val, key, v)
-			keys[k++] = key;
+		json_object_foreach(val, key, v) keys[k++] = key;
 		qsort(keys, count, sizeof(*keys), cmp_keys);
 		for (size_t i = 0; i < count && r == 0 && s->ctl != CTL_BREAK; i++) {
 			json_t *idx = json_string(keys[i]);
@@ -612,14 +618,14 @@ static int walk(struct state *s, json_t *dot, const struct node *n)
 }
 
 int template_execute(const struct template *t, json_t *data, const struct template_options *opts,
-		     struct buf *out, struct cpod_error **err)
+                     struct buf *out, struct cpod_error **err)
 {
 	struct state s = {
-		.t = t,
-		.flags = opts ? opts->flags : 0,
-		.type_name = opts ? opts->type_name : NULL,
-		.out = out,
-		.max_steps = opts && opts->max_steps ? opts->max_steps : TEMPLATE_DEFAULT_MAX_STEPS,
+	        .t = t,
+	        .flags = opts ? opts->flags : 0,
+	        .type_name = opts ? opts->type_name : NULL,
+	        .out = out,
+	        .max_steps = opts && opts->max_steps ? opts->max_steps : TEMPLATE_DEFAULT_MAX_STEPS,
 	};
 	size_t saved_max = out->max;
 	size_t max = opts && opts->max_output ? opts->max_output : TEMPLATE_DEFAULT_MAX_OUTPUT;

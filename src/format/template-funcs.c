@@ -12,7 +12,7 @@
 #include "util/banned.h"
 
 static json_t *fail(struct tmpl_func_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 static json_t *fail(struct tmpl_func_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -33,14 +33,21 @@ static json_t *take_buf(struct buf *b)
 bool tmpl_truth(const json_t *v)
 {
 	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_STRING: return json_string_length(v) > 0;
-	case JSON_INTEGER: return json_integer_value(v) != 0;
-	case JSON_REAL: return json_real_value(v) != 0;
-	case JSON_TRUE: return true;
-	case JSON_ARRAY: return json_array_size(v) > 0;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
+	case JSON_INTEGER:
+		return json_integer_value(v) != 0;
+	case JSON_REAL:
+		return json_real_value(v) != 0;
+	case JSON_TRUE:
+		return true;
+	case JSON_ARRAY:
+		return json_array_size(v) > 0;
 	/* Go: structs are always true, maps when not empty */
-	case JSON_OBJECT: return json_object_size(v) > 0;
-	default: return false;
+	case JSON_OBJECT:
+		return json_object_size(v) > 0;
+	default:
+		return false;
 	}
 }
 
@@ -52,16 +59,21 @@ static json_t *fn_not(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 static json_t *fn_len(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 {
 	switch (a[0] ? json_typeof(a[0]) : JSON_NULL) {
-	case JSON_STRING: return json_integer((json_int_t)json_string_length(a[0]));
-	case JSON_ARRAY: return json_integer((json_int_t)json_array_size(a[0]));
-	case JSON_OBJECT: return json_integer((json_int_t)json_object_size(a[0]));
-	case JSON_NULL: return fail(ctx, "len of nil pointer");
-	default: return fail(ctx, "len of type %s", tmpl_type_name(a[0]));
+	case JSON_STRING:
+		return json_integer((json_int_t)json_string_length(a[0]));
+	case JSON_ARRAY:
+		return json_integer((json_int_t)json_array_size(a[0]));
+	case JSON_OBJECT:
+		return json_integer((json_int_t)json_object_size(a[0]));
+	case JSON_NULL:
+		return fail(ctx, "len of nil pointer");
+	default:
+		return fail(ctx, "len of type %s", tmpl_type_name(a[0]));
 	}
 }
 
 static bool index_arg(struct tmpl_func_ctx *ctx, const json_t *idx, size_t cap, size_t *ret,
-		      const char *what)
+                      const char *what)
 {
 	json_int_t x;
 	if (!idx || json_is_null(idx)) {
@@ -102,7 +114,7 @@ static json_t *fn_index(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 		} else if (json_is_object(item)) {
 			if (!json_is_string(a[k]))
 				return fail(ctx, "value has type %s; should be string",
-					    tmpl_type_name(a[k]));
+				            tmpl_type_name(a[k]));
 			item = json_object_get(item, json_string_value(a[k]));
 			if (!item)
 				return json_null();
@@ -182,13 +194,26 @@ static json_t *fn_html(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 	eval_args(&in, a, n);
 	for (size_t i = 0; i < in.len; i++) {
 		switch (in.data[i]) {
-		case '\0': buf_puts(&b, "\xef\xbf\xbd"); break;
-		case '"': buf_puts(&b, "&#34;"); break;
-		case '\'': buf_puts(&b, "&#39;"); break;
-		case '&': buf_puts(&b, "&amp;"); break;
-		case '<': buf_puts(&b, "&lt;"); break;
-		case '>': buf_puts(&b, "&gt;"); break;
-		default: buf_putc(&b, in.data[i]);
+		case '\0':
+			buf_puts(&b, "\xef\xbf\xbd");
+			break;
+		case '"':
+			buf_puts(&b, "&#34;");
+			break;
+		case '\'':
+			buf_puts(&b, "&#39;");
+			break;
+		case '&':
+			buf_puts(&b, "&amp;");
+			break;
+		case '<':
+			buf_puts(&b, "&lt;");
+			break;
+		case '>':
+			buf_puts(&b, "&gt;");
+			break;
+		default:
+			buf_putc(&b, in.data[i]);
 		}
 	}
 	return take_buf(&b);
@@ -203,13 +228,27 @@ static json_t *fn_js(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 	for (size_t i = 0; i < in.len; i++) {
 		unsigned char c = (unsigned char)in.data[i];
 		switch (c) {
-		case '\\': buf_puts(&b, "\\\\"); break;
-		case '\'': buf_puts(&b, "\\'"); break;
-		case '"': buf_puts(&b, "\\\""); break;
-		case '<': buf_puts(&b, "\\u003C"); break;
-		case '>': buf_puts(&b, "\\u003E"); break;
-		case '&': buf_puts(&b, "\\u0026"); break;
-		case '=': buf_puts(&b, "\\u003D"); break;
+		case '\\':
+			buf_puts(&b, "\\\\");
+			break;
+		case '\'':
+			buf_puts(&b, "\\'");
+			break;
+		case '"':
+			buf_puts(&b, "\\\"");
+			break;
+		case '<':
+			buf_puts(&b, "\\u003C");
+			break;
+		case '>':
+			buf_puts(&b, "\\u003E");
+			break;
+		case '&':
+			buf_puts(&b, "\\u0026");
+			break;
+		case '=':
+			buf_puts(&b, "\\u003D");
+			break;
 		default:
 			if (c < ' ') {
 				buf_puts(&b, "\\u00");
@@ -249,11 +288,16 @@ static enum kind basic_kind(const json_t *v)
 {
 	switch (v ? json_typeof(v) : JSON_NULL) {
 	case JSON_TRUE:
-	case JSON_FALSE: return K_BOOL;
-	case JSON_INTEGER: return K_INT;
-	case JSON_REAL: return K_FLOAT;
-	case JSON_STRING: return K_STRING;
-	default: return K_INVALID;
+	case JSON_FALSE:
+		return K_BOOL;
+	case JSON_INTEGER:
+		return K_INT;
+	case JSON_REAL:
+		return K_FLOAT;
+	case JSON_STRING:
+		return K_STRING;
+	default:
+		return K_INVALID;
 	}
 }
 
@@ -273,12 +317,16 @@ static int eq2(struct tmpl_func_ctx *ctx, const json_t *x, const json_t *y)
 		return -1;
 	}
 	switch (k1) {
-	case K_BOOL: return json_is_true(x) == json_is_true(y);
-	case K_INT: return json_integer_value(x) == json_integer_value(y);
-	case K_FLOAT: return json_real_value(x) == json_real_value(y);
+	case K_BOOL:
+		return json_is_true(x) == json_is_true(y);
+	case K_INT:
+		return json_integer_value(x) == json_integer_value(y);
+	case K_FLOAT:
+		return json_real_value(x) == json_real_value(y);
 	case K_STRING:
 		return json_string_length(x) == json_string_length(y) &&
-		       memcmp(json_string_value(x), json_string_value(y), json_string_length(x)) == 0;
+		       memcmp(json_string_value(x), json_string_value(y), json_string_length(x)) ==
+		               0;
 	default:
 		if (is_nil(x) || is_nil(y))
 			return is_nil(x) == is_nil(y);
@@ -320,8 +368,10 @@ static int lt2(struct tmpl_func_ctx *ctx, const json_t *x, const json_t *y)
 		return -1;
 	}
 	switch (k1) {
-	case K_INT: return json_integer_value(x) < json_integer_value(y);
-	case K_FLOAT: return json_real_value(x) < json_real_value(y);
+	case K_INT:
+		return json_integer_value(x) < json_integer_value(y);
+	case K_FLOAT:
+		return json_real_value(x) < json_real_value(y);
 	case K_STRING: {
 		size_t l1 = json_string_length(x), l2 = json_string_length(y);
 		int c = memcmp(json_string_value(x), json_string_value(y), l1 < l2 ? l1 : l2);
@@ -333,7 +383,8 @@ static int lt2(struct tmpl_func_ctx *ctx, const json_t *x, const json_t *y)
 	}
 }
 
-static json_t *cmp(struct tmpl_func_ctx *ctx, json_t **a, bool want_lt, bool or_eq, bool negate)
+/* lt, le (or_eq), gt (= !le), ge (= !lt) */
+static json_t *cmp(struct tmpl_func_ctx *ctx, json_t **a, bool or_eq, bool negate)
 {
 	int r = lt2(ctx, a[0], a[1]);
 	if (r < 0)
@@ -343,28 +394,27 @@ static json_t *cmp(struct tmpl_func_ctx *ctx, json_t **a, bool want_lt, bool or_
 		if (r < 0)
 			return NULL;
 	}
-	(void)want_lt;
 	return json_boolean(negate ? !r : r);
 }
 
 static json_t *fn_lt(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 {
-	return cmp(ctx, a, true, false, false);
+	return cmp(ctx, a, false, false);
 }
 
 static json_t *fn_le(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 {
-	return cmp(ctx, a, true, true, false);
+	return cmp(ctx, a, true, false);
 }
 
 static json_t *fn_gt(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 {
-	return cmp(ctx, a, true, true, true);
+	return cmp(ctx, a, true, true);
 }
 
 static json_t *fn_ge(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 {
-	return cmp(ctx, a, true, false, true);
+	return cmp(ctx, a, false, true);
 }
 
 /* ---- Podman's functions ---- */
@@ -416,7 +466,7 @@ static json_t *fn_title(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 	for (size_t i = 0; i < json_string_length(a[0]); i++) {
 		unsigned char c = (unsigned char)p[i];
 		bool word = c >= 0x80 || c == '_' || (c >= '0' && c <= '9') ||
-			    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+		            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 		buf_putc(&b, prev_sep && c < 0x80 ? (char)to_upper(c) : (char)c);
 		/* continuation bytes of a multibyte rune do not start a word */
 		if (c < 0x80 || c >= 0xc0 || !word)
@@ -496,32 +546,32 @@ static json_t *fn_truncate(struct tmpl_func_ctx *ctx, json_t **a, size_t n)
 }
 
 static const struct tmpl_func funcs[] = {
-	{"and", NULL, 1, true, {ARG_ANY}, true},
-	{"eq", fn_eq, 1, true, {ARG_ANY}, false},
-	{"ge", fn_ge, 2, false, {ARG_ANY, ARG_ANY}, false},
-	{"gt", fn_gt, 2, false, {ARG_ANY, ARG_ANY}, false},
-	{"html", fn_html, 0, true, {ARG_ANY}, false},
-	{"index", fn_index, 1, true, {ARG_ANY}, false},
-	{"join", fn_join, 2, false, {ARG_STRV, ARG_STRING}, false},
-	{"js", fn_js, 0, true, {ARG_ANY}, false},
-	{"json", fn_json, 1, false, {ARG_ANY}, false},
-	{"le", fn_le, 2, false, {ARG_ANY, ARG_ANY}, false},
-	{"len", fn_len, 1, false, {ARG_ANY}, false},
-	{"lower", fn_lower, 1, false, {ARG_STRING}, false},
-	{"lt", fn_lt, 2, false, {ARG_ANY, ARG_ANY}, false},
-	{"ne", fn_ne, 2, false, {ARG_ANY, ARG_ANY}, false},
-	{"not", fn_not, 1, false, {ARG_ANY}, false},
-	{"or", NULL, 1, true, {ARG_ANY}, true},
-	{"pad", fn_pad, 3, false, {ARG_STRING, ARG_INT, ARG_INT}, false},
-	{"print", fn_print, 0, true, {ARG_ANY}, false},
-	{"printf", fn_printf, 1, true, {ARG_STRING}, false},
-	{"println", fn_println, 0, true, {ARG_ANY}, false},
-	{"slice", fn_slice, 1, true, {ARG_ANY}, false},
-	{"split", fn_split, 2, false, {ARG_STRING, ARG_STRING}, false},
-	{"title", fn_title, 1, false, {ARG_STRING}, false},
-	{"truncate", fn_truncate, 2, false, {ARG_STRING, ARG_INT}, false},
-	{"upper", fn_upper, 1, false, {ARG_STRING}, false},
-	{"urlquery", fn_urlquery, 0, true, {ARG_ANY}, false},
+        {"and", NULL, 1, true, {ARG_ANY}, true},
+        {"eq", fn_eq, 1, true, {ARG_ANY}, false},
+        {"ge", fn_ge, 2, false, {ARG_ANY, ARG_ANY}, false},
+        {"gt", fn_gt, 2, false, {ARG_ANY, ARG_ANY}, false},
+        {"html", fn_html, 0, true, {ARG_ANY}, false},
+        {"index", fn_index, 1, true, {ARG_ANY}, false},
+        {"join", fn_join, 2, false, {ARG_STRV, ARG_STRING}, false},
+        {"js", fn_js, 0, true, {ARG_ANY}, false},
+        {"json", fn_json, 1, false, {ARG_ANY}, false},
+        {"le", fn_le, 2, false, {ARG_ANY, ARG_ANY}, false},
+        {"len", fn_len, 1, false, {ARG_ANY}, false},
+        {"lower", fn_lower, 1, false, {ARG_STRING}, false},
+        {"lt", fn_lt, 2, false, {ARG_ANY, ARG_ANY}, false},
+        {"ne", fn_ne, 2, false, {ARG_ANY, ARG_ANY}, false},
+        {"not", fn_not, 1, false, {ARG_ANY}, false},
+        {"or", NULL, 1, true, {ARG_ANY}, true},
+        {"pad", fn_pad, 3, false, {ARG_STRING, ARG_INT, ARG_INT}, false},
+        {"print", fn_print, 0, true, {ARG_ANY}, false},
+        {"printf", fn_printf, 1, true, {ARG_STRING}, false},
+        {"println", fn_println, 0, true, {ARG_ANY}, false},
+        {"slice", fn_slice, 1, true, {ARG_ANY}, false},
+        {"split", fn_split, 2, false, {ARG_STRING, ARG_STRING}, false},
+        {"title", fn_title, 1, false, {ARG_STRING}, false},
+        {"truncate", fn_truncate, 2, false, {ARG_STRING, ARG_INT}, false},
+        {"upper", fn_upper, 1, false, {ARG_STRING}, false},
+        {"urlquery", fn_urlquery, 0, true, {ARG_ANY}, false},
 };
 
 const struct tmpl_func *tmpl_func_lookup(const char *name)

@@ -116,7 +116,8 @@ struct node {
 	bool boolean; /* N_BOOL */
 };
 
-struct template {
+struct template
+{
 	char *name;
 	char *text;
 	struct node *root;
@@ -130,7 +131,7 @@ void tmpl_position(const char *text, size_t pos, int *line, int *col);
 
 /* Parse tokens into a tree; returns NULL and an owned message on error. */
 struct node *tmpl_parse_tokens(const char *text, const struct token *toks, size_t n, char **errmsg,
-			       size_t *errpos);
+                               size_t *errpos);
 
 /* printing (template-print.c) */
 bool tmpl_is_struct(const json_t *v, unsigned flags);
@@ -164,10 +165,10 @@ enum tmpl_arg_kind {
 struct tmpl_func {
 	const char *name;
 	tmpl_func_fn fn;
-	int nparams;                   /* fixed parameters */
-	bool variadic;                 /* further ARG_ANY parameters */
-	enum tmpl_arg_kind params[3];  /* kinds of the fixed parameters */
-	bool lazy;                     /* and/or: arguments evaluated by the executor */
+	int nparams;                  /* fixed parameters */
+	bool variadic;                /* further ARG_ANY parameters */
+	enum tmpl_arg_kind params[3]; /* kinds of the fixed parameters */
+	bool lazy;                    /* and/or: arguments evaluated by the executor */
 };
 const struct tmpl_func *tmpl_func_lookup(const char *name);
 bool tmpl_truth(const json_t *v);

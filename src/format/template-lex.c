@@ -212,10 +212,17 @@ static const struct {
 	const char *word;
 	enum tok_type type;
 } keywords[] = {
-	{"block", T_KW_BLOCK}, {"break", T_KW_BREAK}, {"continue", T_KW_CONTINUE},
-	{"define", T_KW_DEFINE}, {"else", T_KW_ELSE}, {"end", T_KW_END},
-	{"if", T_KW_IF}, {"range", T_KW_RANGE}, {"nil", T_NIL},
-	{"template", T_KW_TEMPLATE}, {"with", T_KW_WITH},
+        {"block", T_KW_BLOCK},
+        {"break", T_KW_BREAK},
+        {"continue", T_KW_CONTINUE},
+        {"define", T_KW_DEFINE},
+        {"else", T_KW_ELSE},
+        {"end", T_KW_END},
+        {"if", T_KW_IF},
+        {"range", T_KW_RANGE},
+        {"nil", T_NIL},
+        {"template", T_KW_TEMPLATE},
+        {"with", T_KW_WITH},
 };
 
 /* Go's "bad character %#U" */
@@ -239,7 +246,8 @@ static bool lex_identifier(struct lexer *l)
 		return bad_char(l);
 	n = l->pos - l->start;
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-		if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, l->in + l->start, n) == 0) {
+		if (strlen(keywords[i].word) == n &&
+		    memcmp(keywords[i].word, l->in + l->start, n) == 0) {
 			emit(l, keywords[i].type);
 			return true;
 		}

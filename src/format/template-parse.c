@@ -32,7 +32,7 @@ static bool failed(const struct parser *p)
 }
 
 static void *perr(struct parser *p, size_t pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 static void *perr(struct parser *p, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
@@ -214,24 +214,53 @@ static bool unquote_body(const char *s, size_t len, char quote, struct buf *out)
 			return false;
 		c = s[i++];
 		switch (c) {
-		case 'a': buf_putc(out, '\a'); continue;
-		case 'b': buf_putc(out, '\b'); continue;
-		case 'f': buf_putc(out, '\f'); continue;
-		case 'n': buf_putc(out, '\n'); continue;
-		case 'r': buf_putc(out, '\r'); continue;
-		case 't': buf_putc(out, '\t'); continue;
-		case 'v': buf_putc(out, '\v'); continue;
-		case '\\': buf_putc(out, '\\'); continue;
+		case 'a':
+			buf_putc(out, '\a');
+			continue;
+		case 'b':
+			buf_putc(out, '\b');
+			continue;
+		case 'f':
+			buf_putc(out, '\f');
+			continue;
+		case 'n':
+			buf_putc(out, '\n');
+			continue;
+		case 'r':
+			buf_putc(out, '\r');
+			continue;
+		case 't':
+			buf_putc(out, '\t');
+			continue;
+		case 'v':
+			buf_putc(out, '\v');
+			continue;
+		case '\\':
+			buf_putc(out, '\\');
+			continue;
 		case '\'':
 		case '"':
 			if (c != quote)
 				return false;
 			buf_putc(out, c);
 			continue;
-		case 'x': digits = 2; break;
-		case 'u': digits = 4; break;
-		case 'U': digits = 8; break;
-		case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		case 'x':
+			digits = 2;
+			break;
+		case 'u':
+			digits = 4;
+			break;
+		case 'U':
+			digits = 8;
+			break;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
 			digits = 3;
 			base = 8;
 			i--;
@@ -365,7 +394,8 @@ static struct node *new_number(struct parser *p, const struct token *t)
 			return perr(p, t->pos, "illegal number syntax: \"%s\"", txt);
 		}
 		n->is_float = true;
-		if (n->fval >= -9.2e18 && n->fval <= 9.2e18 && (double)(int64_t)n->fval == n->fval) {
+		if (n->fval >= -9.2e18 && n->fval <= 9.2e18 &&
+		    (double)(int64_t)n->fval == n->fval) {
 			n->is_int = true;
 			n->ival = (int64_t)n->fval;
 		}
@@ -560,8 +590,16 @@ static struct node *pipeline(struct parser *p, const char *context, enum tok_typ
 		if (t->type == end)
 			break;
 		switch (t->type) {
-		case T_BOOL: case T_CHARCONST: case T_DOT: case T_FIELD: case T_IDENT:
-		case T_NUMBER: case T_NIL: case T_RAWSTRING: case T_STRING: case T_VARIABLE:
+		case T_BOOL:
+		case T_CHARCONST:
+		case T_DOT:
+		case T_FIELD:
+		case T_IDENT:
+		case T_NUMBER:
+		case T_NIL:
+		case T_RAWSTRING:
+		case T_STRING:
+		case T_VARIABLE:
 		case T_LPAREN:
 			p->i = (size_t)(t - p->toks);
 			cmd = command(p);
@@ -580,8 +618,13 @@ static struct node *pipeline(struct parser *p, const char *context, enum tok_typ
 	}
 	for (size_t i = 1; i < pipe->nkids; i++) {
 		switch (pipe->kids[i]->kids[0]->type) {
-		case N_BOOL: case N_DOT: case N_NIL: case N_NUMBER: case N_STRING:
-			perr(p, pipe->kids[i]->pos, "non executable command in pipeline stage %zu", i + 1);
+		case N_BOOL:
+		case N_DOT:
+		case N_NIL:
+		case N_NUMBER:
+		case N_STRING:
+			perr(p, pipe->kids[i]->pos, "non executable command in pipeline stage %zu",
+			     i + 1);
 			goto fail;
 		default:
 			break;
@@ -596,8 +639,7 @@ fail:
 /* parse items until {{end}} or {{else}}; *stop is the closing keyword token type */
 static struct node *item_list(struct parser *p, enum tok_type *stop, bool *else_if);
 
-static struct node *control(struct parser *p, enum node_type type, const char *context,
-			    size_t pos)
+static struct node *control(struct parser *p, enum node_type type, const char *context, size_t pos)
 {
 	size_t nvars = p->nvars;
 	struct node *n = new_node(type, pos);
@@ -741,7 +783,7 @@ static struct node *item_list(struct parser *p, enum tok_type *stop, bool *else_
 }
 
 struct node *tmpl_parse_tokens(const char *text, const struct token *toks, size_t n, char **errmsg,
-			       size_t *errpos)
+                               size_t *errpos)
 {
 	struct parser p = {.text = text, .toks = toks, .n = n};
 	struct node *root = new_node(N_LIST, 0);
@@ -755,7 +797,8 @@ struct node *tmpl_parse_tokens(const char *text, const struct token *toks, size_
 			continue;
 		}
 		if (!failed(&p))
-			perr(&p, p.toks[p.i].pos, "unexpected {{%s}}", stop == T_KW_END ? "end" : "else");
+			perr(&p, p.toks[p.i].pos, "unexpected {{%s}}",
+			     stop == T_KW_END ? "end" : "else");
 		tmpl_node_free(root);
 		root = NULL;
 		break;

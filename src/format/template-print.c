@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "template-internal.h"
+#include "template.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -17,9 +18,10 @@ bool tmpl_is_struct(const json_t *v, unsigned flags)
 {
 	const char *key;
 	json_t *val;
-	if (!json_is_object(v) || json_object_size(v) == 0 || (flags & 1u))
+	if (!json_is_object(v) || json_object_size(v) == 0 || (flags & TEMPLATE_OBJECTS_ARE_MAPS))
 		return false;
-	json_object_foreach ((json_t *)v, key, val) {
+	json_object_foreach((json_t *)v, key, val)
+	{
 		if (!(key[0] >= 'A' && key[0] <= 'Z'))
 			return false;
 	}
@@ -29,14 +31,21 @@ bool tmpl_is_struct(const json_t *v, unsigned flags)
 const char *tmpl_type_name(const json_t *v)
 {
 	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_STRING: return "string";
-	case JSON_INTEGER: return "int";
-	case JSON_REAL: return "float64";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+		return "int";
+	case JSON_REAL:
+		return "float64";
 	case JSON_TRUE:
-	case JSON_FALSE: return "bool";
-	case JSON_ARRAY: return "[]interface {}";
-	case JSON_OBJECT: return "map[string]interface {}";
-	default: return "<nil>";
+	case JSON_FALSE:
+		return "bool";
+	case JSON_ARRAY:
+		return "[]interface {}";
+	case JSON_OBJECT:
+		return "map[string]interface {}";
+	default:
+		return "<nil>";
 	}
 }
 
@@ -52,8 +61,7 @@ static const char **sorted_keys(const json_t *obj, size_t *n)
 	const char *key;
 	json_t *val;
 	size_t i = 0;
-	json_object_foreach ((json_t *)obj, key, val)
-		keys[i++] = key;
+	json_object_foreach((json_t *)obj, key, val) keys[i++] = key;
 	qsort(keys, i, sizeof(*keys), cmp_str);
 	*n = i;
 	return keys;
@@ -204,20 +212,38 @@ void tmpl_quote(struct buf *b, const char *s, size_t len)
 			continue;
 		}
 		switch (r) {
-		case '"': buf_puts(b, "\\\""); continue;
-		case '\\': buf_puts(b, "\\\\"); continue;
-		case '\a': buf_puts(b, "\\a"); continue;
-		case '\b': buf_puts(b, "\\b"); continue;
-		case '\f': buf_puts(b, "\\f"); continue;
-		case '\n': buf_puts(b, "\\n"); continue;
-		case '\r': buf_puts(b, "\\r"); continue;
-		case '\t': buf_puts(b, "\\t"); continue;
-		case '\v': buf_puts(b, "\\v"); continue;
+		case '"':
+			buf_puts(b, "\\\"");
+			continue;
+		case '\\':
+			buf_puts(b, "\\\\");
+			continue;
+		case '\a':
+			buf_puts(b, "\\a");
+			continue;
+		case '\b':
+			buf_puts(b, "\\b");
+			continue;
+		case '\f':
+			buf_puts(b, "\\f");
+			continue;
+		case '\n':
+			buf_puts(b, "\\n");
+			continue;
+		case '\r':
+			buf_puts(b, "\\r");
+			continue;
+		case '\t':
+			buf_puts(b, "\\t");
+			continue;
+		case '\v':
+			buf_puts(b, "\\v");
+			continue;
 		}
 		if (r < 0x20 || r == 0x7f)
 			buf_printf(b, "\\x%02lx", r);
 		else if ((r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || r == 0x2028 ||
-			 r == 0x2029)
+		         r == 0x2029)
 			buf_printf(b, "\\u%04lx", r);
 		else
 			buf_append(b, s + i, used);
@@ -371,7 +397,8 @@ void tmpl_json_encode(struct buf *b, const json_t *v, unsigned flags)
 			const char *key;
 			json_t *val;
 			i = 0;
-			json_object_foreach ((json_t *)v, key, val) {
+			json_object_foreach((json_t *)v, key, val)
+			{
 				if (i++)
 					buf_putc(b, ',');
 				json_put_string(b, key, strlen(key));
@@ -447,10 +474,19 @@ static void fmt_int(struct buf *b, long long iv, const struct fmt_spec *f)
 	int base = 10, k = 0;
 	bool upper = false;
 	switch (f->verb) {
-	case 'b': base = 2; break;
-	case 'o': case 'O': base = 8; break;
-	case 'x': base = 16; break;
-	case 'X': base = 16, upper = true; break;
+	case 'b':
+		base = 2;
+		break;
+	case 'o':
+	case 'O':
+		base = 8;
+		break;
+	case 'x':
+		base = 16;
+		break;
+	case 'X':
+		base = 16, upper = true;
+		break;
 	}
 	if (iv < 0)
 		buf_putc(&t, '-');
@@ -581,7 +617,8 @@ static void fmt_arg(struct buf *b, const json_t *v, const struct fmt_spec *f, in
 	case JSON_TRUE:
 	case JSON_FALSE:
 		if (verb == 'v' || verb == 't')
-			fmt_string(b, json_is_true(v) ? "true" : "false", json_is_true(v) ? 4 : 5, f);
+			fmt_string(b, json_is_true(v) ? "true" : "false", json_is_true(v) ? 4 : 5,
+			           f);
 		else
 			bad_verb(b, v, f);
 		return;
@@ -626,8 +663,11 @@ static void fmt_arg(struct buf *b, const json_t *v, const struct fmt_spec *f, in
 		if (verb == 'x' || verb == 'X' || verb == 'b')
 			buf_printf(&t, verb == 'X' ? "%A" : "%a", d);
 		else
-			tmpl_format_float(&t, d, verb == 'F' ? 'f' : verb == 'v' ? 'g' : (char)verb,
-					  f->prec);
+			tmpl_format_float(&t, d,
+			                  verb == 'F'   ? 'f'
+			                  : verb == 'v' ? 'g'
+			                                : (char)verb,
+			                  f->prec);
 		pad(b, buf_str(&t), t.len, f);
 		return;
 	}

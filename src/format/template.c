@@ -107,7 +107,9 @@ void tmpl_node_string(const struct node *n, struct buf *b)
 	case N_IF:
 	case N_RANGE:
 	case N_WITH:
-		buf_puts(b, n->type == N_IF ? "{{if " : n->type == N_RANGE ? "{{range " : "{{with ");
+		buf_puts(b, n->type == N_IF      ? "{{if "
+		            : n->type == N_RANGE ? "{{range "
+		                                 : "{{with ");
 		pipe_string(n->pipe, b);
 		buf_puts(b, "}}");
 		break;
@@ -148,7 +150,7 @@ struct template *template_parse(const char *name, const char *text, struct cpod_
 	int line, col;
 	if (len > TEMPLATE_MAX_TEXT) {
 		cpod_error_set(err, E2BIG, "template: %s: template text exceeds %u bytes", name,
-			       TEMPLATE_MAX_TEXT);
+		               TEMPLATE_MAX_TEXT);
 		return NULL;
 	}
 	t = xnew(struct template, 1);
@@ -173,7 +175,7 @@ struct template *template_parse(const char *name, const char *text, struct cpod_
 }
 
 char *template_render(const char *name, const char *text, json_t *data,
-		      const struct template_options *opts, struct cpod_error **err)
+                      const struct template_options *opts, struct cpod_error **err)
 {
 	_cleanup_template_ struct template *t = template_parse(name, text, err);
 	_cleanup_buf_ struct buf out = BUF_INIT;

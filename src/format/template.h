@@ -68,11 +68,11 @@ struct template *template_free(struct template *t);
  * out holds the output produced before the error (as Go's writer would).
  */
 int template_execute(const struct template *t, json_t *data, const struct template_options *opts,
-		     struct buf *out, struct cpod_error **err);
+                     struct buf *out, struct cpod_error **err);
 
 /* Parse and execute in one go; returns the owned output (free()) or NULL with *err set. */
 char *template_render(const char *name, const char *text, json_t *data,
-		      const struct template_options *opts, struct cpod_error **err);
+                      const struct template_options *opts, struct cpod_error **err);
 
 static inline void template_freep(struct template **t)
 {

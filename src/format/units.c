@@ -10,8 +10,8 @@
 #include "util/banned.h"
 
 static const char *const decimal_units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
-static const char *const binary_units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB",
-					    "YiB"};
+static const char *const binary_units[] = {"B",   "KiB", "MiB", "GiB", "TiB",
+                                           "PiB", "EiB", "ZiB", "YiB"};
 
 static const char *scale(double *size, double base, const char *const *units)
 {
@@ -81,7 +81,7 @@ char *units_human_duration(int64_t ns)
 char *units_time_ago(const struct timespec *now, const struct timespec *then)
 {
 	int64_t ns = ((int64_t)now->tv_sec - (int64_t)then->tv_sec) * 1000000000LL +
-		     ((int64_t)now->tv_nsec - (int64_t)then->tv_nsec);
+	             ((int64_t)now->tv_nsec - (int64_t)then->tv_nsec);
 	_cleanup_free_ char *d = units_human_duration(ns);
 	return xasprintf("%s ago", d);
 }
@@ -120,9 +120,9 @@ static char *rfc3339(const struct timespec *ts, bool utc, bool nano)
 		snprintf(zone, sizeof(zone), "Z");
 	else
 		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+',
-			 (off < 0 ? -off : off) / 3600, ((off < 0 ? -off : off) % 3600) / 60);
+		         (off < 0 ? -off : off) / 3600, ((off < 0 ? -off : off) % 3600) / 60);
 	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
+	                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
 }
 
 char *units_time_rfc3339nano(const struct timespec *ts, bool utc)
@@ -145,8 +145,8 @@ char *units_time_string(const struct timespec *ts, bool utc)
 	fraction(frac, ts->tv_nsec);
 	off = utc ? 0 : tm.tm_gmtoff;
 	return xasprintf("%04d-%02d-%02d %02d:%02d:%02d%s %c%02ld%02ld %s", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac,
-			 off < 0 ? '-' : '+', (off < 0 ? -off : off) / 3600,
-			 ((off < 0 ? -off : off) % 3600) / 60,
-			 utc ? "UTC" : (tm.tm_zone ? tm.tm_zone : "UTC"));
+	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac,
+	                 off < 0 ? '-' : '+', (off < 0 ? -off : off) / 3600,
+	                 ((off < 0 ? -off : off) % 3600) / 60,
+	                 utc ? "UTC" : (tm.tm_zone ? tm.tm_zone : "UTC"));
 }

@@ -13,10 +13,10 @@
 #include "util/json.h"
 
 static const char *doc =
-	"[{\"ID\":\"abc\",\"Names\":[\"a\",\"b\"],\"Size\":12,\"Ratio\":0.5,\"On\":true,"
-	"\"Nil\":null,\"Labels\":{\"k\":\"v\",\"z\":\"1\"},\"Sub\":{\"X\":{\"Y\":\"deep\"}}},"
-	"{\"ID\":\"d\",\"Names\":[],\"Size\":-3,\"Ratio\":1e300,\"On\":false,\"Nil\":null,"
-	"\"Labels\":{},\"Sub\":{\"X\":{\"Y\":\"\"}}}]";
+        "[{\"ID\":\"abc\",\"Names\":[\"a\",\"b\"],\"Size\":12,\"Ratio\":0.5,\"On\":true,"
+        "\"Nil\":null,\"Labels\":{\"k\":\"v\",\"z\":\"1\"},\"Sub\":{\"X\":{\"Y\":\"deep\"}}},"
+        "{\"ID\":\"d\",\"Names\":[],\"Size\":-3,\"Ratio\":1e300,\"On\":false,\"Nil\":null,"
+        "\"Labels\":{},\"Sub\":{\"X\":{\"Y\":\"\"}}}]";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		_cleanup_error_ struct cpod_error *err = NULL;
 		_cleanup_report_ struct report *r =
-			report_new("fuzz", text, REPORT_ORIGIN_USER, &opts, &err);
+		        report_new("fuzz", text, REPORT_ORIGIN_USER, &opts, &err);
 		_cleanup_free_ char *out = NULL;
 		if (r) {
 			if (report_renders_headers(r))

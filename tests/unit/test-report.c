@@ -18,19 +18,20 @@
 #include "util/xalloc.h"
 
 static const char *ps_rows =
-	"[{\"ID\":\"2325f19c0486\",\"Image\":\"localhost/bb:latest\",\"Command\":\"sh -c true\","
-	"\"CreatedHuman\":\"6 minutes ago\",\"State\":\"Created\",\"Ports\":\"\",\"Names\":\"ctr2\"},"
-	"{\"ID\":\"b6c952fe582c\",\"Image\":\"localhost/bb:latest\",\"Command\":\"sh -c echo hi; "
-	"ex...\",\"CreatedHuman\":\"1 second ago\",\"State\":\"Created\",\"Ports\":\"\","
-	"\"Names\":\"engref\"}]";
+        "[{\"ID\":\"2325f19c0486\",\"Image\":\"localhost/bb:latest\",\"Command\":\"sh -c true\","
+        "\"CreatedHuman\":\"6 minutes "
+        "ago\",\"State\":\"Created\",\"Ports\":\"\",\"Names\":\"ctr2\"},"
+        "{\"ID\":\"b6c952fe582c\",\"Image\":\"localhost/bb:latest\",\"Command\":\"sh -c echo hi; "
+        "ex...\",\"CreatedHuman\":\"1 second ago\",\"State\":\"Created\",\"Ports\":\"\","
+        "\"Names\":\"engref\"}]";
 
 static const char *ps_headers =
-	"{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Command\":\"COMMAND\",\"CreatedHuman\":"
-	"\"CREATED\",\"State\":\"STATUS\",\"Ports\":\"PORTS\",\"Names\":\"NAMES\"}";
+        "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Command\":\"COMMAND\",\"CreatedHuman\":"
+        "\"CREATED\",\"State\":\"STATUS\",\"Ports\":\"PORTS\",\"Names\":\"NAMES\"}";
 
 /* run a report the way Podman's commands do; returns the output or "Error: msg" */
 static char *render(const char *format, enum report_origin origin, const char *rows,
-		    const char *headers)
+                    const char *headers)
 {
 	json_error_t je;
 	_cleanup_json_ json_t *r = json_loads(rows, 0, &je);
@@ -51,45 +52,48 @@ static char *render(const char *format, enum report_origin origin, const char *r
 
 static void test_report_podman_default_ps(void **state)
 {
-	_cleanup_free_ char *out = render("{{range .}}{{.ID}}\\t{{.Image}}\\t{{.Command}}\\t"
-					  "{{.CreatedHuman}}\\t{{.State}}\\t{{.Ports}}\\t{{.Names}}\\n"
-					  "{{end -}}",
-					  REPORT_ORIGIN_PODMAN, ps_rows, ps_headers);
-	assert_string_equal(out,
-		"CONTAINER ID  IMAGE                COMMAND               CREATED        STATUS      PORTS       NAMES\n"
-		"2325f19c0486  localhost/bb:latest  sh -c true            6 minutes ago  Created                 ctr2\n"
-		"b6c952fe582c  localhost/bb:latest  sh -c echo hi; ex...  1 second ago   Created                 engref\n");
+	_cleanup_free_ char *out =
+	        render("{{range .}}{{.ID}}\\t{{.Image}}\\t{{.Command}}\\t"
+	               "{{.CreatedHuman}}\\t{{.State}}\\t{{.Ports}}\\t{{.Names}}\\n"
+	               "{{end -}}",
+	               REPORT_ORIGIN_PODMAN, ps_rows, ps_headers);
+	assert_string_equal(out, "CONTAINER ID  IMAGE                COMMAND               CREATED "
+	                         "       STATUS      PORTS       NAMES\n"
+	                         "2325f19c0486  localhost/bb:latest  sh -c true            6 "
+	                         "minutes ago  Created                 ctr2\n"
+	                         "b6c952fe582c  localhost/bb:latest  sh -c echo hi; ex...  1 "
+	                         "second ago   Created                 engref\n");
 }
 
 static void test_report_user_table(void **state)
 {
 	_cleanup_free_ char *a = render("table {{.ID}} {{.Names}} {{.Image}}", REPORT_ORIGIN_USER,
-					ps_rows, ps_headers);
-	_cleanup_free_ char *b = render("table {{.Names}}\\t{{.Command}}", REPORT_ORIGIN_USER,
-					ps_rows, ps_headers);
+	                                ps_rows, ps_headers);
+	_cleanup_free_ char *b =
+	        render("table {{.Names}}\\t{{.Command}}", REPORT_ORIGIN_USER, ps_rows, ps_headers);
 	_cleanup_free_ char *c = render("table {{.ID}}:{{.Names}} x {{.State}}", REPORT_ORIGIN_USER,
-					ps_rows, ps_headers);
+	                                ps_rows, ps_headers);
 	assert_string_equal(a, "CONTAINER ID  NAMES       IMAGE\n"
-			       "2325f19c0486  ctr2        localhost/bb:latest\n"
-			       "b6c952fe582c  engref      localhost/bb:latest\n");
+	                       "2325f19c0486  ctr2        localhost/bb:latest\n"
+	                       "b6c952fe582c  engref      localhost/bb:latest\n");
 	assert_string_equal(b, "NAMES       COMMAND\n"
-			       "ctr2        sh -c true\n"
-			       "engref      sh -c echo hi; ex...\n");
+	                       "ctr2        sh -c true\n"
+	                       "engref      sh -c echo hi; ex...\n");
 	assert_string_equal(c, "CONTAINER ID:NAMES   x           STATUS\n"
-			       "2325f19c0486:ctr2    x           Created\n"
-			       "b6c952fe582c:engref  x           Created\n");
+	                       "2325f19c0486:ctr2    x           Created\n"
+	                       "b6c952fe582c:engref  x           Created\n");
 }
 
 static void test_report_user_plain(void **state)
 {
-	_cleanup_free_ char *a = render("{{.ID}}\\t{{.Names}}", REPORT_ORIGIN_USER, ps_rows,
-					ps_headers);
-	_cleanup_free_ char *b = render("{{range .}}{{.Names}},{{end}}", REPORT_ORIGIN_USER, ps_rows,
-					ps_headers);
+	_cleanup_free_ char *a =
+	        render("{{.ID}}\\t{{.Names}}", REPORT_ORIGIN_USER, ps_rows, ps_headers);
+	_cleanup_free_ char *b =
+	        render("{{range .}}{{.Names}},{{end}}", REPORT_ORIGIN_USER, ps_rows, ps_headers);
 	_cleanup_free_ char *c = render("{{.Names}}\\n", REPORT_ORIGIN_USER, ps_rows, ps_headers);
 	/* a template that does not parse once "\n" is interpreted is parsed as given (Podman) */
-	_cleanup_free_ char *d = render("{{printf \"%s\\n\" .Names}}", REPORT_ORIGIN_USER, ps_rows,
-					ps_headers);
+	_cleanup_free_ char *d =
+	        render("{{printf \"%s\\n\" .Names}}", REPORT_ORIGIN_USER, ps_rows, ps_headers);
 	assert_string_equal(a, "2325f19c0486\tctr2\nb6c952fe582c\tengref\n");
 	assert_string_equal(b, "ctr2,engref,\n");
 	assert_string_equal(c, "ctr2\nengref\n");
@@ -98,10 +102,12 @@ static void test_report_user_plain(void **state)
 
 static void test_report_missing_field(void **state)
 {
-	_cleanup_free_ char *out = render("table {{.Foo}}", REPORT_ORIGIN_USER, ps_rows, ps_headers);
+	_cleanup_free_ char *out =
+	        render("table {{.Foo}}", REPORT_ORIGIN_USER, ps_rows, ps_headers);
 	/* Podman prints the header (<no value>) then fails on the first row */
-	assert_string_equal(out, "<no value>\nError: template: ps:1:13: executing \"ps\" at <.Foo>: "
-				 "can't evaluate field Foo in type struct");
+	assert_string_equal(out,
+	                    "<no value>\nError: template: ps:1:13: executing \"ps\" at <.Foo>: "
+	                    "can't evaluate field Foo in type struct");
 }
 
 static void test_report_parse_error(void **state)
@@ -114,8 +120,8 @@ static void test_report_parse_error(void **state)
 static void test_report_row_by_row(void **state)
 {
 	_cleanup_error_ struct cpod_error *err = NULL;
-	_cleanup_report_ struct report *r = report_new("x", "table {{.A}}\\t{{.B}}",
-						       REPORT_ORIGIN_USER, NULL, &err);
+	_cleanup_report_ struct report *r =
+	        report_new("x", "table {{.A}}\\t{{.B}}", REPORT_ORIGIN_USER, NULL, &err);
 	_cleanup_json_ json_t *h = json_pack("{s:s,s:s}", "A", "A", "B", "B");
 	_cleanup_json_ json_t *r1 = json_pack("{s:s,s:s}", "A", "short", "B", "1");
 	_cleanup_json_ json_t *r2 = json_pack("{s:s,s:s}", "A", "a-rather-long-value", "B", "2");
@@ -127,8 +133,8 @@ static void test_report_row_by_row(void **state)
 	assert_int_equal(report_row(r, r2, &err), 0);
 	out = report_take(r, &err);
 	assert_string_equal(out, "A                    B\n"
-				 "short                1\n"
-				 "a-rather-long-value  2\n");
+	                         "short                1\n"
+	                         "a-rather-long-value  2\n");
 }
 
 static void test_format_is_json(void **state)
@@ -165,16 +171,16 @@ static void test_format_normalize(void **state)
 static void test_format_header_name(void **state)
 {
 	static const char *const cases[][2] = {
-		{"ID", "ID"},
-		{"CreatedAt", "CREATED AT"},
-		{"CreatedHuman", "CREATED HUMAN"},
-		{"PDFLoader", "PDF LOADER"},
-		{"SimpleXMLParser", "SIMPLE XML PARSER"},
-		{"GL11Version", "GL 11 VERSION"},
-		{"ReadOnly", "READ ONLY"},
-		{"Names", "NAMES"},
-		{"lowercase", "LOWERCASE"},
-		{"", ""},
+	        {"ID", "ID"},
+	        {"CreatedAt", "CREATED AT"},
+	        {"CreatedHuman", "CREATED HUMAN"},
+	        {"PDFLoader", "PDF LOADER"},
+	        {"SimpleXMLParser", "SIMPLE XML PARSER"},
+	        {"GL11Version", "GL 11 VERSION"},
+	        {"ReadOnly", "READ ONLY"},
+	        {"Names", "NAMES"},
+	        {"lowercase", "LOWERCASE"},
+	        {"", ""},
 	};
 	const char *const fields[] = {"ID", "CreatedAt", "Size", NULL};
 	_cleanup_json_ json_t *ov = json_pack("{s:s}", "ID", "image id");
@@ -208,7 +214,10 @@ static void test_tabwriter_rules(void **state)
 	/* minwidth; runes count as one */
 	_cleanup_free_ char *c = tw("é\tb\nab\tc\n", 4, 1, '-', 0);
 	/* escaped text keeps its tabs; text without a final newline is written as is */
-	_cleanup_free_ char *d = tw("\xff" "a\tb" "\xff\tc\nd", 0, 1, ' ', TABWRITER_STRIP_ESCAPE);
+	_cleanup_free_ char *d = tw("\xff"
+	                            "a\tb"
+	                            "\xff\tc\nd",
+	                            0, 1, ' ', TABWRITER_STRIP_ESCAPE);
 	/* Go's elastic example: b's and d's belong to different columns */
 	_cleanup_free_ char *e = tw("a\tb\tc\naa\tbb\tcc\naaa\t\naaaa\tdddd\teeee\n", 0, 1, '.', 0);
 	assert_string_equal(a, "a..b.....c\naa.bbbbb.c\nno tabs here\nx.y\n");
@@ -221,16 +230,16 @@ static void test_tabwriter_rules(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_report_podman_default_ps),
-		cmocka_unit_test(test_report_user_table),
-		cmocka_unit_test(test_report_user_plain),
-		cmocka_unit_test(test_report_missing_field),
-		cmocka_unit_test(test_report_parse_error),
-		cmocka_unit_test(test_report_row_by_row),
-		cmocka_unit_test(test_format_is_json),
-		cmocka_unit_test(test_format_normalize),
-		cmocka_unit_test(test_format_header_name),
-		cmocka_unit_test(test_tabwriter_rules),
+	        cmocka_unit_test(test_report_podman_default_ps),
+	        cmocka_unit_test(test_report_user_table),
+	        cmocka_unit_test(test_report_user_plain),
+	        cmocka_unit_test(test_report_missing_field),
+	        cmocka_unit_test(test_report_parse_error),
+	        cmocka_unit_test(test_report_row_by_row),
+	        cmocka_unit_test(test_format_is_json),
+	        cmocka_unit_test(test_format_normalize),
+	        cmocka_unit_test(test_format_header_name),
+	        cmocka_unit_test(test_tabwriter_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@
 #include "format/units.h"
 #include "util/cleanup.h"
 
-#define S(x) ((int64_t)(x) * 1000000000LL)
+#define S(x) ((int64_t)(x)*1000000000LL)
 
 static void check(char *got, const char *want)
 {
@@ -100,11 +100,11 @@ static void test_units_time_layouts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_units_human_size),
-		cmocka_unit_test(test_units_podman_size),
-		cmocka_unit_test(test_units_human_duration),
-		cmocka_unit_test(test_units_time_ago),
-		cmocka_unit_test(test_units_time_layouts),
+	        cmocka_unit_test(test_units_human_size),
+	        cmocka_unit_test(test_units_podman_size),
+	        cmocka_unit_test(test_units_human_duration),
+	        cmocka_unit_test(test_units_time_ago),
+	        cmocka_unit_test(test_units_time_layouts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
