@@ -324,6 +324,8 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		if (r < 0)
 			return r;
 	}
+	/* before the call: a fast container may exit before the runtime even returns */
+	int64_t started = container_now_ns();
 	r = runtime_oci_start(rt, c->config.id, err);
 	if (r < 0) {
 		/* the runtime container is useless now: tear it down, keep the error */
@@ -343,7 +345,7 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		return r;
 	}
 	c->state.status = CTR_RUNNING;
-	c->state.started_at = container_now_ns();
+	c->state.started_at = started;
 	c->state.finished_at = 0;
 	return state_db_save_state(db, c, err);
 }

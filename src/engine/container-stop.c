@@ -74,7 +74,7 @@ int container_cleanup_locked(struct engine *e, struct container *c, const struct
 	_cleanup_free_ char *oom = path_join(static_dir, "oom");
 	st->oom_killed = path_exists(oom);
 	st->exit_code = code;
-	st->finished_at = when;
+	st->finished_at = when > st->started_at ? when : st->started_at;
 	st->status = CTR_EXITED;
 	st->pid = 0;
 	st->conmon_pid = 0;
@@ -163,9 +163,11 @@ int container_stop_locked(struct engine *e, struct container *c, const struct oc
 		}
 		exited = wait_exit(e, c, (long)timeout * 1000);
 		if (!exited)
-			log_warn("StopSignal %s failed to stop container %s in %d seconds, resorting "
-				 "to SIGKILL",
-				 strsignal(c->config.stop_signal), c->config.name, timeout);
+			log_warn("StopSignal SIG%s failed to stop container %s in %d seconds, "
+				 "resorting to SIGKILL",
+				 sigabbrev_np(c->config.stop_signal) ? sigabbrev_np(c->config.stop_signal)
+								     : "?",
+				 c->config.name, timeout);
 	}
 	if (!exited) {
 		struct cpod_error *kerr = NULL;
