@@ -15,6 +15,7 @@
 #include "config.h"
 #include "image-internal.h"
 #include "util/buf.h"
+#include "util/strutil.h"
 #include "util/json.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -57,12 +58,12 @@ static int go_atoi(const char *s, long long *ret, char **ret_err)
 	*ret = neg ? (long long)(0 - v) : (long long)v;
 	return 0;
 syntax: {
-	_cleanup_free_ char *q = image_go_quote(s);
+	_cleanup_free_ char *q = go_quote(s);
 	*ret_err = xasprintf("strconv.Atoi: parsing %s: invalid syntax", q);
 	return -EINVAL;
 }
 range: {
-	_cleanup_free_ char *q = image_go_quote(s);
+	_cleanup_free_ char *q = go_quote(s);
 	*ret_err = xasprintf("strconv.Atoi: parsing %s: value out of range", q);
 	return -ERANGE;
 }
@@ -211,7 +212,7 @@ static int change_error(struct cpod_error **err, const char *change, const char 
 
 static int change_error(struct cpod_error **err, const char *change, const char *fmt, ...)
 {
-	_cleanup_free_ char *q = image_go_quote(change);
+	_cleanup_free_ char *q = go_quote(change);
 	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 

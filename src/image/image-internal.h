@@ -6,11 +6,6 @@
 #include <stdint.h>
 #include <time.h>
 
-/*
- * Quote s the way Go's %q does (strconv.Quote), so messages match Podman's byte for byte:
- * "a\"b", "\n", "\x01". Owned.
- */
-char *image_go_quote(const char *s);
 
 /*
  * Format a time as Go's RFC3339Nano in UTC: "2026-11-23T18:17:06.123456789Z", trailing zeros

@@ -18,6 +18,7 @@
 #include "image-internal.h"
 #include "reference.h"
 #include "util/digest.h"
+#include "util/strutil.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/xalloc.h"
@@ -114,7 +115,7 @@ int image_import(struct store *s, const struct image_import_opts *opts, char **r
 		bool digested = false;
 		r = image_ref_local_name(opts->reference, &name, &digested, err);
 		if (r < 0) {
-			_cleanup_free_ char *q = image_go_quote(opts->reference);
+			_cleanup_free_ char *q = go_quote(opts->reference);
 			return cpod_error_wrap(err, "normalizing name %s", q);
 		}
 		if (digested)

@@ -7,6 +7,7 @@
 #include "reference.h"
 #include "image-internal.h"
 #include "util/xalloc.h"
+#include "util/strutil.h"
 #include "util/banned.h"
 
 /* Spans of one reference string as distribution/reference's ReferenceRegexp splits it. */
@@ -378,7 +379,7 @@ int image_ref_local_name(const char *s, char **ret, bool *ret_digested, struct c
 
 	r = parse_raw(s, &p, err);
 	if (r < 0) {
-		_cleanup_free_ char *q = image_go_quote(s);
+		_cleanup_free_ char *q = go_quote(s);
 		return cpod_error_wrap(err, "normalizing name %s", q);
 	}
 	if (p.domain_len > 0 && is_registry(s, p.domain_len))

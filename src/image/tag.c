@@ -8,6 +8,7 @@
 #include "image-internal.h"
 #include "reference.h"
 #include "util/strv.h"
+#include "util/strutil.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -21,7 +22,7 @@ static int local_name(const char *name, bool untag, char **ret, struct cpod_erro
 		return cpod_error_set(err, EINVAL, "%s: %s by digest not supported", name, what);
 	int r = image_ref_local_name(name, ret, &digested, err);
 	if (r < 0) {
-		_cleanup_free_ char *q = image_go_quote(name);
+		_cleanup_free_ char *q = go_quote(name);
 		return cpod_error_wrap(err, "normalizing name %s", q);
 	}
 	if (digested && !untag) {

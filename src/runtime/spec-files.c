@@ -16,6 +16,7 @@
 #include "cpod-config.h"
 #include "runtime/spec-internal.h"
 #include "util/buf.h"
+#include "util/strutil.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strv.h"
@@ -26,37 +27,6 @@
 #define RESOLV_MAX (1u << 20)
 #define ZONE_MAX   (1u << 20)
 
-char *spec_go_quote(const char *s)
-{
-	struct buf b = BUF_INIT;
-	buf_putc(&b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			buf_puts(&b, "\\\"");
-			break;
-		case '\\':
-			buf_puts(&b, "\\\\");
-			break;
-		case '\n':
-			buf_puts(&b, "\\n");
-			break;
-		case '\t':
-			buf_puts(&b, "\\t");
-			break;
-		case '\r':
-			buf_puts(&b, "\\r");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				buf_printf(&b, "\\x%02x", *p);
-			else
-				buf_putc(&b, (char)*p);
-		}
-	}
-	buf_putc(&b, '"');
-	return buf_take(&b);
-}
 
 static int write_userdata(const struct spec_opts *opts, const char *name, const char *data,
                           json_t *mounts, const char *dest, struct cpod_error **err)
@@ -303,12 +273,12 @@ static int make_containerenv(const struct spec_opts *opts, json_t *mounts, struc
 	_cleanup_free_ char *content = NULL;
 	/* Podman fills .containerenv for privileged containers only */
 	if (opts->privileged) {
-		_cleanup_free_ char *engine = spec_go_quote("cpod-" CPOD_VERSION);
-		_cleanup_free_ char *name = spec_go_quote(opts->name);
-		_cleanup_free_ char *id = spec_go_quote(opts->id);
+		_cleanup_free_ char *engine = go_quote("cpod-" CPOD_VERSION);
+		_cleanup_free_ char *name = go_quote(opts->name);
+		_cleanup_free_ char *id = go_quote(opts->id);
 		_cleanup_free_ char *image =
-		        spec_go_quote(opts->image_name ? opts->image_name : "");
-		_cleanup_free_ char *image_id = spec_go_quote(opts->image_id ? opts->image_id : "");
+		        go_quote(opts->image_name ? opts->image_name : "");
+		_cleanup_free_ char *image_id = go_quote(opts->image_id ? opts->image_id : "");
 		content =
 		        xasprintf("engine=%s\nname=%s\nid=%s\nimage=%s\nimageid=%s\nrootless=%d\n",
 		                  engine, name, id, image, image_id, geteuid() == 0 ? 0 : 1);

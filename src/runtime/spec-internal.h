@@ -60,8 +60,6 @@ void spec_mounts_sort(json_t *mounts);
 /* spec-files.c: write the userdata files and return the bind mounts for them. */
 int spec_write_files(const struct spec_opts *opts, const struct spec_defaults *defs,
                      const char *hostname, json_t *mounts, struct cpod_error **err);
-/* Go %q-style quoting for .containerenv values; owned. */
-char *spec_go_quote(const char *s);
 
 /* spec-rlimit.c: the process.rlimits array, clamped to the caller's hard limits. */
 int spec_build_rlimits(char *const *user, char *const *defaults, json_t **ret,
