@@ -33,9 +33,7 @@ static char **json_strv(const json_t *arr)
 	if (!json_is_array(arr))
 		return NULL;
 	char **out = xnew(char *, 1);
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v))
-			strv_push(&out, json_string_value(v));
+	json_array_foreach(arr, i, v) if (json_is_string(v)) strv_push(&out, json_string_value(v));
 	return out;
 }
 
@@ -63,7 +61,7 @@ static void env_set(char ***env, const char *kv)
  * image's Cmd when the user set neither a command nor an entrypoint.
  */
 static int resolve_command(struct container_config *cc, const struct container_create_opts *o,
-			   const json_t *img, struct cpod_error **err)
+                           const json_t *img, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **ep = NULL;
 	if (o->entrypoint_set)
@@ -85,8 +83,8 @@ static int resolve_command(struct container_config *cc, const struct container_c
 	if (!all || !all[0]) {
 		strv_free(all);
 		return cpod_error_set(err, EINVAL,
-				      "no command or entrypoint provided, and no CMD or ENTRYPOINT "
-				      "from image");
+		                      "no command or entrypoint provided, and no CMD or ENTRYPOINT "
+		                      "from image");
 	}
 	cc->command = all;
 	cc->user_command = TAKE_PTR(cmd);
@@ -99,15 +97,15 @@ static int resolve_command(struct container_config *cc, const struct container_c
  * spec's final one (which adds HOME from the passwd file and the host's values).
  */
 static void resolve_env(struct container_config *cc, const struct container_create_opts *o,
-			const struct cpod_config *cfg, const json_t *img)
+                        const struct cpod_config *cfg, const json_t *img)
 {
 	char **env = NULL;
 	strv_push(&env, "container=podman");
 	STRV_FOREACH(kv, cfg ? cfg->containers.env : NULL)
-		env_set(&env, *kv);
+	env_set(&env, *kv);
 	_cleanup_strv_free_ char **ienv = json_strv(json_object_get(img, "Env"));
 	STRV_FOREACH(kv, ienv)
-		env_set(&env, *kv);
+	env_set(&env, *kv);
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		if (strchr(o->env[i], '='))
 			env_set(&env, o->env[i]);
@@ -117,22 +115,24 @@ static void resolve_env(struct container_config *cc, const struct container_crea
 }
 
 static int resolve_image(struct engine *e, struct store *s, const struct container_create_opts *o,
-			 struct container_config *cc, json_t **ret_img_config,
-			 struct cpod_error **err)
+                         struct container_config *cc, json_t **ret_img_config,
+                         struct cpod_error **err)
 {
 	_cleanup_(store_image_freep) struct store_image *img = NULL;
 	_cleanup_free_ char *resolved = NULL;
 	struct image_lookup_opts lo = {0};
 	int r = image_lookup(s, o->image, &lo, &img, &resolved, err);
 	if (r == -ENOENT && o->pull && strcmp(o->pull, "never") != 0)
-		return cpod_error_wrap(err, "unable to pull %s: pulling from registries is not "
-					    "supported yet, and the image is not in local storage",
-				       o->image);
+		return cpod_error_wrap(err,
+		                       "unable to pull %s: pulling from registries is not "
+		                       "supported yet, and the image is not in local storage",
+		                       o->image);
 	if (r < 0)
 		return r;
 	cc->image_id = xstrdup(img->id);
 	/* a name the user typed resolves to that name; an ID to the image's first name */
-	if (resolved && strcmp(resolved, img->id) != 0 && strncmp(img->id, resolved, strlen(resolved)))
+	if (resolved && strcmp(resolved, img->id) != 0 &&
+	    strncmp(img->id, resolved, strlen(resolved)))
 		cc->image_name = xstrdup(resolved);
 	else if (img->names && img->names[0])
 		cc->image_name = xstrdup(img->names[0]);
@@ -155,8 +155,8 @@ static int resolve_image(struct engine *e, struct store *s, const struct contain
 	return 0;
 }
 
-static int fill_config(struct engine *e, const struct container_create_opts *o,
-		       const json_t *img, struct container_config *cc, struct cpod_error **err)
+static int fill_config(struct engine *e, const struct container_create_opts *o, const json_t *img,
+                       struct container_config *cc, struct cpod_error **err)
 {
 	const struct cpod_config *cfg = engine_config(e, err);
 	if (!cfg)
@@ -189,13 +189,13 @@ static int fill_config(struct engine *e, const struct container_create_opts *o,
 			return r;
 	}
 	cc->stop_timeout = o->stop_timeout >= 0 ? (unsigned)o->stop_timeout
-						 : (unsigned)cfg->engine.stop_timeout;
+	                                        : (unsigned)cfg->engine.stop_timeout;
 	cc->tz = xstrdup_or_null(o->tz);
 	cc->network_mode = xstrdup(o->network && *o->network ? o->network : "none");
-	cc->log_driver = xstrdup(o->log_driver && *o->log_driver
-					 ? o->log_driver
-					 : (cfg->containers.log_driver ? cfg->containers.log_driver
-								       : "k8s-file"));
+	cc->log_driver = xstrdup(
+	        o->log_driver && *o->log_driver
+	                ? o->log_driver
+	                : (cfg->containers.log_driver ? cfg->containers.log_driver : "k8s-file"));
 	cc->log_path = xstrdup_or_null(o->log_path);
 	const struct engine_options *eo = engine_options(e);
 	cc->runtime = xstrdup_or_null(eo->runtime);
@@ -241,7 +241,7 @@ static int repair_name(struct engine *e, struct state_db *db, const char *name)
 
 /* Claim the record: insert it pending, replacing a generated name that lost a race. */
 static int claim(struct engine *e, struct state_db *db, struct container *c, bool generated,
-		 struct cpod_error **err)
+                 struct cpod_error **err)
 {
 	for (int i = 0;; i++) {
 		bool name_taken = false;
@@ -256,7 +256,8 @@ static int claim(struct engine *e, struct state_db *db, struct container *c, boo
 				c->config.name = container_name_generate();
 				continue;
 			}
-			/* the holder may be a creation a killed cpod left: repair, then retry once */
+			/* the holder may be a creation a killed cpod left: repair, then retry once
+			 */
 			if (i == 0 && repair_name(e, db, c->config.name) > 0)
 				continue;
 			return state_db_insert(db, c, NULL, err);
@@ -277,13 +278,14 @@ static void undo_create(struct engine *e, struct store *s, struct state_db *db, 
 }
 
 int container_create(struct engine *e, const struct container_create_opts *opts,
-		     struct container **ret, struct cpod_error **err)
+                     struct container **ret, struct cpod_error **err)
 {
 	if (!opts->image || !*opts->image)
 		return cpod_error_set(err, EINVAL, "an image is required");
 	if (opts->name && !container_name_valid(opts->name))
-		return cpod_error_set(err, EINVAL,
-				      "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+		return cpod_error_set(
+		        err, EINVAL,
+		        "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
 	struct state_db *db = engine_state(e, err);
 	if (!db)
 		return -EIO;

@@ -103,8 +103,8 @@ static json_t *config_json(const struct container *c, const char *entrypoint)
 	json_object_set_new(o, "StopSignal", json_integer(cc->stop_signal));
 	json_object_set_new(o, "HealthcheckOnFailureAction", json_string("none"));
 	json_t *argv = json_object_get(cc->spec_extra, "create_argv");
-	json_object_set_new(o, "CreateCommand", json_is_array(argv) ? json_incref(argv)
-								    : json_null());
+	json_object_set_new(o, "CreateCommand",
+	                    json_is_array(argv) ? json_incref(argv) : json_null());
 	json_object_set_new(o, "Umask", json_string("0022"));
 	json_object_set_new(o, "Timeout", json_integer(0));
 	json_object_set_new(o, "StopTimeout", json_integer(cc->stop_timeout));
@@ -128,7 +128,8 @@ static json_t *host_config_json(const struct container *c)
 	json_object_set_new(log, "Tag", json_string(""));
 	json_object_set_new(log, "Size", json_string("0B"));
 	json_object_set_new(o, "LogConfig", log);
-	json_object_set_new(o, "NetworkMode", json_string(cc->network_mode ? cc->network_mode : ""));
+	json_object_set_new(o, "NetworkMode",
+	                    json_string(cc->network_mode ? cc->network_mode : ""));
 	json_object_set_new(o, "PortBindings", json_object());
 	json_t *rp = json_object();
 	json_object_set_new(rp, "Name", json_string(""));
@@ -170,26 +171,26 @@ static json_t *host_config_json(const struct container *c)
 	json_object_set_new(o, "CgroupParent", json_string(""));
 	json_object_set_new(o, "BlkioWeight", json_integer(0));
 	static const char *const nulls[] = {"BlkioWeightDevice", "BlkioDeviceReadBps",
-					    "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
-					    "BlkioDeviceWriteIOps"};
+	                                    "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+	                                    "BlkioDeviceWriteIOps"};
 	for (size_t i = 0; i < 5; i++)
 		json_object_set_new(o, nulls[i], json_null());
 	static const char *const ints2[] = {"CpuPeriod", "CpuQuota", "CpuRealtimePeriod",
-					    "CpuRealtimeRuntime"};
+	                                    "CpuRealtimeRuntime"};
 	for (size_t i = 0; i < 4; i++)
 		json_object_set_new(o, ints2[i], json_integer(0));
 	json_object_set_new(o, "CpusetCpus", json_string(""));
 	json_object_set_new(o, "CpusetMems", json_string(""));
 	json_object_set_new(o, "Devices", json_array());
 	static const char *const ints3[] = {"DiskQuota", "KernelMemory", "MemoryReservation",
-					    "MemorySwap", "MemorySwappiness"};
+	                                    "MemorySwap", "MemorySwappiness"};
 	for (size_t i = 0; i < 5; i++)
 		json_object_set_new(o, ints3[i], json_integer(0));
 	json_object_set_new(o, "OomKillDisable", json_false());
 	json_object_set_new(o, "PidsLimit", json_integer(2048));
 	json_object_set_new(o, "Ulimits", json_array());
 	static const char *const ints4[] = {"CpuCount", "CpuPercent", "IOMaximumIOps",
-					    "IOMaximumBandwidth"};
+	                                    "IOMaximumBandwidth"};
 	for (size_t i = 0; i < 4; i++)
 		json_object_set_new(o, ints4[i], json_integer(0));
 	json_object_set_new(o, "CgroupConf", json_null());
@@ -223,19 +224,19 @@ static json_t *caps_json(const char *static_dir)
 	_cleanup_free_ char *path = path_join(static_dir, "config.json");
 	_cleanup_json_ json_t *spec = json_load_file(path, 0, NULL);
 	json_t *eff = json_object_get(
-		json_object_get(json_object_get(spec, "process"), "capabilities"), "effective");
+	        json_object_get(json_object_get(spec, "process"), "capabilities"), "effective");
 	if (json_is_array(eff))
 		return json_incref(eff);
 	static char *const defaults[] = {
-		"CAP_CHOWN",	  "CAP_DAC_OVERRIDE", "CAP_FOWNER",  "CAP_FSETID",
-		"CAP_KILL",	  "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID",
-		"CAP_SETPCAP",	  "CAP_SETUID",	      "CAP_SYS_CHROOT", NULL,
+	        "CAP_CHOWN",   "CAP_DAC_OVERRIDE",     "CAP_FOWNER",     "CAP_FSETID",
+	        "CAP_KILL",    "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",    "CAP_SETGID",
+	        "CAP_SETPCAP", "CAP_SETUID",           "CAP_SYS_CHROOT", NULL,
 	};
 	return strv_json(defaults);
 }
 
-int container_inspect_json(struct engine *e, const struct container *c, bool size,
-			   json_t **ret, struct cpod_error **err)
+int container_inspect_json(struct engine *e, const struct container *c, bool size, json_t **ret,
+                           struct cpod_error **err)
 {
 	const struct container_config *cc = &c->config;
 	_cleanup_free_ char *static_dir = container_userdata_dir(e, cc->id, false);
@@ -243,10 +244,10 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	json_t *o = json_object();
 	json_object_set_new(o, "Id", json_string(cc->id));
 	json_object_set_new(o, "Created", time_json(cc->created));
-	json_object_set_new(o, "Path", json_string(cc->command && cc->command[0] ? cc->command[0]
-										 : ""));
-	json_object_set_new(o, "Args", strv_json(cc->command && cc->command[0] ? cc->command + 1
-										 : NULL));
+	json_object_set_new(o, "Path",
+	                    json_string(cc->command && cc->command[0] ? cc->command[0] : ""));
+	json_object_set_new(o, "Args",
+	                    strv_json(cc->command && cc->command[0] ? cc->command + 1 : NULL));
 	json_object_set_new(o, "State", state_json(c));
 	json_object_set_new(o, "Image", json_string(cc->image_id ? cc->image_id : ""));
 	_cleanup_free_ char *digest = NULL;

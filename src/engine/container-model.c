@@ -16,11 +16,9 @@
 #include "banned.h"
 
 static const char *const status_names[_CTR_STATUS_MAX] = {
-	[CTR_UNKNOWN] = "unknown",     [CTR_CONFIGURED] = "configured",
-	[CTR_CREATED] = "created",     [CTR_RUNNING] = "running",
-	[CTR_STOPPED] = "stopped",     [CTR_PAUSED] = "paused",
-	[CTR_EXITED] = "exited",       [CTR_REMOVING] = "removing",
-	[CTR_STOPPING] = "stopping",
+        [CTR_UNKNOWN] = "unknown", [CTR_CONFIGURED] = "configured", [CTR_CREATED] = "created",
+        [CTR_RUNNING] = "running", [CTR_STOPPED] = "stopped",       [CTR_PAUSED] = "paused",
+        [CTR_EXITED] = "exited",   [CTR_REMOVING] = "removing",     [CTR_STOPPING] = "stopping",
 };
 
 const char *container_status_to_string(enum container_status s)
@@ -127,9 +125,7 @@ static char **get_strv(const json_t *o, const char *k)
 	if (!json_is_array(a))
 		return NULL;
 	char **out = xnew(char *, 1);
-	json_array_foreach(a, i, v)
-		if (json_is_string(v))
-			strv_push(&out, json_string_value(v));
+	json_array_foreach(a, i, v) if (json_is_string(v)) strv_push(&out, json_string_value(v));
 	return out;
 }
 
@@ -183,12 +179,13 @@ char *container_config_to_json(const struct container_config *c)
 }
 
 int container_config_from_json(const char *text, struct container_config *c,
-			       struct cpod_error **err)
+                               struct cpod_error **err)
 {
 	json_error_t jerr;
 	_cleanup_json_ json_t *o = json_loads(text, 0, &jerr);
 	if (!json_is_object(o))
-		return cpod_error_set(err, EIO, "container config: %s", o ? "not an object" : jerr.text);
+		return cpod_error_set(err, EIO, "container config: %s",
+		                      o ? "not an object" : jerr.text);
 	memset(c, 0, sizeof(*c));
 	c->id = get_str(o, "id");
 	c->name = get_str(o, "name");
@@ -246,13 +243,13 @@ char *container_state_to_json(const struct container_state *s)
 	return json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
-int container_state_from_json(const char *text, struct container_state *s,
-			      struct cpod_error **err)
+int container_state_from_json(const char *text, struct container_state *s, struct cpod_error **err)
 {
 	json_error_t jerr;
 	_cleanup_json_ json_t *o = json_loads(text, 0, &jerr);
 	if (!json_is_object(o))
-		return cpod_error_set(err, EIO, "container state: %s", o ? "not an object" : jerr.text);
+		return cpod_error_set(err, EIO, "container state: %s",
+		                      o ? "not an object" : jerr.text);
 	memset(s, 0, sizeof(*s));
 	s->status = container_status_from_string(json_get_string(o, "status"));
 	if (s->status == _CTR_STATUS_INVALID)
@@ -275,15 +272,15 @@ static const struct {
 	const char *name;
 	int num;
 } signal_table[] = {
-	{"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"BUS", SIGBUS},	   {"CHLD", SIGCHLD},
-	{"CLD", SIGCHLD},  {"CONT", SIGCONT}, {"FPE", SIGFPE},	   {"HUP", SIGHUP},
-	{"ILL", SIGILL},   {"INT", SIGINT},   {"IO", SIGIO},	   {"IOT", SIGIOT},
-	{"KILL", SIGKILL}, {"PIPE", SIGPIPE}, {"POLL", SIGPOLL},   {"PROF", SIGPROF},
-	{"PWR", SIGPWR},   {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV},   {"STKFLT", SIGSTKFLT},
-	{"STOP", SIGSTOP}, {"SYS", SIGSYS},   {"TERM", SIGTERM},   {"TRAP", SIGTRAP},
-	{"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},   {"URG", SIGURG},
-	{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH},
-	{"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
+        {"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"BUS", SIGBUS},       {"CHLD", SIGCHLD},
+        {"CLD", SIGCHLD},  {"CONT", SIGCONT}, {"FPE", SIGFPE},       {"HUP", SIGHUP},
+        {"ILL", SIGILL},   {"INT", SIGINT},   {"IO", SIGIO},         {"IOT", SIGIOT},
+        {"KILL", SIGKILL}, {"PIPE", SIGPIPE}, {"POLL", SIGPOLL},     {"PROF", SIGPROF},
+        {"PWR", SIGPWR},   {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV},     {"STKFLT", SIGSTKFLT},
+        {"STOP", SIGSTOP}, {"SYS", SIGSYS},   {"TERM", SIGTERM},     {"TRAP", SIGTRAP},
+        {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+        {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH},
+        {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
 };
 
 int container_signal_parse(const char *s, int *ret, struct cpod_error **err)

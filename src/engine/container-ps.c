@@ -93,14 +93,15 @@ static bool match_one(const struct container *c, const char *key, const char *va
 	if (strcmp(key, "ancestor") == 0) {
 		if (cc->image_id && strncmp(cc->image_id, val, strlen(val)) == 0)
 			return true;
-		if (cc->image_name && (strcmp(cc->image_name, val) == 0 ||
-				       fnmatch(val, cc->image_name, 0) == 0))
+		if (cc->image_name &&
+		    (strcmp(cc->image_name, val) == 0 || fnmatch(val, cc->image_name, 0) == 0))
 			return true;
 		if (cc->image_name) {
 			/* "bb" matches "localhost/bb:latest" */
 			_cleanup_free_ char *a = xasprintf("*/%s:latest", val);
 			_cleanup_free_ char *b = xasprintf("*/%s", val);
-			return fnmatch(a, cc->image_name, 0) == 0 || fnmatch(b, cc->image_name, 0) == 0;
+			return fnmatch(a, cc->image_name, 0) == 0 ||
+			       fnmatch(b, cc->image_name, 0) == 0;
 		}
 		return false;
 	}
@@ -112,23 +113,24 @@ static bool match_one(const struct container *c, const char *key, const char *va
 	return false;
 }
 
-static const char *const filter_keys[] = {"id", "name", "status", "label", "ancestor", "exited",
-					  NULL};
-static const char *const status_values[] = {"created", "exited", "paused", "running",
-					    "unknown", "configured", "initialized", "stopped",
-					    "removing", "stopping", NULL};
+static const char *const filter_keys[] = {"id",       "name",   "status", "label",
+                                          "ancestor", "exited", NULL};
+static const char *const status_values[] = {"created",  "exited",     "paused",      "running",
+                                            "unknown",  "configured", "initialized", "stopped",
+                                            "removing", "stopping",   NULL};
 
 static int check_filters(char *const *filters, struct cpod_error **err)
 {
 	for (size_t i = 0; filters && filters[i]; i++) {
 		const char *eq = strchr(filters[i], '=');
-		_cleanup_free_ char *k = eq ? xstrndup(filters[i], (size_t)(eq - filters[i]))
-					     : xstrdup(filters[i]);
+		_cleanup_free_ char *k =
+		        eq ? xstrndup(filters[i], (size_t)(eq - filters[i])) : xstrdup(filters[i]);
 		if (!eq || !strv_contains((char *const *)filter_keys, k))
 			return cpod_error_set(err, EINVAL, "%s is an invalid filter", k);
-		if (strcmp(k, "status") == 0 && !strv_contains((char *const *)status_values, eq + 1))
+		if (strcmp(k, "status") == 0 &&
+		    !strv_contains((char *const *)status_values, eq + 1))
 			return cpod_error_set(err, EINVAL,
-					      "%s is not a valid status: invalid argument", eq + 1);
+			                      "%s is not a valid status: invalid argument", eq + 1);
 	}
 	return 0;
 }
@@ -164,13 +166,14 @@ static json_t *ps_row(const struct container *c, int64_t now, bool size)
 	json_object_set_new(o, "Command", cmd);
 	struct timespec tnow = {.tv_sec = now / 1000000000, .tv_nsec = now % 1000000000};
 	struct timespec tc = {.tv_sec = cc->created / 1000000000,
-			      .tv_nsec = cc->created % 1000000000};
+	                      .tv_nsec = cc->created % 1000000000};
 	_cleanup_free_ char *ago = units_time_ago(&tnow, &tc);
 	json_object_set_new(o, "CreatedAt", json_string(ago));
 	bool exited = s->status == CTR_EXITED || s->status == CTR_STOPPED;
 	json_object_set_new(o, "Exited", json_boolean(exited));
-	json_object_set_new(o, "ExitedAt", json_integer(s->finished_at > 0 ? s->finished_at / 1000000000
-									   : GO_ZERO_UNIX));
+	json_object_set_new(
+	        o, "ExitedAt",
+	        json_integer(s->finished_at > 0 ? s->finished_at / 1000000000 : GO_ZERO_UNIX));
 	json_object_set_new(o, "ExitCode", json_integer(s->exit_code));
 	json_object_set_new(o, "Id", json_string(cc->id));
 	json_object_set_new(o, "Image", json_string(cc->image_name ? cc->image_name : ""));
@@ -181,8 +184,9 @@ static json_t *ps_row(const struct container *c, int64_t now, bool size)
 		labels = json_object();
 		for (size_t i = 0; cc->labels[i]; i++) {
 			const char *eq = strchr(cc->labels[i], '=');
-			_cleanup_free_ char *k = eq ? xstrndup(cc->labels[i], (size_t)(eq - cc->labels[i]))
-						     : xstrdup(cc->labels[i]);
+			_cleanup_free_ char *k =
+			        eq ? xstrndup(cc->labels[i], (size_t)(eq - cc->labels[i]))
+			           : xstrdup(cc->labels[i]);
 			json_object_set_new(labels, k, json_string(eq ? eq + 1 : ""));
 		}
 	}
@@ -205,8 +209,9 @@ static json_t *ps_row(const struct container *c, int64_t now, bool size)
 	} else {
 		json_object_set_new(o, "Size", json_null());
 	}
-	json_object_set_new(o, "StartedAt", json_integer(s->started_at > 0 ? s->started_at / 1000000000
-									   : GO_ZERO_UNIX));
+	json_object_set_new(
+	        o, "StartedAt",
+	        json_integer(s->started_at > 0 ? s->started_at / 1000000000 : GO_ZERO_UNIX));
 	json_object_set_new(o, "State", json_string(ps_state(s->status)));
 	_cleanup_free_ char *st = container_status_human(c, now);
 	json_object_set_new(o, "Status", json_string(st));
@@ -215,7 +220,7 @@ static json_t *ps_row(const struct container *c, int64_t now, bool size)
 }
 
 int container_ps(struct engine *e, const struct container_ps_opts *opts, json_t **ret,
-		 struct cpod_error **err)
+                 struct cpod_error **err)
 {
 	int r = check_filters(opts->filters, err);
 	if (r < 0)

@@ -15,7 +15,7 @@
 #include "banned.h"
 
 int container_lookup(struct engine *e, const char *key, struct container **ret,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -28,7 +28,7 @@ int container_lookup(struct engine *e, const char *key, struct container **ret,
 }
 
 int container_list(struct engine *e, struct container ***ret, size_t *ret_n,
-		   struct cpod_error **err)
+                   struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -96,7 +96,7 @@ int container_remove_locked(struct engine *e, struct container *c, struct cpod_e
 }
 
 int container_remove(struct engine *e, const char *key, const struct container_remove_opts *opts,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	_cleanup_(container_freep) struct container *c = NULL;
 	_cleanup_close_ int lock = -1;
@@ -114,11 +114,11 @@ int container_remove(struct engine *e, const char *key, const struct container_r
 		     c->state.status == CTR_STOPPING) &&
 		    !(opts && opts->force))
 			return cpod_error_set(err, EBUSY,
-					      "cannot remove container %s as it is %s - running or "
-					      "paused containers cannot be removed without force: "
-					      "container state improper",
-					      c->config.id,
-					      container_status_to_string(c->state.status));
+			                      "cannot remove container %s as it is %s - running or "
+			                      "paused containers cannot be removed without force: "
+			                      "container state improper",
+			                      c->config.id,
+			                      container_status_to_string(c->state.status));
 		r = container_stop_locked(e, c, rt, opts ? opts->timeout : -1, err);
 		if (r < 0)
 			return r;
@@ -127,11 +127,12 @@ int container_remove(struct engine *e, const char *key, const struct container_r
 }
 
 int container_rename(struct engine *e, const char *key, const char *new_name,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	if (!container_name_valid(new_name))
-		return cpod_error_set(err, EINVAL,
-				      "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+		return cpod_error_set(
+		        err, EINVAL,
+		        "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
 	_cleanup_(container_freep) struct container *c = NULL;
 	_cleanup_close_ int lock = -1;
 	int r = container_get_locked(e, key, &c, &lock, err);

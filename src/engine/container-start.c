@@ -37,13 +37,14 @@ int container_oci_runtime(struct engine *e, struct oci_runtime **ret, struct cpo
 	const struct cpod_config *cfg = engine_config(e, err);
 	if (!cfg)
 		return -EIO;
-	const char *mgr = e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
+	const char *mgr =
+	        e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
 	struct oci_runtime_opts o = {
-		.name = rc->name,
-		.path = rc->path,
-		.run_root = e->run_root,
-		.needs_cgroup_workaround = rc->needs_private_cgroup_ns_workaround,
-		.systemd_cgroup = mgr && strcmp(mgr, "systemd") == 0,
+	        .name = rc->name,
+	        .path = rc->path,
+	        .run_root = e->run_root,
+	        .needs_cgroup_workaround = rc->needs_private_cgroup_ns_workaround,
+	        .systemd_cgroup = mgr && strcmp(mgr, "systemd") == 0,
 	};
 	return oci_runtime_new(&o, ret, err);
 }
@@ -82,7 +83,7 @@ static enum spec_ns_mode net_mode(const char *m)
 }
 
 static int write_spec(struct engine *e, struct container *c, const char *rootfs,
-		      const char *static_dir, const char *run_dir, struct cpod_error **err)
+                      const char *static_dir, const char *run_dir, struct cpod_error **err)
 {
 	struct container_config *cc = &c->config;
 	struct store *s = engine_store(e, err);
@@ -97,48 +98,50 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	json_t *ue = json_object_get(cc->spec_extra, "user_env");
 	size_t i;
 	json_t *v;
-	json_array_foreach(ue, i, v)
-		strv_push(&user_env, json_string_value(v));
+	json_array_foreach(ue, i, v) strv_push(&user_env, json_string_value(v));
 	_cleanup_free_ char *sig = xasprintf("%d", cc->stop_signal);
-	struct timespec ts = {.tv_sec = cc->created / 1000000000, .tv_nsec = cc->created % 1000000000};
+	struct timespec ts = {.tv_sec = cc->created / 1000000000,
+	                      .tv_nsec = cc->created % 1000000000};
 	_cleanup_free_ char *created = units_time_rfc3339nano(&ts, true);
-	const char *mgr = e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
+	const char *mgr =
+	        e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
 	char *const empty[] = {NULL};
 	struct spec_opts so = {
-		.rootfs = rootfs,
-		.id = cc->id,
-		.name = cc->name,
-		.image_name = cc->image_name,
-		.image_id = cc->image_id,
-		.image_config = img,
-		/* create resolved entrypoint and command already (Podman's makeCommand) */
-		.command = cc->user_command ? cc->user_command : empty,
-		.entrypoint = cc->entrypoint ? cc->entrypoint : empty,
-		.entrypoint_set = true,
-		.env = user_env,
-		.env_host = json_is_true(json_object_get(cc->spec_extra, "env_host")),
-		.workdir = json_is_true(json_object_get(cc->spec_extra, "workdir_set")) ? cc->workdir
-											 : NULL,
-		.user = cc->user,
-		.hostname = cc->hostname,
-		.terminal = cc->terminal,
-		.stdin_open = cc->stdin_open,
-		.annotations = cc->annotations,
-		.init = cc->init,
-		.init_path = cc->init_path,
-		.stop_signal = sig,
-		.tz = cc->tz,
-		.net = net_mode(cc->network_mode),
-		.pid = SPEC_NS_PRIVATE,
-		.ipc = SPEC_NS_PRIVATE,
-		.uts = SPEC_NS_PRIVATE,
-		.read_only = cc->read_only,
-		.ulimits = cc->ulimits,
-		.cgroup_v2 = probe->cgroup_mode == CGROUP_MODE_UNIFIED,
-		.cgroup_systemd = mgr && strcmp(mgr, "systemd") == 0,
-		.userdata_dir = run_dir,
-		.autoremove = cc->remove,
-		.created = created,
+	        .rootfs = rootfs,
+	        .id = cc->id,
+	        .name = cc->name,
+	        .image_name = cc->image_name,
+	        .image_id = cc->image_id,
+	        .image_config = img,
+	        /* create resolved entrypoint and command already (Podman's makeCommand) */
+	        .command = cc->user_command ? cc->user_command : empty,
+	        .entrypoint = cc->entrypoint ? cc->entrypoint : empty,
+	        .entrypoint_set = true,
+	        .env = user_env,
+	        .env_host = json_is_true(json_object_get(cc->spec_extra, "env_host")),
+	        .workdir = json_is_true(json_object_get(cc->spec_extra, "workdir_set"))
+	                           ? cc->workdir
+	                           : NULL,
+	        .user = cc->user,
+	        .hostname = cc->hostname,
+	        .terminal = cc->terminal,
+	        .stdin_open = cc->stdin_open,
+	        .annotations = cc->annotations,
+	        .init = cc->init,
+	        .init_path = cc->init_path,
+	        .stop_signal = sig,
+	        .tz = cc->tz,
+	        .net = net_mode(cc->network_mode),
+	        .pid = SPEC_NS_PRIVATE,
+	        .ipc = SPEC_NS_PRIVATE,
+	        .uts = SPEC_NS_PRIVATE,
+	        .read_only = cc->read_only,
+	        .ulimits = cc->ulimits,
+	        .cgroup_v2 = probe->cgroup_mode == CGROUP_MODE_UNIFIED,
+	        .cgroup_systemd = mgr && strcmp(mgr, "systemd") == 0,
+	        .userdata_dir = run_dir,
+	        .autoremove = cc->remove,
+	        .created = created,
 	};
 	_cleanup_json_ json_t *spec = NULL;
 	int r = spec_generate(&so, cfg, &spec, err);
@@ -148,8 +151,7 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	json_t *env = json_object_get(json_object_get(spec, "process"), "env");
 	if (json_is_array(env)) {
 		char **nenv = xnew(char *, 1);
-		json_array_foreach(env, i, v)
-			strv_push(&nenv, json_string_value(v));
+		json_array_foreach(env, i, v) strv_push(&nenv, json_string_value(v));
 		strv_free(cc->env);
 		cc->env = nenv;
 	}
@@ -169,36 +171,36 @@ static const char *conmon_path(struct engine *e, struct cpod_error **err)
 	if (!p)
 		return NULL;
 	if (!p->conmon.path) {
-		cpod_error_set(err, ENOENT, "could not find a working conmon binary (configured "
-					    "options: conmon_path): install conmon");
+		cpod_error_set(err, ENOENT,
+		               "could not find a working conmon binary (configured "
+		               "options: conmon_path): install conmon");
 		return NULL;
 	}
 	return p->conmon.path;
 }
 
-static int exit_command(struct engine *e, struct container *c, char ***ret,
-			struct cpod_error **err)
+static int exit_command(struct engine *e, struct container *c, char ***ret, struct cpod_error **err)
 {
 	/* CPOD_SELF lets tests (whose binary is not cpod) choose the exit command's program */
 	const char *self = getenv("CPOD_SELF");
 	struct conmon_exit_command_opts o = {
-		.self = self && *self == '/' ? self : NULL,
-		.root = e->graph_root,
-		.run_root = e->run_root,
-		.cgroup_manager = e->opts.cgroup_manager,
-		.tmpdir = e->opts.tmpdir,
-		.runtime = e->opts.runtime,
-		.storage_driver = e->opts.storage_driver,
-		.storage_opts = e->opts.storage_opts,
-		.events_backend = e->opts.events_backend,
-		.remove = c->config.remove,
-		.id = c->config.id,
+	        .self = self && *self == '/' ? self : NULL,
+	        .root = e->graph_root,
+	        .run_root = e->run_root,
+	        .cgroup_manager = e->opts.cgroup_manager,
+	        .tmpdir = e->opts.tmpdir,
+	        .runtime = e->opts.runtime,
+	        .storage_driver = e->opts.storage_driver,
+	        .storage_opts = e->opts.storage_opts,
+	        .events_backend = e->opts.events_backend,
+	        .remove = c->config.remove,
+	        .id = c->config.id,
 	};
 	return conmon_exit_command(&o, ret, err);
 }
 
 int container_init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	struct container_config *cc = &c->config;
 	struct store *s = engine_store(e, err);
@@ -219,7 +221,7 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 		r = mkdir_p(exits, 0700);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "create the directories of container %s",
-					    cc->id);
+		                            cc->id);
 	/* a runtime container left by a killed cpod would make create fail */
 	(void)runtime_oci_delete(rt, cc->id, true, NULL);
 	(void)unlink(exit_file);
@@ -240,21 +242,21 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	pid_t conmon_pid = 0, ctr_pid = 0;
 	if (r >= 0) {
 		struct conmon_create_opts co = {
-			.conmon_path = conmon,
-			.runtime = rt,
-			.id = cc->id,
-			.name = cc->name,
-			.bundle = static_dir,
-			.pidfile = pidfile,
-			.exit_dir = exits,
-			.conmon_pidfile = conmon_pidfile,
-			.log_driver = cc->log_driver,
-			.log_path = cc->log_path,
-			.log_size_max = cfg ? cfg->containers.log_size_max : -1,
-			.terminal = cc->terminal,
-			.stdin_open = cc->stdin_open,
-			.exit_command = exit_cmd,
-			.env = cfg ? cfg->engine.conmon_env_vars : NULL,
+		        .conmon_path = conmon,
+		        .runtime = rt,
+		        .id = cc->id,
+		        .name = cc->name,
+		        .bundle = static_dir,
+		        .pidfile = pidfile,
+		        .exit_dir = exits,
+		        .conmon_pidfile = conmon_pidfile,
+		        .log_driver = cc->log_driver,
+		        .log_path = cc->log_path,
+		        .log_size_max = cfg ? cfg->containers.log_size_max : -1,
+		        .terminal = cc->terminal,
+		        .stdin_open = cc->stdin_open,
+		        .exit_command = exit_cmd,
+		        .env = cfg ? cfg->engine.conmon_env_vars : NULL,
 		};
 		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
 	}
@@ -293,9 +295,9 @@ int container_init(struct engine *e, const char *key, struct cpod_error **err)
 		return 0; /* Podman: init of an initialized container is a no-op */
 	if (container_status_active(c->state.status))
 		return cpod_error_set(err, EINVAL,
-				      "container %s has already been created in runtime: container "
-				      "state improper",
-				      c->config.id);
+		                      "container %s has already been created in runtime: container "
+		                      "state improper",
+		                      c->config.id);
 	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
 	r = container_oci_runtime(e, &rt, err);
 	if (r < 0)
@@ -316,9 +318,9 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		return 0; /* Podman: starting a running container is not an error */
 	if (c->state.status == CTR_PAUSED || c->state.status == CTR_STOPPING)
 		return cpod_error_set(err, EINVAL,
-				      "container %s must be in Created or Stopped state to be "
-				      "started: container state improper",
-				      c->config.id);
+		                      "container %s must be in Created or Stopped state to be "
+		                      "started: container state improper",
+		                      c->config.id);
 	if (c->state.status != CTR_CREATED) {
 		r = container_init_locked(e, c, rt, err);
 		if (r < 0)
@@ -336,7 +338,9 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		if (s)
 			(void)store_container_unmount(s, c->config.id, false, NULL);
 		c->state.status = CTR_EXITED;
-		c->state.exit_code = r == -CPOD_ENOTFOUND_CMD ? 127 : r == -CPOD_ECANNOT_INVOKE ? 126 : 125;
+		c->state.exit_code = r == -CPOD_ENOTFOUND_CMD    ? 127
+		                     : r == -CPOD_ECANNOT_INVOKE ? 126
+		                                                 : 125;
 		c->state.pid = 0;
 		c->state.finished_at = container_now_ns();
 		free(c->state.mountpoint);
@@ -351,7 +355,7 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 }
 
 int container_start(struct engine *e, const char *key, const struct container_attach_io *io,
-		    int *ret_exit_code, bool *ret_detached, struct cpod_error **err)
+                    int *ret_exit_code, bool *ret_detached, struct cpod_error **err)
 {
 	_cleanup_free_ char *id = NULL;
 	{

@@ -53,7 +53,7 @@ static bool process_gone(pid_t pid)
 }
 
 int container_cleanup_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
-			     struct cpod_error **err)
+                             struct cpod_error **err)
 {
 	struct container_state *st = &c->state;
 	if (!container_status_active(st->status))
@@ -115,8 +115,7 @@ int container_cleanup(struct engine *e, const char *key, struct cpod_error **err
 	r = container_cleanup_locked(e, c, rt, err);
 	if (r < 0)
 		return r;
-	if (c->config.remove &&
-	    (c->state.status == CTR_EXITED || c->state.status == CTR_STOPPED))
+	if (c->config.remove && (c->state.status == CTR_EXITED || c->state.status == CTR_STOPPED))
 		return container_remove_locked(e, c, err);
 	return 0;
 }
@@ -137,7 +136,7 @@ static int wait_exit(struct engine *e, struct container *c, long ms)
 }
 
 int container_stop_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
-			  int timeout, struct cpod_error **err)
+                          int timeout, struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -164,10 +163,11 @@ int container_stop_locked(struct engine *e, struct container *c, const struct oc
 		exited = wait_exit(e, c, (long)timeout * 1000);
 		if (!exited)
 			log_warn("StopSignal SIG%s failed to stop container %s in %d seconds, "
-				 "resorting to SIGKILL",
-				 sigabbrev_np(c->config.stop_signal) ? sigabbrev_np(c->config.stop_signal)
-								     : "?",
-				 c->config.name, timeout);
+			         "resorting to SIGKILL",
+			         sigabbrev_np(c->config.stop_signal)
+			                 ? sigabbrev_np(c->config.stop_signal)
+			                 : "?",
+			         c->config.name, timeout);
 	}
 	if (!exited) {
 		struct cpod_error *kerr = NULL;
@@ -177,8 +177,8 @@ int container_stop_locked(struct engine *e, struct container *c, const struct oc
 		}
 		if (!wait_exit(e, c, 30000))
 			return cpod_error_set(err, ETIMEDOUT,
-					      "given PID did not die within timeout: container %s",
-					      c->config.id);
+			                      "given PID did not die within timeout: container %s",
+			                      c->config.id);
 	}
 	r = container_cleanup_locked(e, c, rt, err);
 	if (r < 0)
@@ -222,9 +222,9 @@ int container_kill(struct engine *e, const char *key, int signal, struct cpod_er
 	if (c->state.status != CTR_RUNNING && c->state.status != CTR_PAUSED &&
 	    c->state.status != CTR_CREATED && c->state.status != CTR_STOPPING)
 		return cpod_error_set(err, EINVAL,
-				      "can only kill running containers. %s is in state %s: "
-				      "container state improper",
-				      c->config.id, container_status_to_string(c->state.status));
+		                      "can only kill running containers. %s is in state %s: "
+		                      "container state improper",
+		                      c->config.id, container_status_to_string(c->state.status));
 	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
 	r = container_oci_runtime(e, &rt, err);
 	if (r < 0)
@@ -256,7 +256,7 @@ int container_restart(struct engine *e, const char *key, int timeout, struct cpo
 }
 
 int container_wait(struct engine *e, const char *key, unsigned conditions, int *ret_exit_code,
-		   struct cpod_error **err)
+                   struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -292,8 +292,8 @@ int container_wait(struct engine *e, const char *key, unsigned conditions, int *
 			return 0;
 		}
 		int code = 0;
-		if (container_status_active(c->state.status) && read_exit_file(e, id, &code, NULL) &&
-		    (conditions & (1u << CTR_EXITED))) {
+		if (container_status_active(c->state.status) &&
+		    read_exit_file(e, id, &code, NULL) && (conditions & (1u << CTR_EXITED))) {
 			/* exited; conmon's cleanup may still be on its way, don't wait for it */
 			if (ret_exit_code)
 				*ret_exit_code = code;

@@ -18,18 +18,18 @@
  * many have run. Append, never edit.
  */
 static const char *const migrations[STATE_DB_VERSION] = {
-	/* 1: containers */
-	"CREATE TABLE containers ("
-	"  id TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  config TEXT NOT NULL,"
-	"  state TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  image_id TEXT);"
-	"CREATE INDEX containers_image ON containers(image_id);",
-	/* 2: records being created are invisible until committed; listing by creation time */
-	"ALTER TABLE containers ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX containers_created ON containers(created);",
+        /* 1: containers */
+        "CREATE TABLE containers ("
+        "  id TEXT PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE,"
+        "  config TEXT NOT NULL,"
+        "  state TEXT NOT NULL,"
+        "  created INTEGER NOT NULL,"
+        "  image_id TEXT);"
+        "CREATE INDEX containers_image ON containers(image_id);",
+        /* 2: records being created are invisible until committed; listing by creation time */
+        "ALTER TABLE containers ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;"
+        "CREATE INDEX containers_created ON containers(created);",
 };
 
 static int db_error(struct state_db *db, struct cpod_error **err, const char *ctx)
@@ -55,7 +55,7 @@ static void finalizep(sqlite3_stmt **st)
 #define _cleanup_stmt_ _cleanup_(finalizep)
 
 static int prepare(struct state_db *db, const char *sql, sqlite3_stmt **ret,
-		   struct cpod_error **err)
+                   struct cpod_error **err)
 {
 	if (sqlite3_prepare_v2(db->db, sql, -1, ret, NULL) != SQLITE_OK)
 		return db_error(db, err, "prepare");
@@ -114,23 +114,23 @@ static int migrate(struct state_db *db, struct cpod_error **err)
 	if (r < 0)
 		return r;
 	r = exec_sql(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-		     err);
+	             err);
 	int version = 0;
 	if (r >= 0)
 		r = state_db_schema_version(db, &version, err);
 	if (r >= 0 && version > STATE_DB_VERSION)
 		r = cpod_error_set(err, EPROTO,
-				   "state database %s has schema version %d, newer than this cpod "
-				   "supports (%d)",
-				   db->path, version, STATE_DB_VERSION);
+		                   "state database %s has schema version %d, newer than this cpod "
+		                   "supports (%d)",
+		                   db->path, version, STATE_DB_VERSION);
 	for (int v = version; r >= 0 && v < STATE_DB_VERSION; v++) {
 		log_debug("state database: migrating to schema version %d", v + 1);
 		r = exec_sql(db, migrations[v], err);
 	}
 	if (r >= 0 && version < STATE_DB_VERSION) {
 		_cleanup_free_ char *sql = xasprintf("DELETE FROM schema_version;"
-						     "INSERT INTO schema_version VALUES (%d)",
-						     STATE_DB_VERSION);
+		                                     "INSERT INTO schema_version VALUES (%d)",
+		                                     STATE_DB_VERSION);
 		r = exec_sql(db, sql, err);
 	}
 	if (r >= 0)
@@ -150,10 +150,10 @@ int state_db_open(const char *graph_root, struct state_db **ret, struct cpod_err
 	_cleanup_(state_db_closep) struct state_db *db = xnew(struct state_db, 1);
 	db->path = path_join(graph_root, "cpod.db");
 	if (sqlite3_open_v2(db->path, &db->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		r = cpod_error_set(err, EIO, "open state database %s: %s", db->path,
-				   db->db ? sqlite3_errmsg(db->db) : "out of memory");
+		                   db->db ? sqlite3_errmsg(db->db) : "out of memory");
 		return r;
 	}
 	sqlite3_busy_timeout(db->db, 30000);
@@ -180,7 +180,7 @@ struct state_db *state_db_close(struct state_db *db)
 /* ---- rows -------------------------------------------------------------------------------- */
 
 static int row_to_container(sqlite3_stmt *st, int col, struct container **ret,
-			    struct cpod_error **err)
+                            struct cpod_error **err)
 {
 	_cleanup_(container_freep) struct container *c = xnew(struct container, 1);
 	const char *cfg = (const char *)sqlite3_column_text(st, col);
@@ -197,12 +197,14 @@ static int row_to_container(sqlite3_stmt *st, int col, struct container **ret,
 	return 0;
 }
 
-static int name_or_id_taken(struct state_db *db, const char *name, const char *id,
-			    bool *ret_name, bool *ret_id, struct cpod_error **err)
+static int name_or_id_taken(struct state_db *db, const char *name, const char *id, bool *ret_name,
+                            bool *ret_id, struct cpod_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	if (prepare(db, "SELECT id, name FROM containers WHERE id = ?1 OR name = ?1 "
-			"OR id = ?2 OR name = ?2", &st, err) < 0)
+	if (prepare(db,
+	            "SELECT id, name FROM containers WHERE id = ?1 OR name = ?1 "
+	            "OR id = ?2 OR name = ?2",
+	            &st, err) < 0)
 		return -EIO;
 	bind_text(st, 1, name);
 	bind_text(st, 2, id);
@@ -232,14 +234,14 @@ static int name_in_use_error(struct state_db *db, const char *name, struct cpod_
 			holder = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	return cpod_error_set(err, EEXIST,
-			      "the container name \"%s\" is already in use by %s. You have to "
-			      "remove that container to be able to reuse that name: that name is "
-			      "already in use",
-			      name, holder ? holder : "another container");
+	                      "the container name \"%s\" is already in use by %s. You have to "
+	                      "remove that container to be able to reuse that name: that name is "
+	                      "already in use",
+	                      name, holder ? holder : "another container");
 }
 
 int state_db_insert(struct state_db *db, const struct container *c, bool *ret_name_taken,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	int r = state_db_begin(db, err);
 	if (r < 0)
@@ -250,7 +252,7 @@ int state_db_insert(struct state_db *db, const struct container *c, bool *ret_na
 		r = name_in_use_error(db, c->config.name, err);
 	else if (r >= 0 && id_taken)
 		r = cpod_error_set(err, EEXIST, "ID \"%s\" is in use: container already exists",
-				   c->config.id);
+		                   c->config.id);
 	if (r < 0) {
 		state_db_rollback(db);
 		if (ret_name_taken)
@@ -261,9 +263,9 @@ int state_db_insert(struct state_db *db, const struct container *c, bool *ret_na
 	_cleanup_free_ char *cfg = container_config_to_json(&c->config);
 	_cleanup_free_ char *state = container_state_to_json(&c->state);
 	r = prepare(db,
-		    "INSERT INTO containers (id, name, config, state, created, image_id, pending) "
-		    "VALUES (?, ?, ?, ?, ?, ?, 1)",
-		    &st, err);
+	            "INSERT INTO containers (id, name, config, state, created, image_id, pending) "
+	            "VALUES (?, ?, ?, ?, ?, ?, 1)",
+	            &st, err);
 	if (r >= 0) {
 		bind_text(st, 1, c->config.id);
 		bind_text(st, 2, c->config.name);
@@ -284,7 +286,7 @@ int state_db_insert(struct state_db *db, const struct container *c, bool *ret_na
 }
 
 static int exec_bound(struct state_db *db, const char *sql, const char *a, const char *b,
-		      const char *ctx, struct cpod_error **err)
+                      const char *ctx, struct cpod_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	if (prepare(db, sql, &st, err) < 0)
@@ -297,28 +299,27 @@ static int exec_bound(struct state_db *db, const char *sql, const char *a, const
 	return 0;
 }
 
-int state_db_set_pending(struct state_db *db, const char *id, bool pending,
-			 struct cpod_error **err)
+int state_db_set_pending(struct state_db *db, const char *id, bool pending, struct cpod_error **err)
 {
 	return exec_bound(db,
-			  pending ? "UPDATE containers SET pending = 1 WHERE id = ?"
-				  : "UPDATE containers SET pending = 0 WHERE id = ?",
-			  id, NULL, "update container", err);
+	                  pending ? "UPDATE containers SET pending = 1 WHERE id = ?"
+	                          : "UPDATE containers SET pending = 0 WHERE id = ?",
+	                  id, NULL, "update container", err);
 }
 
-int state_db_get(struct state_db *db, const char *id, bool include_pending,
-		 struct container **ret, bool *ret_pending, struct cpod_error **err)
+int state_db_get(struct state_db *db, const char *id, bool include_pending, struct container **ret,
+                 bool *ret_pending, struct cpod_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	if (prepare(db, "SELECT pending, config, state FROM containers WHERE id = ?", &st, err) <
-	    0)
+	if (prepare(db, "SELECT pending, config, state FROM containers WHERE id = ?", &st, err) < 0)
 		return -EIO;
 	bind_text(st, 1, id);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_int(st, 0) && !include_pending))
-		return cpod_error_set(err, ENOENT,
-				      "no container with name or ID \"%s\" found: no such container",
-				      id);
+	if (rc == SQLITE_DONE ||
+	    (rc == SQLITE_ROW && sqlite3_column_int(st, 0) && !include_pending))
+		return cpod_error_set(
+		        err, ENOENT, "no container with name or ID \"%s\" found: no such container",
+		        id);
 	if (rc != SQLITE_ROW)
 		return db_error(db, err, "lookup");
 	if (ret_pending)
@@ -326,17 +327,18 @@ int state_db_get(struct state_db *db, const char *id, bool include_pending,
 	return row_to_container(st, 1, ret, err);
 }
 
-int state_db_lookup_id(struct state_db *db, const char *key, char **ret_id,
-		       struct cpod_error **err)
+int state_db_lookup_id(struct state_db *db, const char *key, char **ret_id, struct cpod_error **err)
 {
 	if (!key || !*key || strlen(key) > 256)
-		return cpod_error_set(err, ENOENT,
-				      "no container with name or ID \"%s\" found: no such container",
-				      key ? key : "");
+		return cpod_error_set(
+		        err, ENOENT, "no container with name or ID \"%s\" found: no such container",
+		        key ? key : "");
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	/* full ID or name first: a name that looks like another container's ID prefix wins */
-	if (prepare(db, "SELECT id FROM containers WHERE (id = ?1 OR name = ?1) AND pending = 0 "
-			"ORDER BY id = ?1 DESC LIMIT 1", &st, err) < 0)
+	if (prepare(db,
+	            "SELECT id FROM containers WHERE (id = ?1 OR name = ?1) AND pending = 0 "
+	            "ORDER BY id = ?1 DESC LIMIT 1",
+	            &st, err) < 0)
 		return -EIO;
 	bind_text(st, 1, key);
 	int rc = sqlite3_step(st);
@@ -354,8 +356,10 @@ int state_db_lookup_id(struct state_db *db, const char *key, char **ret_id,
 	if (hex) {
 		/* a range scan on the primary key: [key, key + 'g') covers every hex suffix */
 		_cleanup_free_ char *hi = xasprintf("%sg", key);
-		if (prepare(db, "SELECT id FROM containers WHERE id >= ?1 AND id < ?2 "
-				"AND pending = 0 LIMIT 2", &st, err) < 0)
+		if (prepare(db,
+		            "SELECT id FROM containers WHERE id >= ?1 AND id < ?2 "
+		            "AND pending = 0 LIMIT 2",
+		            &st, err) < 0)
 			return -EIO;
 		bind_text(st, 1, key);
 		bind_text(st, 2, hi);
@@ -363,9 +367,9 @@ int state_db_lookup_id(struct state_db *db, const char *key, char **ret_id,
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (found)
 				return cpod_error_set(err, EINVAL,
-						      "more than one result for container ID %s: "
-						      "container already exists",
-						      key);
+				                      "more than one result for container ID %s: "
+				                      "container already exists",
+				                      key);
 			found = xstrdup((const char *)sqlite3_column_text(st, 0));
 		}
 		if (rc != SQLITE_DONE)
@@ -376,15 +380,15 @@ int state_db_lookup_id(struct state_db *db, const char *key, char **ret_id,
 		}
 	}
 	return cpod_error_set(err, ENOENT,
-			      "no container with name or ID \"%s\" found: no such container", key);
+	                      "no container with name or ID \"%s\" found: no such container", key);
 }
 
-int state_db_list(struct state_db *db, struct container ***ret, bool **ret_pending,
-		  size_t *ret_n, struct cpod_error **err)
+int state_db_list(struct state_db *db, struct container ***ret, bool **ret_pending, size_t *ret_n,
+                  struct cpod_error **err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	if (prepare(db, "SELECT pending, config, state FROM containers ORDER BY created DESC, id",
-		    &st, err) < 0)
+	            &st, err) < 0)
 		return -EIO;
 	struct container **v = NULL;
 	bool *pend = NULL;
@@ -423,19 +427,18 @@ int state_db_save_state(struct state_db *db, const struct container *c, struct c
 {
 	_cleanup_free_ char *state = container_state_to_json(&c->state);
 	return exec_bound(db, "UPDATE containers SET state = ?2 WHERE id = ?1", c->config.id, state,
-			  "save container state", err);
+	                  "save container state", err);
 }
 
-int state_db_save_config(struct state_db *db, const struct container *c,
-			 struct cpod_error **err)
+int state_db_save_config(struct state_db *db, const struct container *c, struct cpod_error **err)
 {
 	_cleanup_free_ char *cfg = container_config_to_json(&c->config);
 	return exec_bound(db, "UPDATE containers SET config = ?2 WHERE id = ?1", c->config.id, cfg,
-			  "save container config", err);
+	                  "save container config", err);
 }
 
 int state_db_rename(struct state_db *db, struct container *c, const char *new_name,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	int r = state_db_begin(db, err);
 	if (r < 0)
@@ -449,10 +452,10 @@ int state_db_rename(struct state_db *db, struct container *c, const char *new_na
 		c->config.name = xstrdup(new_name);
 		_cleanup_free_ char *cfg = container_config_to_json(&c->config);
 		r = exec_bound(db, "UPDATE containers SET name = ?2 WHERE id = ?1", c->config.id,
-			       new_name, "rename container", err);
+		               new_name, "rename container", err);
 		if (r >= 0)
 			r = exec_bound(db, "UPDATE containers SET config = ?2 WHERE id = ?1",
-				       c->config.id, cfg, "rename container", err);
+			               c->config.id, cfg, "rename container", err);
 	}
 	if (r >= 0)
 		r = state_db_commit(db, err);
@@ -464,7 +467,7 @@ int state_db_rename(struct state_db *db, struct container *c, const char *new_na
 int state_db_delete(struct state_db *db, const char *id, struct cpod_error **err)
 {
 	return exec_bound(db, "DELETE FROM containers WHERE id = ?", id, NULL, "delete container",
-			  err);
+	                  err);
 }
 
 int state_db_reset_all(struct state_db *db, struct cpod_error **err)

@@ -141,8 +141,8 @@ struct state_db *engine_state(struct engine *e, struct cpod_error **err)
 	return e->state;
 }
 
-int container_get_locked(struct engine *e, const char *key, struct container **ret,
-			 int *ret_fd, struct cpod_error **err)
+int container_get_locked(struct engine *e, const char *key, struct container **ret, int *ret_fd,
+                         struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -163,9 +163,9 @@ int container_get_locked(struct engine *e, const char *key, struct container **r
 		/* we hold the lock, so the creator died: finish its cleanup */
 		(void)container_remove_locked(e, c, NULL);
 		container_free(c);
-		return cpod_error_set(err, ENOENT,
-				      "no container with name or ID \"%s\" found: no such container",
-				      key);
+		return cpod_error_set(
+		        err, ENOENT, "no container with name or ID \"%s\" found: no such container",
+		        key);
 	}
 	*ret = c;
 	*ret_fd = TAKE_FD(fd);
@@ -173,7 +173,7 @@ int container_get_locked(struct engine *e, const char *key, struct container **r
 }
 
 int container_repair(struct engine *e, const struct container *c, bool pending,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	if (!pending && c->state.status != CTR_REMOVING)
 		return 0;
@@ -197,7 +197,7 @@ int container_repair(struct engine *e, const struct container *c, bool pending,
 	if (!cur_pending && cur->state.status != CTR_REMOVING)
 		return 0;
 	log_debug("state: finishing the %s of container %s left by a killed cpod",
-		  cur_pending ? "creation" : "removal", cur->config.id);
+	          cur_pending ? "creation" : "removal", cur->config.id);
 	r = container_remove_locked(e, cur, err);
 	return r < 0 ? r : 1;
 }

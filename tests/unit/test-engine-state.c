@@ -41,8 +41,8 @@ static struct engine *new_engine(const char *runtime)
 {
 	_cleanup_free_ char *g = path_join(tmp_root, "graph");
 	_cleanup_free_ char *r = path_join(tmp_root, "run");
-	struct engine_options o = {.root = g, .runroot = r, .runtime = runtime,
-				   .storage_driver = "vfs"};
+	struct engine_options o = {
+	        .root = g, .runroot = r, .runtime = runtime, .storage_driver = "vfs"};
 	struct engine *e = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	check(engine_new(&o, &e, &err), err);
@@ -59,11 +59,11 @@ static int run_sh(const char *cmd)
 static int make_image(void)
 {
 	_cleanup_free_ char *cmd = xasprintf(
-		"set -e; d=%s/rootfs; mkdir -p $d/bin $d/etc $d/tmp $d/proc $d/sys $d/dev; "
-		"cp /bin/busybox $d/bin/busybox; for a in sh echo sleep true false cat; do "
-		"ln -sf busybox $d/bin/$a; done; echo 'root:x:0:0:root:/root:/bin/sh' > "
-		"$d/etc/passwd; echo 'root:x:0:' > $d/etc/group; tar -C $d -cf %s/rootfs.tar .",
-		tmp_root, tmp_root);
+	        "set -e; d=%s/rootfs; mkdir -p $d/bin $d/etc $d/tmp $d/proc $d/sys $d/dev; "
+	        "cp /bin/busybox $d/bin/busybox; for a in sh echo sleep true false cat; do "
+	        "ln -sf busybox $d/bin/$a; done; echo 'root:x:0:0:root:/root:/bin/sh' > "
+	        "$d/etc/passwd; echo 'root:x:0:' > $d/etc/group; tar -C $d -cf %s/rootfs.tar .",
+	        tmp_root, tmp_root);
 	if (run_sh(cmd) != 0)
 		return -1;
 	_cleanup_(engine_freep) struct engine *e = new_engine(NULL);
@@ -77,15 +77,18 @@ static int make_image(void)
 	_cleanup_(store_layer_freep) struct store_layer *l = NULL;
 	check(store_layer_create(s, &lo, &l, &err), err);
 	_cleanup_free_ char *config = xasprintf(
-		"{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],"
-		"\"WorkingDir\":\"/\"},\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-		"\"diff_ids\":[\"%s\"]}}",
-		l->diff_id);
+	        "{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],"
+	        "\"WorkingDir\":\"/\"},\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+	        "\"diff_ids\":[\"%s\"]}}",
+	        l->diff_id);
 	char hex[65];
 	digest_sha256_hex(config, strlen(config), hex);
 	char *names[] = {"localhost/bb:latest", NULL};
-	struct store_image_create_opts io = {.id = hex, .top_layer = l->id, .names = names,
-					     .config = config, .config_len = strlen(config)};
+	struct store_image_create_opts io = {.id = hex,
+	                                     .top_layer = l->id,
+	                                     .names = names,
+	                                     .config = config,
+	                                     .config_len = strlen(config)};
 	check(store_image_create(s, &io, &err), err);
 	return 0;
 }
@@ -101,8 +104,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	_cleanup_free_ char *cmd = xasprintf("umount -R %s/graph/vfs 2>/dev/null; rm -rf %s",
-					     tmp_root, tmp_root);
+	_cleanup_free_ char *cmd =
+	        xasprintf("umount -R %s/graph/vfs 2>/dev/null; rm -rf %s", tmp_root, tmp_root);
 	(void)run_sh(cmd);
 	free(tmp_root);
 	return 0;
@@ -110,8 +113,8 @@ static int teardown(void **state)
 
 static struct container *create(struct engine *e, const char *name, char **cmd)
 {
-	struct container_create_opts o = {.image = "bb", .name = name, .command = cmd,
-					  .stop_timeout = -1, .network = "none"};
+	struct container_create_opts o = {
+	        .image = "bb", .name = name, .command = cmd, .stop_timeout = -1, .network = "none"};
 	struct container *c = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	check(container_create(e, &o, &c, &err), err);
@@ -151,7 +154,7 @@ static void test_container_create_lookup(void **state)
 	_cleanup_(container_freep) struct container *none = NULL;
 	assert_int_equal(container_lookup(e, "nope", &none, &err), -ENOENT);
 	assert_string_equal(err->msg,
-			    "no container with name or ID \"nope\" found: no such container");
+	                    "no container with name or ID \"nope\" found: no such container");
 	rm_all(e);
 }
 
@@ -164,15 +167,15 @@ static void test_container_name_collision(void **state)
 	_cleanup_error_ struct cpod_error *err = NULL;
 	assert_int_equal(container_create(e, &o, &c2, &err), -EEXIST);
 	_cleanup_free_ char *want = xasprintf(
-		"the container name \"dup\" is already in use by %s. You have to remove that "
-		"container to be able to reuse that name: that name is already in use",
-		c->config.id);
+	        "the container name \"dup\" is already in use by %s. You have to remove that "
+	        "container to be able to reuse that name: that name is already in use",
+	        c->config.id);
 	assert_string_equal(err->msg, want);
 	cpod_error_free(TAKE_PTR(err));
 	o.name = "-bad";
 	assert_int_equal(container_create(e, &o, &c2, &err), -EINVAL);
 	assert_string_equal(err->msg,
-			    "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+	                    "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
 	cpod_error_free(TAKE_PTR(err));
 	o.name = NULL;
 	o.image = "nosuchimage";
@@ -234,10 +237,9 @@ static void test_container_list_rename_remove(void **state)
 	check(container_inspect_json(e, b, false, &ins, &err), err);
 	assert_string_equal(json_get_string(ins, "Id"), b->config.id);
 	assert_string_equal(json_get_string(ins, "Path"), "sh");
-	assert_string_equal(json_get_string(json_object_get(ins, "State"), "Status"),
-			    "configured");
+	assert_string_equal(json_get_string(json_object_get(ins, "State"), "Status"), "configured");
 	assert_string_equal(json_get_string(json_object_get(ins, "State"), "StartedAt"),
-			    "0001-01-01T00:00:00Z");
+	                    "0001-01-01T00:00:00Z");
 	rm_all(e);
 }
 
@@ -260,10 +262,11 @@ static void test_container_prefix_ambiguous(void **state)
 	_cleanup_free_ char *found = NULL;
 	assert_int_equal(state_db_lookup_id(db, "abc", &found, &err), -EINVAL);
 	assert_string_equal(err->msg,
-			    "more than one result for container ID abc: container already exists");
+	                    "more than one result for container ID abc: container already exists");
 	cpod_error_free(TAKE_PTR(err));
 	check(state_db_lookup_id(db, "abc2", &found, &err), err); /* a name wins over a prefix */
-	assert_string_equal(found, "abc2000000000000000000000000000000000000000000000000000000000000");
+	assert_string_equal(found,
+	                    "abc2000000000000000000000000000000000000000000000000000000000000");
 	free(TAKE_PTR(found));
 	check(state_db_lookup_id(db, "abc10", &found, &err), err);
 	for (int i = 0; i < 2; i++) {
@@ -275,10 +278,11 @@ static void test_container_prefix_ambiguous(void **state)
 static void test_state_db_migration_from_v0(void **state)
 {
 	_cleanup_free_ char *dir = path_join(tmp_root, "mig");
-	_cleanup_free_ char *cmd = xasprintf("mkdir -p %s && sqlite3 %s/cpod.db 'CREATE TABLE "
-					     "schema_version (version INTEGER NOT NULL); INSERT INTO "
-					     "schema_version VALUES (0);' 2>/dev/null",
-					     dir, dir);
+	_cleanup_free_ char *cmd =
+	        xasprintf("mkdir -p %s && sqlite3 %s/cpod.db 'CREATE TABLE "
+	                  "schema_version (version INTEGER NOT NULL); INSERT INTO "
+	                  "schema_version VALUES (0);' 2>/dev/null",
+	                  dir, dir);
 	if (run_sh(cmd) != 0) {
 		/* no sqlite3 tool: an empty file is version 0 as well */
 		_cleanup_free_ char *p = path_join(dir, "cpod.db");
@@ -293,13 +297,13 @@ static void test_state_db_migration_from_v0(void **state)
 	assert_int_equal(v, STATE_DB_VERSION);
 	/* the pending column from migration 2 exists */
 	assert_int_equal(sqlite3_exec(db->db, "SELECT pending FROM containers", NULL, NULL, NULL),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	state_db_close(TAKE_PTR(db));
 	/* reopening does not migrate again; a newer schema is refused */
 	check(state_db_open(dir, &db, &err), err);
-	assert_int_equal(sqlite3_exec(db->db, "UPDATE schema_version SET version = 99", NULL, NULL,
-				      NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_exec(db->db, "UPDATE schema_version SET version = 99", NULL, NULL, NULL),
+	        SQLITE_OK);
 	state_db_close(TAKE_PTR(db));
 	assert_int_equal(state_db_open(dir, &db, &err), -EPROTO);
 }
@@ -514,17 +518,17 @@ static void test_container_lifecycle_runc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_container_signal_parse),
-		cmocka_unit_test(test_container_create_lookup),
-		cmocka_unit_test(test_container_name_collision),
-		cmocka_unit_test(test_container_list_rename_remove),
-		cmocka_unit_test(test_container_prefix_ambiguous),
-		cmocka_unit_test(test_state_db_migration_from_v0),
-		cmocka_unit_test(test_state_reboot_reset),
-		cmocka_unit_test(test_state_repair_killed_create_and_rm),
-		cmocka_unit_test(test_container_create_parallel),
-		cmocka_unit_test(test_container_lifecycle_crun),
-		cmocka_unit_test(test_container_lifecycle_runc),
+	        cmocka_unit_test(test_container_signal_parse),
+	        cmocka_unit_test(test_container_create_lookup),
+	        cmocka_unit_test(test_container_name_collision),
+	        cmocka_unit_test(test_container_list_rename_remove),
+	        cmocka_unit_test(test_container_prefix_ambiguous),
+	        cmocka_unit_test(test_state_db_migration_from_v0),
+	        cmocka_unit_test(test_state_reboot_reset),
+	        cmocka_unit_test(test_state_repair_killed_create_and_rm),
+	        cmocka_unit_test(test_container_create_parallel),
+	        cmocka_unit_test(test_container_lifecycle_crun),
+	        cmocka_unit_test(test_container_lifecycle_runc),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
