@@ -25,7 +25,7 @@ static int ctrl_code(const char *key)
 }
 
 int attach_parse_detach_keys(const char *spec, struct attach_detach_keys *ret,
-			     struct cpod_error **err)
+                             struct cpod_error **err)
 {
 	struct attach_detach_keys k = {.len = 0};
 	if (!spec)
@@ -46,7 +46,7 @@ int attach_parse_detach_keys(const char *spec, struct attach_detach_keys *ret,
 			code = ctrl_code(*key);
 		if (code < 0)
 			return cpod_error_set(err, EINVAL,
-					      "invalid detach keys: Unknown character: '%s'", *key);
+			                      "invalid detach keys: Unknown character: '%s'", *key);
 		if (k.len == ATTACH_DETACH_KEYS_MAX)
 			return cpod_error_set(err, EINVAL, "invalid detach keys: too many keys");
 		k.seq[k.len++] = (unsigned char)code;
@@ -56,7 +56,7 @@ int attach_parse_detach_keys(const char *spec, struct attach_detach_keys *ret,
 }
 
 bool attach_detach_matcher_feed(struct attach_detach_matcher *m, const unsigned char *in,
-				size_t len, unsigned char *out, size_t *ret_out_len)
+                                size_t len, unsigned char *out, size_t *ret_out_len)
 {
 	const struct attach_detach_keys *k = m->keys;
 	size_t n = 0;

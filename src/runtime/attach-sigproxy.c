@@ -60,13 +60,13 @@ static void *forward_thread(void *arg)
 		int r = p->forward(b, p->userdata);
 		if (r < 0)
 			log_debug("forwarding signal %d to the container failed: %s", b,
-				  strerror(-r));
+			          strerror(-r));
 	}
 	return NULL;
 }
 
 int attach_sig_proxy_start(attach_sig_forward_fn forward, void *userdata,
-			   struct attach_sig_proxy **ret, struct cpod_error **err)
+                           struct attach_sig_proxy **ret, struct cpod_error **err)
 {
 	struct attach_sig_proxy *p = xnew(struct attach_sig_proxy, 1);
 	p->forward = forward;

@@ -35,17 +35,18 @@ int attach_connect(const char *path, int *ret_fd, struct cpod_error **err)
 		const char *name = slash ? slash + 1 : path;
 		dirfd = open(dir && *dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd < 0)
-			return cpod_error_set_errno(err, errno,
-						    "failed to connect to container's attach socket: "
-						    "%s",
-						    path);
+			return cpod_error_set_errno(
+			        err, errno,
+			        "failed to connect to container's attach socket: "
+			        "%s",
+			        path);
 		int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dirfd,
-				 name);
+		                 name);
 		if (n < 0 || (size_t)n >= sizeof(addr.sun_path))
 			return cpod_error_set(err, ENAMETOOLONG,
-					      "failed to connect to container's attach socket: %s: "
-					      "name too long",
-					      path);
+			                      "failed to connect to container's attach socket: %s: "
+			                      "name too long",
+			                      path);
 	}
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -55,8 +56,8 @@ int attach_connect(const char *path, int *ret_fd, struct cpod_error **err)
 		r = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
 	} while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return cpod_error_set_errno(err, errno,
-					    "failed to connect to container's attach socket: %s", path);
+		return cpod_error_set_errno(
+		        err, errno, "failed to connect to container's attach socket: %s", path);
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
@@ -65,13 +66,14 @@ int attach_resize(const char *ctl_path, unsigned rows, unsigned cols, struct cpo
 {
 	_cleanup_close_ int fd = open(ctl_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return cpod_error_set_errno(err, errno, "could not open ctl file %s for terminal resize",
-					    ctl_path);
+		return cpod_error_set_errno(
+		        err, errno, "could not open ctl file %s for terminal resize", ctl_path);
 	char line[64];
 	int n = snprintf(line, sizeof(line), "%d %u %u\n", 1, rows, cols);
 	int r = write_all(fd, line, (size_t)n);
 	if (r < 0)
-		return cpod_error_set_errno(err, -r, "failed to write to ctl file to resize terminal");
+		return cpod_error_set_errno(err, -r,
+		                            "failed to write to ctl file to resize terminal");
 	return 0;
 }
 
@@ -162,7 +164,8 @@ static int relay_loop(struct relay *r)
 {
 	_cleanup_free_ unsigned char *buf = xmalloc(SOCK_READ_MAX);
 	for (;;) {
-		struct pollfd p[3] = {{r->sock, POLLIN, 0}, {r->in_fd, POLLIN, 0}, {r->sigfd, POLLIN, 0}};
+		struct pollfd p[3] = {
+		        {r->sock, POLLIN, 0}, {r->in_fd, POLLIN, 0}, {r->sigfd, POLLIN, 0}};
 		int n = poll(p, 3, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -228,11 +231,11 @@ int attach_run(const struct attach_opts *o, bool *ret_detached, struct cpod_erro
 	}
 
 	struct relay rl = {
-		.o = o,
-		.sock = sock,
-		.in_fd = o->in_fd,
-		.sigfd = sigfd,
-		.matcher = {.keys = &keys},
+	        .o = o,
+	        .sock = sock,
+	        .in_fd = o->in_fd,
+	        .sigfd = sigfd,
+	        .matcher = {.keys = &keys},
 	};
 	r = relay_loop(&rl);
 

@@ -45,12 +45,12 @@ struct attach_detach_keys {
  * "invalid detach keys: Unknown character: 'ctrl-1'", or a sequence that is too long.
  */
 int attach_parse_detach_keys(const char *spec, struct attach_detach_keys *ret,
-			     struct cpod_error **err);
+                             struct cpod_error **err);
 
 /* Incremental detach-key matching over a byte stream. */
 struct attach_detach_matcher {
 	const struct attach_detach_keys *keys; /* borrowed */
-	size_t matched; /* bytes of the sequence seen so far (held back) */
+	size_t matched;                        /* bytes of the sequence seen so far (held back) */
 };
 
 /*
@@ -61,7 +61,7 @@ struct attach_detach_matcher {
  * attach_detach_matcher_flush().
  */
 bool attach_detach_matcher_feed(struct attach_detach_matcher *m, const unsigned char *in,
-				size_t len, unsigned char *out, size_t *ret_out_len);
+                                size_t len, unsigned char *out, size_t *ret_out_len);
 
 /* At end of input: the held-back bytes (written to out, at most ATTACH_DETACH_KEYS_MAX). */
 size_t attach_detach_matcher_flush(struct attach_detach_matcher *m, unsigned char *out);
@@ -88,7 +88,7 @@ struct attach_opts {
 	int err_fd;              /* container stderr; -1: dropped */
 	const char *detach_keys; /* NULL: ATTACH_DEFAULT_DETACH_KEYS; "": none */
 	bool terminal;           /* the container has a tty: raw mode and resizes when in_fd is
-				    a terminal (restored on return) */
+	                            a terminal (restored on return) */
 	/*
 	 * Attach-before-start (`run -a`, `start -a`): called once connected, before relaying,
 	 * so that no output is lost. Returns 0 or a negative error with *err set.
@@ -116,7 +116,7 @@ struct attach_sig_proxy;
 typedef int (*attach_sig_forward_fn)(int signo, void *userdata);
 
 int attach_sig_proxy_start(attach_sig_forward_fn forward, void *userdata,
-			   struct attach_sig_proxy **ret, struct cpod_error **err);
+                           struct attach_sig_proxy **ret, struct cpod_error **err);
 
 /* Restore the previous handlers, stop the helper thread and free p (NULL is fine). */
 void attach_sig_proxy_stop(struct attach_sig_proxy *p);

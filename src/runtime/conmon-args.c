@@ -64,7 +64,7 @@ static const char *log_level_name(const char *level)
 }
 
 int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pidfile,
-		      bool wrap_runtime, char ***ret, struct cpod_error **err)
+                      bool wrap_runtime, char ***ret, struct cpod_error **err)
 {
 	const struct oci_runtime *rt = o->runtime;
 	_cleanup_strv_free_ char **v = NULL;
@@ -80,8 +80,8 @@ int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pid
 		if (!unshare || !sh)
 			return cpod_error_set(err, ENOENT, "unshare or sh not found");
 		push_pair(&v, "-r", unshare);
-		const char *pre[] = {"--mount", "--propagation", "private", "--", sh, "-c",
-				     HIDE_SCRIPT, "sh", rt->path, NULL};
+		const char *pre[] = {"--mount", "--propagation", "private", "--",     sh,
+		                     "-c",      HIDE_SCRIPT,     "sh",      rt->path, NULL};
 		for (size_t i = 0; pre[i]; i++)
 			strv_push(&rt_args, pre[i]);
 	} else {
@@ -111,7 +111,7 @@ int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pid
 		strv_push(&v, "-l");
 		strv_consume(&v, xasprintf("k8s-file:%s", o->log_path));
 	} else if (strcmp(driver, "none") == 0 || strcmp(driver, "passthrough") == 0 ||
-		   strcmp(driver, "journald") == 0) {
+	           strcmp(driver, "journald") == 0) {
 		push_pair(&v, "-l", driver);
 	} else {
 		return cpod_error_set(err, EINVAL, "unsupported log driver \"%s\"", driver);
@@ -144,14 +144,14 @@ int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pid
 static bool wanted_env(const char *e)
 {
 	static const char *const keep[] = {"PATH=",
-					   "HOME=",
-					   "CONTAINERS_CONF=",
-					   "CONTAINERS_HELPER_BINARY_DIR=",
-					   "CONTAINERS_STORAGE_CONF=",
-					   "CONTAINERS_REGISTRIES_CONF=",
-					   "_CONTAINERS_USERNS_CONFIGURED=",
-					   "_CONTAINERS_ROOTLESS_UID=",
-					   NULL};
+	                                   "HOME=",
+	                                   "CONTAINERS_CONF=",
+	                                   "CONTAINERS_HELPER_BINARY_DIR=",
+	                                   "CONTAINERS_STORAGE_CONF=",
+	                                   "CONTAINERS_REGISTRIES_CONF=",
+	                                   "_CONTAINERS_USERNS_CONFIGURED=",
+	                                   "_CONTAINERS_ROOTLESS_UID=",
+	                                   NULL};
 	if (strncmp(e, "LC_", 3) == 0 || strncmp(e, "CPOD_", 5) == 0)
 		return true;
 	for (size_t i = 0; keep[i]; i++) {
@@ -181,7 +181,7 @@ char **conmon_build_env(const struct conmon_create_opts *o, int sync_fd, int sta
 }
 
 int conmon_exit_command(const struct conmon_exit_command_opts *o, char ***ret,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	if (!o->id || !*o->id)
 		return cpod_error_set(err, EINVAL, "exit command: a container ID is required");
@@ -200,13 +200,13 @@ int conmon_exit_command(const struct conmon_exit_command_opts *o, char ***ret,
 	const struct {
 		const char *flag, *value;
 	} pairs[] = {
-		{"--root", o->root},
-		{"--runroot", o->run_root},
-		{"--log-level", o->log_level},
-		{"--cgroup-manager", o->cgroup_manager},
-		{"--tmpdir", o->tmpdir},
-		{"--runtime", o->runtime},
-		{"--storage-driver", o->storage_driver},
+	        {"--root", o->root},
+	        {"--runroot", o->run_root},
+	        {"--log-level", o->log_level},
+	        {"--cgroup-manager", o->cgroup_manager},
+	        {"--tmpdir", o->tmpdir},
+	        {"--runtime", o->runtime},
+	        {"--storage-driver", o->storage_driver},
 	};
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		if (pairs[i].value)

@@ -15,7 +15,7 @@ const char *conmon_unshare_path(void);
  * sh (the hybrid-cgroup workaround, see conmon.h). *ret is an owned strv.
  */
 int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pidfile,
-		      bool wrap_runtime, char ***ret, struct cpod_error **err);
+                      bool wrap_runtime, char ***ret, struct cpod_error **err);
 
 /* conmon's environment: Podman's selection of the caller's, plus the pipe fds; owned. */
 char **conmon_build_env(const struct conmon_create_opts *o, int sync_fd, int start_fd);

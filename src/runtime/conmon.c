@@ -55,7 +55,7 @@ static _Noreturn void child_fail(int fd, int stage, int errnum)
 
 /* After fork(): system calls only. */
 static _Noreturn void child_exec(const char *path, char **argv, char **envp,
-				 const struct child_fds *f)
+                                 const struct child_fds *f)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -147,17 +147,18 @@ static int read_sync(int fd, unsigned timeout_ms, char **ret)
 }
 
 static int report_child_error(const char *path, const struct child_report *rep,
-			      struct cpod_error **err)
+                              struct cpod_error **err)
 {
 	switch (rep->stage) {
 	case STAGE_HIDE:
-		return cpod_error_set_errno(err, rep->errnum,
-					    "run %s: hide /sys/fs/cgroup/unified in a private mount "
-					    "namespace",
-					    path);
+		return cpod_error_set_errno(
+		        err, rep->errnum,
+		        "run %s: hide /sys/fs/cgroup/unified in a private mount "
+		        "namespace",
+		        path);
 	case STAGE_FDS:
 		return cpod_error_set_errno(err, rep->errnum, "run %s: set up file descriptors",
-					    path);
+		                            path);
 	default:
 		return cpod_error_set_errno(err, rep->errnum, "exec %s", path);
 	}
@@ -177,12 +178,13 @@ static pid_t read_pidfile(const char *path)
 
 /* Turn the sync message into the container pid or an error. */
 static int interpret_sync(const struct conmon_create_opts *o, const char *msg, pid_t *ret_pid,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	int data;
 	_cleanup_free_ char *text = NULL;
 	if (conmon_parse_sync_message(msg, &data, &text) < 0)
-		return cpod_error_set(err, EIO, "container create failed: conmon bytes \"%s\"", msg);
+		return cpod_error_set(err, EIO, "container create failed: conmon bytes \"%s\"",
+		                      msg);
 	if (data < 0) {
 		if (text && *text)
 			return runtime_oci_error(o->runtime->name, text, err);
@@ -197,26 +199,27 @@ static int check_opts(const struct conmon_create_opts *o, struct cpod_error **er
 	if (!o->conmon_path || o->conmon_path[0] != '/' || !o->runtime || !o->id || !o->name ||
 	    !o->bundle || !o->pidfile || !o->exit_dir)
 		return cpod_error_set(err, EINVAL,
-				      "conmon: conmon path, runtime, id, name, bundle, pidfile and "
-				      "exit dir are required");
+		                      "conmon: conmon path, runtime, id, name, bundle, pidfile and "
+		                      "exit dir are required");
 	return 0;
 }
 
 int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid_t *ret_ctr_pid,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	int r = check_opts(o, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *conmon_pidfile =
-		o->conmon_pidfile ? xstrdup(o->conmon_pidfile) : path_join(o->bundle, "conmon.pid");
+	        o->conmon_pidfile ? xstrdup(o->conmon_pidfile) : path_join(o->bundle, "conmon.pid");
 	bool wrap = false, hide = false;
 	if (o->runtime->needs_cgroup_workaround) {
 		wrap = conmon_unshare_path() != NULL && access("/bin/sh", X_OK) == 0;
 		hide = !wrap;
 		if (hide)
-			log_debug("unshare not found: conmon runs in a private mount namespace too; "
-				  "the exit command's unmounts will not reach the host");
+			log_debug(
+			        "unshare not found: conmon runs in a private mount namespace too; "
+			        "the exit command's unmounts will not reach the host");
 	}
 	_cleanup_strv_free_ char **argv = NULL;
 	r = conmon_build_argv(o, conmon_pidfile, wrap, &argv, err);
@@ -241,13 +244,13 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 		goto out;
 	}
 	struct child_fds f = {
-		.sync = sync[0],
-		.start = start[0],
-		.report = report[1],
-		.null = null_fd,
-		.errw = errp[1],
-		.passthrough = o->log_driver && strcmp(o->log_driver, "passthrough") == 0,
-		.hide = hide,
+	        .sync = sync[0],
+	        .start = start[0],
+	        .report = report[1],
+	        .null = null_fd,
+	        .errw = errp[1],
+	        .passthrough = o->log_driver && strcmp(o->log_driver, "passthrough") == 0,
+	        .hide = hide,
 	};
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -292,7 +295,7 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 			buf[--len] = '\0';
 		r = cpod_error_set(err, EIO, "conmon failed: exit status %d%s%s", status,
-				   len ? ": " : "", buf);
+		                   len ? ": " : "", buf);
 		goto out;
 	}
 
@@ -309,8 +312,9 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 	if (r < 0) {
 		_cleanup_error_ struct cpod_error *derr = NULL;
 		if (runtime_oci_delete(o->runtime, o->id, true, &derr) < 0)
-			log_debug("removing container %s from the runtime after creation failed: %s",
-				  o->id, derr->msg);
+			log_debug(
+			        "removing container %s from the runtime after creation failed: %s",
+			        o->id, derr->msg);
 		goto out;
 	}
 	if (ret_ctr_pid)

@@ -71,7 +71,7 @@ struct conmon_create_opts {
  * fork/exec ("exec /usr/bin/conmon: ...").
  */
 int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid_t *ret_ctr_pid,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 
 /* The exit command conmon runs when the container exits: `cpod [global flags] container
  * cleanup [--rm] ID`, so that it works against the same store. */
@@ -95,7 +95,7 @@ struct conmon_exit_command_opts {
  * *ret is an owned strv. Errors: errno of readlink(/proc/self/exe), EINVAL without id.
  */
 int conmon_exit_command(const struct conmon_exit_command_opts *o, char ***ret,
-			struct cpod_error **err);
+                        struct cpod_error **err);
 
 /*
  * Parse one sync-pipe message ({"data": N, "message": "..."}; older conmons do not escape

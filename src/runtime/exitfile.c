@@ -58,7 +58,7 @@ static int64_t now_ms(void)
 }
 
 int exitfile_wait(const char *exit_dir, const char *id, int timeout_ms, int *ret_code,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	_cleanup_close_ int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (ino >= 0 && inotify_add_watch(ino, exit_dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
@@ -80,7 +80,8 @@ int exitfile_wait(const char *exit_dir, const char *id, int timeout_ms, int *ret
 			int64_t left = deadline - now_ms();
 			if (left <= 0)
 				return cpod_error_set(err, ETIMEDOUT,
-						      "timed out waiting for the exit file of %s", id);
+				                      "timed out waiting for the exit file of %s",
+				                      id);
 			if (left < wait)
 				wait = (int)left;
 		}

@@ -22,7 +22,7 @@ int exitfile_read(const char *exit_dir, const char *id, int *ret_code, struct cp
  * a fallback. timeout_ms < 0 waits forever. Errors: ETIMEDOUT, and those of exitfile_read.
  */
 int exitfile_wait(const char *exit_dir, const char *id, int timeout_ms, int *ret_code,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 
 /* Remove <exit_dir>/<id>; a missing file is fine. Returns 0 or -errno. */
 int exitfile_remove(const char *exit_dir, const char *id);

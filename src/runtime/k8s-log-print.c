@@ -132,11 +132,11 @@ static void handle_line(struct printer *p, const char *line, size_t len)
 	if (l.partial)
 		return;
 	struct record r = {
-		.time_ns = p->pending_time[s],
-		.tz_offset = p->pending_offset[s],
-		.stream = s,
-		.len = p->pending[s].len,
-		.newline = true,
+	        .time_ns = p->pending_time[s],
+	        .tz_offset = p->pending_offset[s],
+	        .stream = s,
+	        .len = p->pending[s].len,
+	        .newline = true,
 	};
 	r.msg = buf_take(&p->pending[s]);
 	p->has_pending[s] = false;
@@ -150,11 +150,11 @@ static void flush_pending(struct printer *p)
 		if (!p->has_pending[s])
 			continue;
 		struct record r = {
-			.time_ns = p->pending_time[s],
-			.tz_offset = p->pending_offset[s],
-			.stream = s,
-			.len = p->pending[s].len,
-			.newline = false,
+		        .time_ns = p->pending_time[s],
+		        .tz_offset = p->pending_offset[s],
+		        .stream = s,
+		        .len = p->pending[s].len,
+		        .newline = false,
 		};
 		r.msg = buf_take(&p->pending[s]);
 		p->has_pending[s] = false;
@@ -275,7 +275,8 @@ int k8s_log_print(const char *path, const struct k8s_log_opts *o, struct cpod_er
 		if (alive && ino >= 0) {
 			struct pollfd pf = {ino, POLLIN, 0};
 			if (poll(&pf, 1, FOLLOW_CHECK_MS) > 0) {
-				char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+				char ev[4096]
+				        __attribute__((aligned(__alignof__(struct inotify_event))));
 				while (read(ino, ev, sizeof(ev)) > 0)
 					;
 			}

@@ -58,8 +58,8 @@ int k8s_log_parse_time(const char *s, size_t len, int64_t *ret_ns, int *ret_offs
 		return -EINVAL;
 	int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
 	int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    se < 0 || se > 59)
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 ||
+	    se > 59)
 		return -EINVAL;
 	unsigned maxd = mdays[mo - 1] + (mo == 2 && leap(y));
 	if ((unsigned)d > maxd)
@@ -93,7 +93,7 @@ int k8s_log_parse_time(const char *s, size_t len, int64_t *ret_ns, int *ret_offs
 	if (i != len)
 		return -EINVAL;
 	int64_t secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
-		       se - offset;
+	               se - offset;
 	/* int64 nanoseconds cover 1677..2262 */
 	if (secs > INT64_MAX / NS_PER_SEC - 1 || secs < INT64_MIN / NS_PER_SEC + 1)
 		return -EINVAL;
@@ -122,7 +122,7 @@ char *k8s_log_format_time(int64_t time_ns, int tz_offset, char *buf, size_t size
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
 	int n = snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d:%02d.%09lld", (long long)y, m, d,
-			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)ns);
+	                 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)ns);
 	if (n < 0 || (size_t)n >= size)
 		return buf;
 	if (tz_offset == 0) {
@@ -130,7 +130,7 @@ char *k8s_log_format_time(int64_t time_ns, int tz_offset, char *buf, size_t size
 	} else {
 		int off = tz_offset < 0 ? -tz_offset : tz_offset;
 		snprintf(buf + n, size - (size_t)n, "%c%02d:%02d", tz_offset < 0 ? '-' : '+',
-			 off / 3600, off / 60 % 60);
+		         off / 3600, off / 60 % 60);
 	}
 	return buf;
 }

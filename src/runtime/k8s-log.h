@@ -34,11 +34,11 @@ enum k8s_stream {
 };
 
 struct k8s_log_line {
-	int64_t time_ns;        /* unix time in nanoseconds */
-	int tz_offset;          /* seconds east of UTC, as written */
+	int64_t time_ns; /* unix time in nanoseconds */
+	int tz_offset;   /* seconds east of UTC, as written */
 	enum k8s_stream stream;
 	bool partial;
-	const char *msg;        /* borrowed from the parsed text, not NUL-terminated */
+	const char *msg; /* borrowed from the parsed text, not NUL-terminated */
 	size_t msg_len;
 };
 
@@ -62,14 +62,14 @@ char *k8s_log_format_time(int64_t time_ns, int tz_offset, char *buf, size_t size
 
 /* How to print a log (k8s_log_print). */
 struct k8s_log_opts {
-	int out_fd;             /* stdout records go here (-1: dropped) */
-	int err_fd;             /* stderr records (-1: dropped) */
-	bool timestamps;        /* -t */
-	int64_t tail;           /* < 0: all; N: the last N logical lines */
-	int64_t since_ns;       /* 0: none; else only lines strictly after */
-	int64_t until_ns;       /* 0: none; else only lines strictly before */
-	const char *prefix;     /* printed first on every line; NULL: none */
-	bool follow;            /* keep reading while running() says so */
+	int out_fd;         /* stdout records go here (-1: dropped) */
+	int err_fd;         /* stderr records (-1: dropped) */
+	bool timestamps;    /* -t */
+	int64_t tail;       /* < 0: all; N: the last N logical lines */
+	int64_t since_ns;   /* 0: none; else only lines strictly after */
+	int64_t until_ns;   /* 0: none; else only lines strictly before */
+	const char *prefix; /* printed first on every line; NULL: none */
+	bool follow;        /* keep reading while running() says so */
 	/* follow: whether the container still runs; NULL means it does not */
 	bool (*running)(void *userdata);
 	void *userdata;

@@ -23,21 +23,21 @@
 #define MSG_GENERIC    "OCI runtime error"
 
 int oci_runtime_new(const struct oci_runtime_opts *o, struct oci_runtime **ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	if (!o->name || !*o->name || strchr(o->name, '/'))
 		return cpod_error_set(err, EINVAL, "invalid OCI runtime name \"%s\"",
-				      o->name ? o->name : "");
+		                      o->name ? o->name : "");
 	if (!o->path || o->path[0] != '/')
 		return cpod_error_set(err, EINVAL, "OCI runtime %s: the path must be absolute",
-				      o->name);
+		                      o->name);
 	_cleanup_free_ char *state = NULL;
 	if (o->run_root) {
 		state = xasprintf("%s/runtime/%s", o->run_root, o->name);
 		int r = mkdir_p(state, 0700);
 		if (r < 0)
-			return cpod_error_set_errno(err, -r, "create OCI runtime state directory %s",
-						    state);
+			return cpod_error_set_errno(err, -r,
+			                            "create OCI runtime state directory %s", state);
 	}
 	struct oci_runtime *rt = xnew(struct oci_runtime, 1);
 	rt->name = xstrdup(o->name);
@@ -114,7 +114,7 @@ static char *logfmt_value(const char *line, const char *key)
 static bool level_is_quiet(const char *level)
 {
 	return level && (strcmp(level, "warning") == 0 || strcmp(level, "warn") == 0 ||
-			 strcmp(level, "info") == 0 || strcmp(level, "debug") == 0);
+	                 strcmp(level, "info") == 0 || strcmp(level, "debug") == 0);
 }
 
 /* One output line reduced to its message; owned, NULL to drop the line. */
@@ -187,16 +187,16 @@ int runtime_oci_error(const char *name, const char *output, struct cpod_error **
 {
 	static const char *const denied[] = {"permission denied", "operation not permitted", NULL};
 	static const char *const missing[] = {"executable file not found in",
-					      "no such file or directory", NULL};
+	                                      "no such file or directory", NULL};
 	_cleanup_free_ char *msg = runtime_oci_clean_message(output);
 	_cleanup_free_ char *line = find_line(msg, denied);
 	if (line)
 		return cpod_error_set(err, CPOD_ECANNOT_INVOKE, "%s: %s: %s", name, line,
-				      MSG_PERMISSION);
+		                      MSG_PERMISSION);
 	line = find_line(msg, missing);
 	if (line)
 		return cpod_error_set(err, CPOD_ENOTFOUND_CMD, "%s: %s: %s", name, line,
-				      MSG_NOT_FOUND);
+		                      MSG_NOT_FOUND);
 	if (!*msg)
 		return cpod_error_set(err, EIO, "%s: %s", name, MSG_GENERIC);
 	return cpod_error_set(err, EIO, "%s: %s: %s", name, msg, MSG_GENERIC);
@@ -204,7 +204,7 @@ int runtime_oci_error(const char *name, const char *output, struct cpod_error **
 
 /* Run the runtime; fills in its exit status and its captured stdout and stderr. */
 static int run_capture(const struct oci_runtime *rt, const char *const *args, int *ret_status,
-		       char **ret_out, char **ret_errout, struct cpod_error **err)
+                       char **ret_out, char **ret_errout, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **argv = NULL;
 	strv_push(&argv, rt->path);
@@ -219,11 +219,11 @@ static int run_capture(const struct oci_runtime *rt, const char *const *args, in
 		log_debug("running %s", line);
 	}
 	struct runtime_exec_options o = {
-		.path = rt->path,
-		.argv = argv,
-		.flags = oci_runtime_exec_flags(rt) | RUNTIME_EXEC_CAPTURE_STDOUT |
-			 RUNTIME_EXEC_CAPTURE_STDERR | RUNTIME_EXEC_NULL_STDIN,
-		.capture_max = OUTPUT_MAX,
+	        .path = rt->path,
+	        .argv = argv,
+	        .flags = oci_runtime_exec_flags(rt) | RUNTIME_EXEC_CAPTURE_STDOUT |
+	                 RUNTIME_EXEC_CAPTURE_STDERR | RUNTIME_EXEC_NULL_STDIN,
+	        .capture_max = OUTPUT_MAX,
 	};
 	struct runtime_exec_result res = {0};
 	int r = runtime_exec_argv(&o, &res, err);
@@ -236,7 +236,7 @@ static int run_capture(const struct oci_runtime *rt, const char *const *args, in
 }
 
 int runtime_oci_run(const struct oci_runtime *rt, const char *const *args, char **ret_stdout,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	int status;
 	_cleanup_free_ char *out = NULL, *errout = NULL;
@@ -247,7 +247,7 @@ int runtime_oci_run(const struct oci_runtime *rt, const char *const *args, char 
 		if (errout && *errout)
 			return runtime_oci_error(rt->name, errout, err);
 		return cpod_error_set(err, EIO, "%s %s: exit status %d: %s", rt->name, args[0],
-				      status, MSG_GENERIC);
+		                      status, MSG_GENERIC);
 	}
 	if (ret_stdout)
 		*ret_stdout = TAKE_PTR(out);
@@ -261,7 +261,7 @@ int runtime_oci_start(const struct oci_runtime *rt, const char *id, struct cpod_
 }
 
 int runtime_oci_kill(const struct oci_runtime *rt, const char *id, int signal, bool all,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	char sig[16];
 	snprintf(sig, sizeof(sig), "%d", signal);
@@ -277,11 +277,11 @@ int runtime_oci_kill(const struct oci_runtime *rt, const char *id, int signal, b
 static bool says_unknown(const char *errout)
 {
 	return errout && (strstr(errout, "does not exist") || strstr(errout, "not exist") ||
-			  strcasestr(errout, "no such file or directory"));
+	                  strcasestr(errout, "no such file or directory"));
 }
 
 int runtime_oci_delete(const struct oci_runtime *rt, const char *id, bool force,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	const char *with_force[] = {"delete", "--force", id, NULL};
 	const char *plain[] = {"delete", id, NULL};
@@ -296,7 +296,7 @@ int runtime_oci_delete(const struct oci_runtime *rt, const char *id, bool force,
 }
 
 int runtime_oci_state(const struct oci_runtime *rt, const char *id, json_t **ret,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	const char *args[] = {"state", id, NULL};
 	int status;

@@ -41,12 +41,12 @@ struct oci_runtime {
 };
 
 struct oci_runtime_opts {
-	const char *name;               /* required */
-	const char *path;               /* required, absolute */
-	const char *run_root;           /* NULL: no --root (the runtime's default state dir) */
-	bool needs_cgroup_workaround;   /* runtime_choice.needs_private_cgroup_ns_workaround */
-	bool systemd_cgroup;            /* cgroup_manager = "systemd" */
-	char *const *runtime_flags;     /* may be NULL */
+	const char *name;             /* required */
+	const char *path;             /* required, absolute */
+	const char *run_root;         /* NULL: no --root (the runtime's default state dir) */
+	bool needs_cgroup_workaround; /* runtime_choice.needs_private_cgroup_ns_workaround */
+	bool systemd_cgroup;          /* cgroup_manager = "systemd" */
+	char *const *runtime_flags;   /* may be NULL */
 };
 
 /*
@@ -55,7 +55,7 @@ struct oci_runtime_opts {
  * errno of mkdir.
  */
 int oci_runtime_new(const struct oci_runtime_opts *o, struct oci_runtime **ret,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 struct oci_runtime *oci_runtime_free(struct oci_runtime *rt);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct oci_runtime *, oci_runtime_free)
 
@@ -71,18 +71,18 @@ unsigned oci_runtime_exec_flags(const struct oci_runtime *rt);
  * ret_stdout is not NULL it receives the runtime's stdout (owned, bounded to 1 MiB).
  */
 int runtime_oci_run(const struct oci_runtime *rt, const char *const *args, char **ret_stdout,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 
 /* `start ID`. */
 int runtime_oci_start(const struct oci_runtime *rt, const char *id, struct cpod_error **err);
 
 /* `kill [--all] ID SIGNAL`. */
 int runtime_oci_kill(const struct oci_runtime *rt, const char *id, int signal, bool all,
-		     struct cpod_error **err);
+                     struct cpod_error **err);
 
 /* `delete [--force] ID`. A container the runtime does not know is not an error. */
 int runtime_oci_delete(const struct oci_runtime *rt, const char *id, bool force,
-		       struct cpod_error **err);
+                       struct cpod_error **err);
 
 /*
  * `state ID`: the runtime's state object ({"ociVersion", "id", "pid", "status", "bundle",
@@ -90,7 +90,7 @@ int runtime_oci_delete(const struct oci_runtime *rt, const char *id, bool force,
  * container, EIO for anything else (including unparsable output).
  */
 int runtime_oci_state(const struct oci_runtime *rt, const char *id, json_t **ret,
-		      struct cpod_error **err);
+                      struct cpod_error **err);
 
 /* `pause ID` / `resume ID`. */
 int runtime_oci_pause(const struct oci_runtime *rt, const char *id, struct cpod_error **err);

@@ -36,13 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	_cleanup_close_ int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	int64_t tail = size ? (int64_t)(data[0] % 5) - 1 : -1;
 	struct k8s_log_opts o = {
-		.out_fd = null_fd,
-		.err_fd = null_fd,
-		.tail = tail,
-		.timestamps = size > 1 && (data[1] & 1),
-		.since_ns = size > 2 && (data[2] & 1) ? 1700000000000000000LL : 0,
-		.until_ns = size > 2 && (data[2] & 2) ? 1900000000000000000LL : 0,
-		.prefix = size > 3 && (data[3] & 1) ? "abc " : NULL,
+	        .out_fd = null_fd,
+	        .err_fd = null_fd,
+	        .tail = tail,
+	        .timestamps = size > 1 && (data[1] & 1),
+	        .since_ns = size > 2 && (data[2] & 1) ? 1700000000000000000LL : 0,
+	        .until_ns = size > 2 && (data[2] & 2) ? 1900000000000000000LL : 0,
+	        .prefix = size > 3 && (data[3] & 1) ? "abc " : NULL,
 	};
 	if (k8s_log_print_buffer(text, size, &o) < 0)
 		abort();

@@ -42,11 +42,11 @@
 static const char *busybox_paths[] = {"/bin/busybox", "/usr/bin/busybox"};
 
 struct fixture {
-	char *dir;     /* temp dir */
-	char *rootfs;  /* dir/rootfs */
-	char *exits;   /* dir/exits */
+	char *dir;    /* temp dir */
+	char *rootfs; /* dir/rootfs */
+	char *exits;  /* dir/exits */
 	char *run_root;
-	char *script;  /* dir/exitcmd.sh */
+	char *script; /* dir/exitcmd.sh */
 	const char *busybox;
 	const char *conmon;
 	struct host_probe *probe;
@@ -90,13 +90,13 @@ static void ctr_release(struct ctr *c)
 static void write_config(const struct ctr *c, char *const *args, bool terminal, bool stdin_open)
 {
 	struct spec_opts so = {
-		.rootfs = fx.rootfs,
-		.id = c->id,
-		.name = c->id,
-		.command = args,
-		.terminal = terminal,
-		.stdin_open = stdin_open,
-		.net = SPEC_NS_NONE,
+	        .rootfs = fx.rootfs,
+	        .id = c->id,
+	        .name = c->id,
+	        .command = args,
+	        .terminal = terminal,
+	        .stdin_open = stdin_open,
+	        .net = SPEC_NS_NONE,
 	};
 	_cleanup_json_ json_t *spec = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -108,8 +108,8 @@ static void write_config(const struct ctr *c, char *const *args, bool terminal, 
 }
 
 /* Prepare a bundle and run conmon; returns conmon_create's result (err set on failure). */
-static int ctr_create(struct ctr *c, const struct oci_runtime *rt, char *const *args,
-		      bool terminal, bool stdin_open, struct cpod_error **err)
+static int ctr_create(struct ctr *c, const struct oci_runtime *rt, char *const *args, bool terminal,
+                      bool stdin_open, struct cpod_error **err)
 {
 	snprintf(c->id, sizeof(c->id), "cpodtest%u%s%d", fx.counter++, rt->name, (int)getpid());
 	_cleanup_free_ char *bundles = path_join(fx.dir, "bundles");
@@ -120,24 +120,24 @@ static int ctr_create(struct ctr *c, const struct oci_runtime *rt, char *const *
 	write_config(c, args, terminal, stdin_open);
 	char *exit_cmd[] = {fx.script, (char *)"container", (char *)"cleanup", c->id, NULL};
 	struct conmon_create_opts o = {
-		.conmon_path = fx.conmon,
-		.runtime = rt,
-		.id = c->id,
-		.name = c->id,
-		.bundle = c->bundle,
-		.pidfile = c->pidfile,
-		.exit_dir = fx.exits,
-		.log_path = c->log,
-		.terminal = terminal,
-		.stdin_open = stdin_open,
-		.exit_command = exit_cmd,
-		.timeout_ms = 30000,
+	        .conmon_path = fx.conmon,
+	        .runtime = rt,
+	        .id = c->id,
+	        .name = c->id,
+	        .bundle = c->bundle,
+	        .pidfile = c->pidfile,
+	        .exit_dir = fx.exits,
+	        .log_path = c->log,
+	        .terminal = terminal,
+	        .stdin_open = stdin_open,
+	        .exit_command = exit_cmd,
+	        .timeout_ms = 30000,
 	};
 	return conmon_create(&o, &c->conmon_pid, &c->pid, err);
 }
 
 static void ctr_create_ok(struct ctr *c, const struct oci_runtime *rt, char *const *args,
-			  bool terminal, bool stdin_open)
+                          bool terminal, bool stdin_open)
 {
 	_cleanup_error_ struct cpod_error *err = NULL;
 	if (ctr_create(c, rt, args, terminal, stdin_open, &err) < 0)
@@ -203,6 +203,16 @@ static void run_hello_log_exit(const struct oci_runtime *rt)
 	assert_non_null(got);
 	_cleanup_free_ char *want = xasprintf("container cleanup %s\n", c.id);
 	assert_string_equal(got, want);
+	/* in the host's mount namespace, even with the crun workaround: its unmounts count */
+	_cleanup_free_ char *nsrec = xasprintf("%s/exitns-%s", fx.dir, c.id);
+	_cleanup_free_ char *ns = NULL;
+	assert_int_equal(read_file_at(AT_FDCWD, nsrec, 4096, &ns, NULL), 0);
+	char self_ns[128];
+	ssize_t n = readlink("/proc/self/ns/mnt", self_ns, sizeof(self_ns) - 1);
+	assert_true(n > 0);
+	self_ns[n] = '\0';
+	ns[strcspn(ns, "\n")] = '\0';
+	assert_string_equal(ns, self_ns);
 	assert_false(exitfile_oom(c.bundle));
 	ctr_delete(&c, rt);
 	ctr_release(&c);
@@ -227,12 +237,12 @@ static void run_attach_stdio(const struct oci_runtime *rt)
 	_cleanup_free_ char *sock = path_join(c.bundle, "attach");
 	const void *ud[] = {rt, c.id};
 	struct attach_opts ao = {
-		.socket_path = sock,
-		.in_fd = in[0],
-		.out_fd = ofd,
-		.err_fd = efd,
-		.start = start_cb,
-		.userdata = ud,
+	        .socket_path = sock,
+	        .in_fd = in[0],
+	        .out_fd = ofd,
+	        .err_fd = efd,
+	        .start = start_cb,
+	        .userdata = ud,
 	};
 	bool detached = true;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -265,12 +275,12 @@ static void run_attach_detach(const struct oci_runtime *rt)
 	_cleanup_free_ char *sock = path_join(c.bundle, "attach");
 	_cleanup_free_ char *ctl = path_join(c.bundle, "ctl");
 	struct attach_opts ao = {
-		.socket_path = sock,
-		.ctl_path = ctl,
-		.in_fd = in[0],
-		.out_fd = ofd,
-		.err_fd = ofd,
-		.terminal = true,
+	        .socket_path = sock,
+	        .ctl_path = ctl,
+	        .in_fd = in[0],
+	        .out_fd = ofd,
+	        .err_fd = ofd,
+	        .terminal = true,
 	};
 	bool detached = false;
 	if (attach_run(&ao, &detached, &err) < 0)
@@ -309,7 +319,7 @@ static void run_error_classes(const struct oci_runtime *rt)
 	_cleanup_free_ char *prefix = xasprintf("%s: ", rt->name);
 	assert_true(strncmp(err->msg, prefix, strlen(prefix)) == 0);
 	assert_non_null(strstr(err->msg, "OCI runtime attempted to invoke a command that was "
-					 "not found"));
+	                                 "not found"));
 	err = cpod_error_free(err);
 
 	char *noexec[] = {(char *)"/bin/noexec", NULL};
@@ -325,14 +335,14 @@ static void run_error_classes(const struct oci_runtime *rt)
 }
 
 #define RUNTIME_TEST(fn, idx)                                                                      \
-	static void test_##fn##_##idx(void **state)                                               \
-	{                                                                                         \
-		(void)state;                                                                      \
-		if (!fx.runtimes[idx]) {                                                          \
-			print_message("%s is not installed\n", idx ? "crun" : "runc");            \
-			skip();                                                                   \
-		}                                                                                 \
-		run_##fn(fx.runtimes[idx]);                                                       \
+	static void test_##fn##_##idx(void **state)                                                \
+	{                                                                                          \
+		(void)state;                                                                       \
+		if (!fx.runtimes[idx]) {                                                           \
+			print_message("%s is not installed\n", idx ? "crun" : "runc");             \
+			skip();                                                                    \
+		}                                                                                  \
+		run_##fn(fx.runtimes[idx]);                                                        \
 	}
 
 RUNTIME_TEST(hello_log_exit, 0)
@@ -387,9 +397,10 @@ static int setup(void **state)
 		return -1;
 	/* records its arguments in <dir>/exitcmd-<last argument> */
 	_cleanup_free_ char *script = xasprintf("#!/bin/sh\nfor a; do last=$a; done\n"
-						"echo \"$@\" > %s/exitcmd-$last.tmp\n"
-						"mv %s/exitcmd-$last.tmp %s/exitcmd-$last\n",
-						fx.dir, fx.dir, fx.dir);
+	                                        "readlink /proc/self/ns/mnt > %s/exitns-$last\n"
+	                                        "echo \"$@\" > %s/exitcmd-$last.tmp\n"
+	                                        "mv %s/exitcmd-$last.tmp %s/exitcmd-$last\n",
+	                                        fx.dir, fx.dir, fx.dir, fx.dir);
 	if (write_file_atomic_at(AT_FDCWD, fx.script, script, strlen(script), 0755, false) < 0)
 		return -1;
 
@@ -404,13 +415,15 @@ static int setup(void **state)
 			continue;
 		}
 		struct oci_runtime_opts ro = {
-			.name = ch->name,
-			.path = ch->path,
-			.run_root = fx.run_root,
-			.needs_cgroup_workaround = ch->needs_private_cgroup_ns_workaround,
+		        .name = ch->name,
+		        .path = ch->path,
+		        .run_root = fx.run_root,
+		        .needs_cgroup_workaround = ch->needs_private_cgroup_ns_workaround,
 		};
 		if (oci_runtime_new(&ro, &fx.runtimes[i], &err) < 0)
 			return -1;
+		printf("# %s: %s\n", names[i],
+		       ro.needs_cgroup_workaround ? "hybrid-cgroup workaround" : "direct");
 	}
 	return 0;
 }
@@ -460,10 +473,10 @@ int main(void)
 	}
 	fx.conmon = fx.probe->conmon.path;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hello_log_exit_0),  cmocka_unit_test(test_hello_log_exit_1),
-		cmocka_unit_test(test_attach_stdio_0),    cmocka_unit_test(test_attach_stdio_1),
-		cmocka_unit_test(test_attach_detach_0),   cmocka_unit_test(test_attach_detach_1),
-		cmocka_unit_test(test_error_classes_0),   cmocka_unit_test(test_error_classes_1),
+	        cmocka_unit_test(test_hello_log_exit_0), cmocka_unit_test(test_hello_log_exit_1),
+	        cmocka_unit_test(test_attach_stdio_0),   cmocka_unit_test(test_attach_stdio_1),
+	        cmocka_unit_test(test_attach_detach_0),  cmocka_unit_test(test_attach_detach_1),
+	        cmocka_unit_test(test_error_classes_0),  cmocka_unit_test(test_error_classes_1),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
