@@ -38,9 +38,6 @@ CPOD_TEMPLATE_DIR=${CPOD_TEMPLATE_DIR:-${BATS_RUN_TMPDIR:-/tmp}/template}
 : "${CPOD_TEST_RUNROOT:=${BATS_FILE_TMPDIR:-/tmp}/runroot}"
 export CPOD_TEST_ROOT CPOD_TEST_RUNROOT
 
-# Never let a test touch the real store or the user's configuration by accident.
-export CONTAINERS_CONF=${CONTAINERS_CONF:-/dev/null}
-
 cpod() {
 	timeout --foreground -v --kill-after=10 "$CPOD_TEST_TIMEOUT" \
 		"$CPOD_BIN" --root "$CPOD_TEST_ROOT" --runroot "$CPOD_TEST_RUNROOT" "$@"
