@@ -16,6 +16,7 @@
 #include "engine/container-internal.h"
 #include "format/units.h"
 #include "image/config.h"
+#include "runtime/attach.h"
 #include "runtime/conmon.h"
 #include "runtime/oci.h"
 #include "runtime/probe.h"
@@ -354,17 +355,114 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 	return state_db_save_state(db, c, err);
 }
 
-int container_start(struct engine *e, const char *key, const struct container_attach_io *io,
-                    int *ret_exit_code, bool *ret_detached, struct cpod_error **err)
+struct start_cb {
+	struct engine *e;
+	const char *id;
+	pid_t pid; /* the container's pid once started, for the signal proxy */
+};
+
+/* attach_run()'s start callback: the streams are connected, start the container now */
+static int start_after_attach(void *userdata, struct cpod_error **err)
 {
+	struct start_cb *cb = userdata;
+	_cleanup_(container_freep) struct container *c = NULL;
+	_cleanup_close_ int lock = -1;
+	int r = container_get_locked(cb->e, cb->id, &c, &lock, err);
+	if (r < 0)
+		return r;
+	r = start_locked(cb->e, c, err);
+	if (r >= 0)
+		cb->pid = c->state.pid;
+	return r;
+}
+
+static int forward_signal(int signo, void *userdata)
+{
+	struct start_cb *cb = userdata;
+	if (cb->pid > 0 && kill(cb->pid, signo) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Attached start (`run` without -d, `start -a`): connect to conmon's attach socket first,
+ * start the container from the attach callback so that no output is lost, relay until the
+ * container exits or the user detaches, then collect the exit code and clean up as
+ * `podman run` does (so --rm has happened when the command returns).
+ */
+static int start_attached(struct engine *e, struct container *c, const char *id,
+			  const struct container_attach_io *io, int *ret_exit_code,
+			  bool *ret_detached, struct cpod_error **err)
+{
+	_cleanup_free_ char *bundle = container_userdata_dir(e, id, false);
+	_cleanup_free_ char *sock = path_join(bundle, "attach");
+	_cleanup_free_ char *ctl = path_join(bundle, "ctl");
+	const struct cpod_config *cfg = engine_config(e, NULL);
+	struct start_cb cb = {.e = e, .id = id, .pid = c->state.pid};
+	bool running = c->state.status == CTR_RUNNING;
+	struct attach_opts ao = {
+		.socket_path = sock,
+		.ctl_path = c->config.terminal ? ctl : NULL,
+		.in_fd = io->attach_stdin ? io->in_fd : -1,
+		.out_fd = io->attach_stdout ? io->out_fd : -1,
+		.err_fd = io->attach_stderr ? io->err_fd : -1,
+		.detach_keys = io->detach_keys ? io->detach_keys
+			       : cfg && cfg->engine.detach_keys ? cfg->engine.detach_keys
+								 : NULL,
+		.terminal = c->config.terminal,
+		.start = running ? NULL : start_after_attach,
+		.userdata = &cb,
+	};
+	struct attach_sig_proxy *proxy = NULL;
+	if (io->sig_proxy && !c->config.terminal) {
+		struct cpod_error *perr = NULL;
+		if (attach_sig_proxy_start(forward_signal, &cb, &proxy, &perr) < 0) {
+			log_debug("signal proxy: %s", perr->msg);
+			cpod_error_free(perr);
+		}
+	}
+	bool detached = false;
+	int r = attach_run(&ao, &detached, err);
+	attach_sig_proxy_stop(proxy);
+	if (ret_detached)
+		*ret_detached = detached;
+	if (r < 0 || detached)
+		return r;
+	int code = 0;
+	r = container_wait(e, id, 0, &code, err);
+	if (r < 0)
+		return r;
+	if (ret_exit_code)
+		*ret_exit_code = code;
+	struct cpod_error *cerr = NULL;
+	if (container_cleanup(e, id, &cerr) < 0) {
+		log_debug("cleanup of %s: %s", id, cerr->msg);
+		cpod_error_free(cerr);
+	}
+	return 0;
+}
+
+int container_start(struct engine *e, const char *key, const struct container_attach_io *io,
+		    int *ret_exit_code, bool *ret_detached, struct cpod_error **err)
+{
+	_cleanup_(container_freep) struct container *c = NULL;
 	_cleanup_free_ char *id = NULL;
 	{
-		_cleanup_(container_freep) struct container *c = NULL;
 		_cleanup_close_ int lock = -1;
 		int r = container_get_locked(e, key, &c, &lock, err);
 		if (r < 0)
 			return r;
-		r = start_locked(e, c, err);
+		if (io) {
+			/* created in the runtime (conmon and its socket exist) but not started */
+			if (c->state.status != CTR_CREATED && c->state.status != CTR_RUNNING) {
+				_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
+				r = container_oci_runtime(e, &rt, err);
+				if (r >= 0)
+					r = container_init_locked(e, c, rt, err);
+			}
+		} else {
+			r = start_locked(e, c, err);
+		}
 		if (r < 0)
 			return r;
 		id = xstrdup(c->config.id);
@@ -373,21 +471,5 @@ int container_start(struct engine *e, const char *key, const struct container_at
 		*ret_detached = false;
 	if (!io)
 		return 0;
-	/*
-	 * Attached start: the attach client (runtime/attach.h) relays the streams; until it
-	 * is wired in, the caller reads the log, and this waits for the exit code.
-	 */
-	int code = 0;
-	int r = container_wait(e, id, 0, &code, err);
-	if (r < 0)
-		return r;
-	if (ret_exit_code)
-		*ret_exit_code = code;
-	/* apply --rm and unmount before returning, as `podman run` does */
-	struct cpod_error *cerr = NULL;
-	if (container_cleanup(e, id, &cerr) < 0) {
-		log_debug("cleanup of %s: %s", id, cerr->msg);
-		cpod_error_free(cerr);
-	}
-	return 0;
+	return start_attached(e, c, id, io, ret_exit_code, ret_detached, err);
 }

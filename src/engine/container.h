@@ -232,4 +232,23 @@ char *container_status_human(const struct container *c, int64_t now_ns);
 /* The k8s-file log of the container (borrowed path in the record, or NULL without one). */
 const char *container_log_path(const struct container *c);
 
+struct container_logs_opts {
+	int out_fd, err_fd;  /* where the container's stdout / stderr records go */
+	bool follow;         /* -f: keep printing until the container stops */
+	bool timestamps;     /* -t */
+	bool names;          /* -n: prefix each line with the container's name */
+	int64_t tail;        /* < 0: all */
+	int64_t since_ns;    /* 0: no bound */
+	int64_t until_ns;
+};
+
+/*
+ * Print the logs of the containers named by keys (k8s-file driver), one container after the
+ * other as Podman does. Containers with the "none" log driver print nothing. With several
+ * containers every line is prefixed with the container's ID (12 characters) as Podman does,
+ * or its name with opts->names.
+ */
+int container_logs(struct engine *e, char *const *keys, const struct container_logs_opts *opts,
+		   struct cpod_error **err);
+
 #endif
