@@ -208,6 +208,52 @@ static void test_k8s_log_print_file_and_follow(void **state)
 	rm_rf_at(AT_FDCWD, dir);
 }
 
+static atomic_int follow_done;
+
+static void *append_later(void *arg)
+{
+	struct timespec ts = {0, 100 * 1000000L};
+	nanosleep(&ts, NULL);
+	int fd = open(arg, O_WRONLY | O_APPEND | O_CLOEXEC);
+	const char *more =
+	        "2026-11-23T18:18:00Z stdout P app\n2026-11-23T18:18:01Z stdout F ended\n";
+	assert_int_equal(write(fd, more, strlen(more)), (ssize_t)strlen(more));
+	close(fd);
+	nanosleep(&ts, NULL);
+	atomic_store(&follow_done, 1);
+	return NULL;
+}
+
+static bool follow_running(void *userdata)
+{
+	(void)userdata;
+	return !atomic_load(&follow_done);
+}
+
+static void test_k8s_log_follow_until_stopped(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/cpod-k8slog-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	_cleanup_free_ char *path = path_join(dir, "ctr.log");
+	const char *first = "2026-11-23T18:17:06Z stdout F first\n";
+	assert_int_equal(write_file_atomic_at(AT_FDCWD, path, first, strlen(first), 0600, false),
+	                 0);
+	int ofd = memfd_create("out", MFD_CLOEXEC);
+	struct k8s_log_opts o = {
+	        .out_fd = ofd, .err_fd = -1, .tail = -1, .follow = true, .running = follow_running};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, append_later, path), 0);
+	assert_int_equal(k8s_log_print(path, &o, NULL), 0);
+	pthread_join(t, NULL);
+	_cleanup_free_ char *out = NULL;
+	lseek(ofd, 0, SEEK_SET);
+	assert_int_equal(read_fd_all(ofd, 1 << 20, &out, NULL), 0);
+	close(ofd);
+	assert_string_equal(out, "first\nappended\n");
+	rm_rf_at(AT_FDCWD, dir);
+}
+
 static void test_detach_keys_parse(void **state)
 {
 	(void)state;
@@ -450,6 +496,7 @@ int main(void)
 	        cmocka_unit_test(test_k8s_log_print_since_until),
 	        cmocka_unit_test(test_k8s_log_print_trailing_partial),
 	        cmocka_unit_test(test_k8s_log_print_file_and_follow),
+	        cmocka_unit_test(test_k8s_log_follow_until_stopped),
 	        cmocka_unit_test(test_detach_keys_parse),
 	        cmocka_unit_test(test_detach_matcher_across_reads),
 	        cmocka_unit_test(test_runtime_oci_error_classes),
