@@ -163,18 +163,29 @@ static size_t auth_paths(const struct auth_json_opts *opts, struct auth_path out
 	return n;
 }
 
-char *auth_json_normalize_key(const char *key)
+static char *normalize_registry(const char *s, size_t len)
+{
+	if ((len == 15 && strncmp(s, "index.docker.io", 15) == 0) ||
+	    (len == 20 && strncmp(s, "registry-1.docker.io", 20) == 0))
+		return xstrdup("docker.io");
+	return xstrndup(s, len);
+}
+
+/* normalizeAuthFileKey: the path is cut only from URL keys and legacy files */
+static char *normalize_file_key(const char *key, bool legacy)
 {
 	const char *s = key;
 	if (strncmp(s, "http://", 7) == 0)
 		s += 7;
 	else if (strncmp(s, "https://", 8) == 0)
 		s += 8;
-	size_t len = strcspn(s, "/");
-	if ((len == 15 && strncmp(s, "index.docker.io", 15) == 0) ||
-	    (len == 20 && strncmp(s, "registry-1.docker.io", 20) == 0))
-		return xstrdup("docker.io");
-	return xstrndup(s, len);
+	size_t len = legacy || s != key ? strcspn(s, "/") : strlen(s);
+	return normalize_registry(s, len);
+}
+
+char *auth_json_normalize_key(const char *key)
+{
+	return normalize_file_key(key, false);
 }
 
 /* Read a JSON object file; 0 with *ret NULL when missing. */
@@ -243,7 +254,7 @@ static int find_in_file(const struct auth_path *p, const char *key, struct auth_
 			struct cpod_error **err)
 {
 	_cleanup_json_ json_t *root = NULL;
-	_cleanup_free_ char *host = auth_json_normalize_key(key);
+	_cleanup_free_ char *host = normalize_registry(key, strcspn(key, "/"));
 	int r = read_json(p->path, &root, err);
 	if (r < 0 || !root)
 		return r;
@@ -270,7 +281,7 @@ static int find_in_file(const struct auth_path *p, const char *key, struct auth_
 	const char *k;
 	json_t *v;
 	json_object_foreach(auths, k, v) {
-		_cleanup_free_ char *nk = auth_json_normalize_key(k);
+		_cleanup_free_ char *nk = normalize_file_key(k, p->legacy);
 		if (strcmp(nk, host) == 0)
 			return decode_entry(p->path, k, v, ret);
 	}

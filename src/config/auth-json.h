@@ -77,8 +77,11 @@ int auth_json_remove(const struct auth_json_opts *opts, const char *key, struct 
 /* Remove every credential from the written file (logout --all). A missing file is fine. */
 int auth_json_remove_all(const struct auth_json_opts *opts, struct cpod_error **err);
 
-/* The host part of an auth key after c/image's normalisation (index.docker.io → docker.io,
- * scheme and path removed); owned. Exposed for tests. */
+/*
+ * An auth file key as c/image normalises it for matching (normalizeAuthFileKey): a URL key
+ * loses its scheme and path, index.docker.io and registry-1.docker.io become docker.io.
+ * Owned. Exposed for tests.
+ */
 char *auth_json_normalize_key(const char *key);
 
 /* Standard base64 (RFC 4648 with padding). decode returns -EINVAL on bad input. Owned. */
