@@ -161,8 +161,14 @@ int image_lookup(struct store *s, const char *name, const struct image_lookup_op
 		return r;
 	/* Docker compatibility: in "name:tag@digest" the digest alone counts */
 	const char *at = strchr(name, '@');
-	const char *colon = at ? memrchr(name, ':', (size_t)(at - name)) : NULL;
-	const char *slash = at ? memrchr(name, '/', (size_t)(at - name)) : NULL;
+	const char *colon = NULL, *slash = NULL;
+	/* a plain loop: gcc's -Wnonnull misfires on memrchr under the sanitizers */
+	for (const char *p = name; at && p < at; p++) {
+		if (*p == ':')
+			colon = p;
+		else if (*p == '/')
+			slash = p;
+	}
 	if (at && colon && (!slash || colon > slash))
 		norm = xasprintf("%.*s%s", (int)(colon - name), name, at);
 	else
