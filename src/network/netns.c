@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Network namespaces as files, as Podman's containers/common pkg/netns does: a child
+ * unshares CLONE_NEWNET and bind mounts its /proc/self/ns/net on <netns_dir>/cpod-<random>.
+ * The directory is made a shared mount first (like `ip netns`), so that unmounting the
+ * namespace later also reaches copies of the mount in other mount namespaces (crun's
+ * private one on hybrid-cgroup hosts) and the namespace is really freed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "network/net-internal.h"
+#include "util/cleanup.h"
+#include "util/digest.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+#include "banned.h"
+
+static bool is_mount_point(const char *path)
+{
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16u << 20, &text, NULL) < 0)
+		return false;
+	size_t plen = strlen(path);
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		/* id parent major:minor root mountpoint ... */
+		char *f = l;
+		for (int i = 0; i < 4 && f; i++) {
+			f = strchr(f, ' ');
+			if (f)
+				f++;
+		}
+		if (f && strncmp(f, path, plen) == 0 && f[plen] == ' ')
+			return true;
+	}
+	return false;
+}
+
+static int make_shared_dir(const char *dir, struct cpod_error **err)
+{
+	int r = mkdir_p(dir, 0755);
+	if (r < 0)
+		return cpod_error_set_errno(err, -r, "create %s", dir);
+	if (!is_mount_point(dir) && mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return cpod_error_set_errno(err, errno, "bind mount %s", dir);
+	if (mount(NULL, dir, NULL, MS_SHARED | MS_REC, NULL) < 0)
+		return cpod_error_set_errno(err, errno, "make %s shared", dir);
+	return 0;
+}
+
+/* In the child: only system calls until _exit. */
+static int child_setup(const char *path)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return errno;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof(ifr));
+		memcpy(ifr.ifr_name, "lo", 3);
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+			ifr.ifr_flags |= IFF_UP;
+			(void)ioctl(s, SIOCSIFFLAGS, &ifr);
+		}
+		close(s);
+	}
+	if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
+		return errno;
+	return 0;
+}
+
+int net_netns_create(const struct net_env *env, char **ret_path, struct cpod_error **err)
+{
+	int r = make_shared_dir(env->netns_dir, err);
+	if (r < 0)
+		return r;
+	char id[65];
+	id_random(id);
+	/* Podman's names look like netns-<uuid>; cpod's say whose they are */
+	_cleanup_free_ char *name = xasprintf("cpod-%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8,
+					      id + 12, id + 16, id + 20);
+	_cleanup_free_ char *path = path_join(env->netns_dir, name);
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return cpod_error_set_errno(err, errno, "create %s", path);
+	close(fd);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		(void)unlink(path);
+		return cpod_error_set_errno(err, e, "fork");
+	}
+	if (pid == 0)
+		_exit(child_setup(path));
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+	if (code != 0) {
+		(void)umount2(path, MNT_DETACH);
+		(void)unlink(path);
+		return cpod_error_set_errno(err, code, "create network namespace %s", path);
+	}
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+int net_netns_delete(const char *path, struct cpod_error **err)
+{
+	if (!path || !*path)
+		return 0;
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return cpod_error_set_errno(err, errno, "unmount network namespace %s", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return cpod_error_set_errno(err, errno, "remove network namespace %s", path);
+	return 0;
+}
