@@ -125,7 +125,7 @@ static int write_layers(struct docker_writer *w, struct store *s, const struct e
 		if (strv_contains(w->written, member))
 			continue;
 		if (w->progress)
-			fprintf(w->progress, "Copying blob %s\n", l->compressed_digest);
+			fprintf(w->progress, "Copying blob %s\n", l->diff_id);
 		_cleanup_close_ int fd = store_layer_open_blob(s, l->id, err);
 		if (fd < 0)
 			return fd;

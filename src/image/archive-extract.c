@@ -54,6 +54,13 @@ static int extract_file(struct archive *a, int dirfd, const char *name, struct c
 	}
 }
 
+static const char *member_path(const char *name)
+{
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	return name;
+}
+
 static int extract(int fd, int dirfd, struct cpod_error **err)
 {
 	struct archive *a = archive_read_new();
@@ -78,26 +85,26 @@ static int extract(int fd, int dirfd, struct cpod_error **err)
 					   MAX_MEMBERS);
 			goto out;
 		}
-		if (!archive_member_name_ok(name)) {
+		_cleanup_free_ char *clean = xstrdup(name ? name : "");
+		size_t len = strlen(clean);
+		while (len > 1 && clean[len - 1] == '/')
+			clean[--len] = '\0';
+		if (strcmp(clean, ".") == 0 || strcmp(clean, "./") == 0)
+			continue;
+		if (!archive_member_name_ok(clean)) {
 			r = cpod_error_set(err, EINVAL, "invalid archive member name \"%s\"",
 					   name ? name : "");
 			goto out;
 		}
-		while (name[0] == '.' && name[1] == '/')
-			name += 2;
-		_cleanup_free_ char *clean = xstrdup(name);
-		size_t len = strlen(clean);
-		while (len > 0 && clean[len - 1] == '/')
-			clean[--len] = '\0';
 		mode_t type = archive_entry_filetype(e);
 		if (type == AE_IFDIR) {
-			int m = mkdirat_p(dirfd, clean, 0700);
+			int m = mkdirat_p(dirfd, member_path(clean), 0700);
 			if (m < 0) {
 				r = cpod_error_set_errno(err, -m, "unpacking \"%s\"", name);
 				goto out;
 			}
 		} else if (type == AE_IFREG && !archive_entry_hardlink(e)) {
-			if ((r = extract_file(a, dirfd, clean, err)) < 0)
+			if ((r = extract_file(a, dirfd, member_path(clean), err)) < 0)
 				goto out;
 		} else {
 			log_debug("skipping archive member \"%s\" (not a regular file)", name);
