@@ -66,6 +66,11 @@ bool spec_cap_known(const char *name)
 	return false;
 }
 
+const char *spec_cap_name(unsigned idx)
+{
+	return idx < N_CAPS ? cap_names[idx] : NULL;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

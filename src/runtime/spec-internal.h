@@ -70,6 +70,8 @@ int spec_read_in_root(int rootfd, const char *path, size_t max, char **ret);
 
 /* spec-caps.c */
 bool spec_cap_known(const char *name);
+/* "CAP_CHOWN" for 0, ...; NULL past the last known capability. */
+const char *spec_cap_name(unsigned idx);
 
 /* spec-seccomp.c: load and convert the profile the options select; *ret NULL if none. */
 int spec_build_seccomp(const struct spec_opts *opts, const struct spec_defaults *defs,
