@@ -2,10 +2,10 @@
 /*
  * Registry error responses worded as Podman 4.3 words them (c/image v5.23
  * registryHTTPResponseToError over docker/distribution's handleErrorResponse and errcode):
- * the first {"errors":[...]} entry as "code: message", or only the message when it is the
- * code's default text ("manifest unknown"); "StatusCode: N, BODY" (50 bytes) for a 4xx
- * body that is not a registry error; "received unexpected HTTP status: 500 Internal
- * Server Error" for other statuses.
+ * a {"errors":[...]} entry as "code: message" ("manifest unknown: manifest unknown", as
+ * podman 4.3.1 prints it), several as "errors:\n" and one line each; "StatusCode: N, BODY"
+ * (50 bytes) for a 4xx body that is not a registry error; "received unexpected HTTP
+ * status: 500 Internal Server Error" (the server's reason phrase) for other statuses.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -89,21 +89,18 @@ static char *quote_body(const struct reg_response *resp)
 	return len > 50 ? xasprintf("%.50s...", d) : xstrndup(d, len);
 }
 
+/* errcode.Error.Error(): "code text: message", the message defaulting to the code's */
 static char *registry_error(json_t *e)
 {
 	const char *code = json_get_string(e, "code");
 	const char *msg = json_get_string(e, "message");
-	const char *def;
 
 	if (!code)
 		code = "UNKNOWN";
-	def = default_message(code);
 	if (!msg || !*msg)
-		msg = def ? def : "";
-	if (def && strcmp(def, msg) == 0)
-		return xstrdup(msg);
+		msg = default_message(code);
 	_cleanup_free_ char *ct = code_text(code);
-	return xasprintf("%s: %s", ct, msg);
+	return xasprintf("%s: %s", ct, msg ? msg : "");
 }
 
 char *reg_error_cause(const struct reg_response *resp)
@@ -120,15 +117,28 @@ char *reg_error_cause(const struct reg_response *resp)
 			       : st == 429 ? xasprintf("toomanyrequests: %s", details)
 					   : xasprintf("unknown: %s", details);
 		json_t *errs = json_object_get(j, "errors");
-		if (json_is_array(errs) && json_array_size(errs) > 0 &&
+		if (json_is_array(errs) && json_array_size(errs) == 1 &&
 		    json_is_object(json_array_get(errs, 0)))
 			return registry_error(json_array_get(errs, 0));
+		if (json_is_array(errs) && json_array_size(errs) > 1) {
+			/* errcode.Errors.Error() with several entries */
+			struct buf b = BUF_INIT;
+			json_t *v;
+			size_t i;
+			buf_puts(&b, "errors:\n");
+			json_array_foreach(errs, i, v) {
+				_cleanup_free_ char *one = registry_error(v);
+				buf_printf(&b, "%s\n", one);
+			}
+			return buf_take(&b);
+		}
 		if (st == 401)
-			return xstrdup("authentication required");
+			return xstrdup("unauthorized: authentication required");
 		_cleanup_free_ char *body = quote_body(resp);
 		return xasprintf("StatusCode: %ld, %s", st, body);
 	}
-	return xasprintf("received unexpected HTTP status: %ld %s", st, status_text(st));
+	return xasprintf("received unexpected HTTP status: %ld %s", st,
+			 resp->reason[0] ? resp->reason : status_text(st));
 }
 
 int reg_status_errno(long status)

@@ -4,6 +4,7 @@
  * authentication, redirects without credentials to other hosts, and retries of transient
  * failures (c/common pkg/retry: network errors, 429 and 5xx; never other 4xx).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +117,15 @@ static size_t on_header_status(char *data, size_t size, size_t n, void *userdata
 	size_t len = size * n;
 	if (len > 12 && strncmp(data, "HTTP/", 5) == 0) {
 		const char *sp = memchr(data, ' ', len);
-		if (sp)
-			x->resp->status = strtol(sp + 1, NULL, 10);
+		if (sp) {
+			char *end = NULL;
+			x->resp->status = strtol(sp + 1, &end, 10);
+			size_t rl = end ? strcspn(end + (*end == ' '), "\r\n") : 0;
+			if (rl >= sizeof(x->resp->reason))
+				rl = sizeof(x->resp->reason) - 1;
+			memcpy(x->resp->reason, end + (*end == ' '), rl);
+			x->resp->reason[rl] = '\0';
+		}
 	}
 	return on_header(data, size, n, userdata);
 }
@@ -200,6 +208,29 @@ static const char *method_name(const char *m)
 	return m;
 }
 
+/*
+ * The cause of a transport failure, worded like Go's net/http where Podman users know the
+ * text: "dial tcp 127.0.0.1:5000: connect: connection refused", "http: server gave HTTP
+ * response to HTTPS client"; curl's own message otherwise.
+ */
+static char *transport_cause(CURLcode code, const char *url, long os_errno, const char *curl_msg)
+{
+	if (code == CURLE_COULDNT_CONNECT && os_errno > 0) {
+		bool https = strncmp(url, "https://", 8) == 0;
+		const char *host = strstr(url, "://") + 3;
+		size_t hl = strcspn(host, "/?#");
+		bool has_port = memchr(host, ':', hl) && host[0] != '[';
+		_cleanup_free_ char *e = xstrdup(strerror((int)os_errno));
+		e[0] = (char)tolower((unsigned char)e[0]);
+		return has_port ? xasprintf("dial tcp %.*s: connect: %s", (int)hl, host, e)
+				: xasprintf("dial tcp %.*s:%s: connect: %s", (int)hl, host,
+					    https ? "443" : "80", e);
+	}
+	if (code == CURLE_SSL_CONNECT_ERROR && strstr(curl_msg, "wrong version number"))
+		return xstrdup("http: server gave HTTP response to HTTPS client");
+	return xstrdup(curl_msg[0] ? curl_msg : curl_easy_strerror(code));
+}
+
 int reg_perform(struct registry_client *c, const struct reg_request *req, const char *method,
 		   const char *url, const char *auth, struct reg_response *resp,
 		   struct cpod_error **err)
@@ -246,6 +277,8 @@ int reg_perform(struct registry_client *c, const struct reg_request *req, const 
 	log_debug("%s %s", method, url);
 	code = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+	long os_errno = 0;
+	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
 	curl_easy_cleanup(h);
 	curl_slist_free_all(hdrs);
 	resp->curl_code = code;
@@ -255,10 +288,11 @@ int reg_perform(struct registry_client *c, const struct reg_request *req, const 
 	if (x.too_big)
 		return cpod_error_set(err, EFBIG, "%s \"%s\": response larger than %zu bytes",
 				      method_name(method), url, x.cap);
-	if (code != CURLE_OK)
+	if (code != CURLE_OK) {
+		_cleanup_free_ char *cause = transport_cause(code, url, os_errno, resp->curl_error);
 		return cpod_error_set(err, curl_errno(code), "%s \"%s\": %s", method_name(method),
-				      url, resp->curl_error[0] ? resp->curl_error
-							       : curl_easy_strerror(code));
+				      url, cause);
+	}
 	log_debug("%s %s: %ld", method, url, resp->status);
 	return 0;
 }
@@ -450,8 +484,8 @@ int registry_check_login(struct registry_client *c, struct cpod_error **err)
 	int r = reg_do(c, &req, &resp, err);
 	if (r == 0 && resp.status != 200) {
 		if (resp.status == 401) {
-			_cleanup_free_ char *cause = reg_error_cause(&resp);
-			r = cpod_error_set(err, EACCES, "invalid username/password: %s", cause);
+			/* podman login: Error: logging into "HOST": invalid username/password */
+			r = cpod_error_set(err, EACCES, "invalid username/password");
 		} else {
 			r = reg_http_error(&resp, err, "checking credentials for %s", c->host);
 		}

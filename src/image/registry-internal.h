@@ -52,6 +52,7 @@ struct registry_client {
 /* Header lines and body of one HTTP exchange. */
 struct reg_response {
 	long status;
+	char reason[64];         /* the status line's reason phrase */
 	struct buf body;         /* the error body, or the whole body without a sink */
 	char *content_type;
 	char *digest;            /* Docker-Content-Digest */

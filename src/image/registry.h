@@ -22,8 +22,12 @@
  * - Connections, DNS and TLS sessions are shared between the client's requests (CURLSH),
  *   so concurrent downloads from several threads reuse them.
  *
- * Errors name the operation, the image and the cause, as Podman's do:
+ * Errors name the operation, the image and the cause, as Podman 4.3.1's do (checked by
+ * hand against it):
  *   "reading manifest latest in 127.0.0.1:5000/foo: manifest unknown: manifest unknown"
+ *   "reading manifest x in 127.0.0.1:5000/foo: unauthorized: authentication required"
+ *   "pinging container registry 127.0.0.1:1: Get \"http://127.0.0.1:1/v2/\": dial tcp
+ *    127.0.0.1:1: connect: connection refused"
  * Registry JSON error bodies ({"errors":[{"code":...,"message":...}]}) become
  * "code in lower case: message". Codes: ENOENT (404, *_UNKNOWN), EACCES (401/403),
  * EAGAIN (429 after the retries), EIO (5xx, bad digest, truncated body, protocol errors),
@@ -43,8 +47,9 @@ struct cpod_error;
 
 /* Manifests larger than this are refused (containers/image's maxManifestBodySize). */
 #define REGISTRY_MANIFEST_MAX (4u * 1024 * 1024)
-/* Podman's --retry default */
+/* Podman's --retry default, and the fixed delay libimage uses between attempts */
 #define REGISTRY_DEFAULT_RETRIES 3
+#define REGISTRY_DEFAULT_RETRY_DELAY_MS 1000
 
 struct registry_opts {
 	const char *host;          /* "127.0.0.1:5000", "quay.io"; "docker.io" is reached at
@@ -55,7 +60,8 @@ struct registry_opts {
 	const char *username;      /* NULL: anonymous */
 	const char *password;
 	unsigned max_retries;      /* 0: none; Podman's default is REGISTRY_DEFAULT_RETRIES */
-	unsigned retry_delay_ms;   /* 0: exponential backoff from 1 s (2 s, 4 s, ...) */
+	unsigned retry_delay_ms;   /* --retry-delay; 0: exponential backoff from 1 s (2 s, 4 s,
+				    * ...). Podman passes REGISTRY_DEFAULT_RETRY_DELAY_MS. */
 	const char *user_agent;    /* NULL: "cpod/VERSION" */
 	long timeout_s;            /* connect timeout; 0: 30 s */
 };

@@ -260,11 +260,31 @@ static void fake_send(int fd, const char *s)
 	(void)write_all(fd, s, strlen(s));
 }
 
+static const char *fake_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 307:
+		return "Temporary Redirect";
+	case 401:
+		return "Unauthorized";
+	case 404:
+		return "Not Found";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	default:
+		return "Whatever";
+	}
+}
+
 static void fake_respond(int fd, int status, const char *headers, const void *body, size_t len)
 {
-	_cleanup_free_ char *head = xasprintf("HTTP/1.1 %d X\r\nConnection: close\r\n"
+	_cleanup_free_ char *head = xasprintf("HTTP/1.1 %d %s\r\nConnection: close\r\n"
 					      "Content-Length: %zu\r\n%s\r\n",
-					      status, len, headers ? headers : "");
+					      status, fake_reason(status), len, headers ? headers : "");
 	fake_send(fd, head);
 	if (len)
 		(void)write_all(fd, body, len);
