@@ -117,16 +117,17 @@ int auth_json_path(const struct auth_json_opts *opts, char **ret, struct cpod_er
 	rt = opts && opts->xdg_runtime_dir ? opts->xdg_runtime_dir : env(opts, "XDG_RUNTIME_DIR");
 	if (rt && *rt) {
 		if (stat(rt, &st) < 0 && errno == ENOENT)
-			return cpod_error_set(err, ENOENT,
-					      "\"%s\" directory set by $XDG_RUNTIME_DIR does not "
-					      "exist. Either create the directory or unset "
-					      "$XDG_RUNTIME_DIR.: stat %s: no such file or directory",
-					      rt, rt);
+			return cpod_error_set(
+			        err, ENOENT,
+			        "\"%s\" directory set by $XDG_RUNTIME_DIR does not "
+			        "exist. Either create the directory or unset "
+			        "$XDG_RUNTIME_DIR.: stat %s: no such file or directory",
+			        rt, rt);
 		*ret = path_join(rt, "containers/auth.json");
 		return 0;
 	}
 	*ret = xasprintf("/run/containers/%u/auth.json",
-			 (unsigned)(opts && opts->set_uid ? opts->uid : getuid()));
+	                 (unsigned)(opts && opts->set_uid ? opts->uid : getuid()));
 	return 0;
 }
 
@@ -145,15 +146,17 @@ static size_t auth_paths(const struct auth_json_opts *opts, struct auth_path out
 	if (auth_json_path(opts, &p, &e) == 0)
 		out[n++] = (struct auth_path){p, false};
 	else
-		log_warn("%s: Trying to pull image in the event that it is a public image.", e->msg);
+		log_warn("%s: Trying to pull image in the event that it is a public image.",
+		         e->msg);
 	const char *xdg = opts && opts->xdg_config_home ? opts->xdg_config_home
-						       : env(opts, "XDG_CONFIG_HOME");
+	                                                : env(opts, "XDG_CONFIG_HOME");
 	if (xdg)
 		out[n++] = (struct auth_path){path_join(xdg, "containers/auth.json"), false};
 	else if (home)
-		out[n++] = (struct auth_path){path_join(home, ".config/containers/auth.json"), false};
-	const char *dc = opts && opts->docker_config ? opts->docker_config
-						     : env(opts, "DOCKER_CONFIG");
+		out[n++] =
+		        (struct auth_path){path_join(home, ".config/containers/auth.json"), false};
+	const char *dc =
+	        opts && opts->docker_config ? opts->docker_config : env(opts, "DOCKER_CONFIG");
 	if (dc)
 		out[n++] = (struct auth_path){path_join(dc, "config.json"), false};
 	else if (home)
@@ -209,7 +212,7 @@ static int read_json(const char *path, json_t **ret, struct cpod_error **err)
 	if (!j || !json_is_object(j)) {
 		json_decref(j);
 		return cpod_error_set(err, EINVAL, "unmarshaling JSON at \"%s\": %s", path,
-				      j ? "not an object" : jerr.text);
+		                      j ? "not an object" : jerr.text);
 	}
 	*ret = j;
 	return 0;
@@ -231,8 +234,8 @@ static int decode_entry(const char *path, const char *key, json_t *entry, struct
 	if (!colon) {
 		if (len > 0)
 			log_warn("Error parsing the \"auth\" field of a credential entry \"%s\" in "
-				 "\"%s\", missing semicolon",
-				 key, path);
+			         "\"%s\", missing semicolon",
+			         key, path);
 		return 0;
 	}
 	*colon = '\0';
@@ -251,7 +254,7 @@ static int decode_entry(const char *path, const char *key, json_t *entry, struct
 }
 
 static int find_in_file(const struct auth_path *p, const char *key, struct auth_creds *ret,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	_cleanup_json_ json_t *root = NULL;
 	_cleanup_free_ char *host = normalize_registry(key, strcspn(key, "/"));
@@ -280,7 +283,8 @@ static int find_in_file(const struct auth_path *p, const char *key, struct auth_
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach(auths, k, v) {
+	json_object_foreach(auths, k, v)
+	{
 		_cleanup_free_ char *nk = normalize_file_key(k, p->legacy);
 		if (strcmp(nk, host) == 0)
 			return decode_entry(p->path, k, v, ret);
@@ -289,7 +293,7 @@ static int find_in_file(const struct auth_path *p, const char *key, struct auth_
 }
 
 int auth_json_get(const struct auth_json_opts *opts, const char *key, struct auth_creds *ret,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	struct auth_path paths[5];
 	size_t n = auth_paths(opts, paths);
@@ -318,7 +322,7 @@ static int validate_key(const char *key, struct cpod_error **err)
 	const char *colon = strrchr(key, ':');
 	if (slash && colon && colon > slash)
 		return cpod_error_set(err, EINVAL,
-				      "key %s contains a ':' character after host[:port]", key);
+		                      "key %s contains a ':' character after host[:port]", key);
 	if (!*key)
 		return cpod_error_set(err, EINVAL, "empty key");
 	return 0;
@@ -346,7 +350,7 @@ static char *dump_tabs(json_t *root)
 typedef int (*modify_fn)(json_t *auths, void *userdata, struct cpod_error **err);
 
 static int modify(const struct auth_json_opts *opts, modify_fn fn, void *userdata,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	_cleanup_free_ char *path = NULL, *dir = NULL;
 	_cleanup_json_ json_t *root = NULL;
@@ -393,7 +397,7 @@ static int set_fn(json_t *auths, void *userdata, struct cpod_error **err)
 }
 
 int auth_json_set(const struct auth_json_opts *opts, const char *key, const char *username,
-		  const char *password, struct cpod_error **err)
+                  const char *password, struct cpod_error **err)
 {
 	struct set_args a = {key, username, password};
 	int r = validate_key(key, err);

@@ -40,14 +40,14 @@ void auth_creds_release(struct auth_creds *c);
 
 /* Overrides for tests; zero-initialise. Unset fields come from the environment. */
 struct auth_json_opts {
-	const char *authfile;         /* --authfile */
-	const char *home;             /* instead of $HOME */
-	const char *xdg_runtime_dir;  /* instead of $XDG_RUNTIME_DIR */
-	const char *xdg_config_home;  /* instead of $XDG_CONFIG_HOME */
-	const char *docker_config;    /* instead of $DOCKER_CONFIG */
-	bool ignore_env;              /* read no environment variable at all */
+	const char *authfile;        /* --authfile */
+	const char *home;            /* instead of $HOME */
+	const char *xdg_runtime_dir; /* instead of $XDG_RUNTIME_DIR */
+	const char *xdg_config_home; /* instead of $XDG_CONFIG_HOME */
+	const char *docker_config;   /* instead of $DOCKER_CONFIG */
+	bool ignore_env;             /* read no environment variable at all */
 	bool set_uid;
-	uid_t uid;                    /* instead of getuid() for /run/containers/UID */
+	uid_t uid; /* instead of getuid() for /run/containers/UID */
 };
 
 /*
@@ -62,14 +62,14 @@ int auth_json_path(const struct auth_json_opts *opts, char **ret, struct cpod_er
  * malformed file (-EINVAL, "unmarshaling JSON at \"PATH\": ...") or a read error.
  */
 int auth_json_get(const struct auth_json_opts *opts, const char *key, struct auth_creds *ret,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 
 /*
  * Store username:password for key in the written file. -EINVAL for a key with a scheme, a
  * '@' or a tag (c/image validateKey), other -errno for I/O.
  */
 int auth_json_set(const struct auth_json_opts *opts, const char *key, const char *username,
-		  const char *password, struct cpod_error **err);
+                  const char *password, struct cpod_error **err);
 
 /* Remove key from the written file; -ENOENT "not logged in" when it is not there. */
 int auth_json_remove(const struct auth_json_opts *opts, const char *key, struct cpod_error **err);

@@ -43,8 +43,7 @@ int registries_ref_matching_prefix(const char *ref, const char *prefix)
 	return (int)pl;
 }
 
-const struct registry_entry *registries_conf_find(const struct registries_conf *c,
-						  const char *ref)
+const struct registry_entry *registries_conf_find(const struct registries_conf *c, const char *ref)
 {
 	const struct registry_entry *best = NULL;
 	size_t best_len = 0;
@@ -80,18 +79,19 @@ void registry_pull_sources_free(struct registry_pull_source *s, size_t n)
 }
 
 static int rewrite(const struct registry_endpoint *ep, const char *ref, const char *prefix,
-		   char **ret, struct cpod_error **err)
+                   char **ret, struct cpod_error **err)
 {
 	int len = registries_ref_matching_prefix(ref, prefix);
 	if (len < 0)
 		return cpod_error_set(err, EINVAL, "invalid prefix '%s' for reference '%s'", prefix,
-				      ref);
+		                      ref);
 	if (!*ep->location) {
 		if (strncmp(prefix, "*.", 2) != 0)
-			return cpod_error_set(err, EINVAL,
-					      "invalid prefix '%s' for empty location, should be in "
-					      "the format: *.example.com",
-					      prefix);
+			return cpod_error_set(
+			        err, EINVAL,
+			        "invalid prefix '%s' for empty location, should be in "
+			        "the format: *.example.com",
+			        prefix);
 		*ret = xstrdup(ref);
 		return 0;
 	}
@@ -100,7 +100,8 @@ static int rewrite(const struct registry_endpoint *ep, const char *ref, const ch
 	const char *slash = strchr(out, '/');
 	if (!slash || slash == out || !slash[1] || slash[1] == ':' || slash[1] == '@' ||
 	    strstr(out, "//")) {
-		cpod_error_set(err, EINVAL, "rewriting reference: invalid reference format: %s", out);
+		cpod_error_set(err, EINVAL, "rewriting reference: invalid reference format: %s",
+		               out);
 		free(out);
 		return -EINVAL;
 	}
@@ -115,8 +116,8 @@ static bool has_digest(const char *ref)
 }
 
 int registries_conf_pull_sources(const struct registries_conf *c, const char *ref,
-				 struct registry_pull_source **ret, size_t *ret_n,
-				 struct cpod_error **err)
+                                 struct registry_pull_source **ret, size_t *ret_n,
+                                 struct cpod_error **err)
 {
 	/* match by name, as c/image does (FindRegistry(ref.Name())) */
 	const char *at = strchr(ref, '@');
@@ -139,9 +140,11 @@ int registries_conf_pull_sources(const struct registries_conf *c, const char *re
 	out = xnew(struct registry_pull_source, e->n_mirrors + 1);
 	for (size_t i = 0; i < e->n_mirrors; i++) {
 		const struct registry_endpoint *m = &e->mirrors[i];
-		if (e->mirror_by_digest_only ? !digested
-		    : (m->pull_from_mirror == PULL_FROM_MIRROR_DIGEST_ONLY && !digested) ||
-			      (m->pull_from_mirror == PULL_FROM_MIRROR_TAG_ONLY && digested))
+		if (e->mirror_by_digest_only
+		            ? !digested
+		            : (m->pull_from_mirror == PULL_FROM_MIRROR_DIGEST_ONLY && !digested) ||
+		                      (m->pull_from_mirror == PULL_FROM_MIRROR_TAG_ONLY &&
+		                       digested))
 			continue;
 		out[n].endpoint = m;
 		if (rewrite(m, ref, e->prefix, &out[n].reference, err) < 0) {

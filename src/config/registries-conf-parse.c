@@ -38,7 +38,7 @@ int registries_parse_location(const char *in, char **ret, struct cpod_error **er
 		len--;
 	if (strncmp(in, "http://", 7) == 0 || strncmp(in, "https://", 8) == 0)
 		return cpod_error_set(err, EINVAL,
-				      "invalid location '%s': URI schemes are not supported", in);
+		                      "invalid location '%s': URI schemes are not supported", in);
 	*ret = xstrndup(in, len);
 	return 0;
 }
@@ -52,7 +52,7 @@ static struct registry_entry *add_entry(struct registries_conf *c)
 }
 
 static int parse_pull_from_mirror(const char *s, enum pull_from_mirror *ret,
-				  struct cpod_error **err)
+                                  struct cpod_error **err)
 {
 	if (!*s || strcmp(s, "all") == 0)
 		*ret = PULL_FROM_MIRROR_ALL;
@@ -66,14 +66,14 @@ static int parse_pull_from_mirror(const char *s, enum pull_from_mirror *ret,
 }
 
 static int parse_mirror(const struct toml_value *t, struct registry_endpoint *m,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	const char *loc = "", *pfm = "";
 	int r;
 
 	if (toml_type(t) != TOML_TABLE)
 		return cpod_error_set(err, EINVAL, "line %u: mirror: expected a table",
-				      toml_line(t));
+		                      toml_line(t));
 	if ((r = toml_get_string(t, "location", &loc, err)) < 0 ||
 	    (r = toml_get_bool(t, "insecure", &m->insecure, err)) < 0 ||
 	    (r = toml_get_string(t, "pull-from-mirror", &pfm, err)) < 0)
@@ -81,13 +81,12 @@ static int parse_mirror(const struct toml_value *t, struct registry_endpoint *m,
 	if ((r = registries_parse_location(loc, &m->location, err)) < 0)
 		return r;
 	if (!*m->location)
-		return cpod_error_set(err, EINVAL,
-				      "invalid condition: mirror location is unset");
+		return cpod_error_set(err, EINVAL, "invalid condition: mirror location is unset");
 	return parse_pull_from_mirror(pfm, &m->pull_from_mirror, err);
 }
 
 static int parse_registry(const struct toml_value *t, struct registries_conf *c,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	const char *prefix = "", *loc = "", *pfm = "";
 	const struct toml_value *mirrors = NULL;
@@ -95,7 +94,7 @@ static int parse_registry(const struct toml_value *t, struct registries_conf *c,
 
 	if (toml_type(t) != TOML_TABLE)
 		return cpod_error_set(err, EINVAL, "line %u: registry: expected a table",
-				      toml_line(t));
+		                      toml_line(t));
 	struct registry_entry *e = add_entry(c);
 	if ((r = toml_get_string(t, "prefix", &prefix, err)) < 0 ||
 	    (r = toml_get_string(t, "location", &loc, err)) < 0 ||
@@ -108,8 +107,9 @@ static int parse_registry(const struct toml_value *t, struct registries_conf *c,
 		return r;
 	if (!*prefix) {
 		if (!*e->endpoint.location)
-			return cpod_error_set(err, EINVAL,
-					      "invalid condition: both location and prefix are unset");
+			return cpod_error_set(
+			        err, EINVAL,
+			        "invalid condition: both location and prefix are unset");
 		e->prefix = xstrdup(e->endpoint.location);
 	} else {
 		if ((r = registries_parse_location(prefix, &e->prefix, err)) < 0)
@@ -122,22 +122,22 @@ static int parse_registry(const struct toml_value *t, struct registries_conf *c,
 	}
 	if (strncmp(e->prefix, "*.", 2) == 0 && strpbrk(e->prefix, "/@:"))
 		return cpod_error_set(err, EINVAL,
-				      "Wildcarded prefix should be in the format: *.example.com. "
-				      "Current prefix %s is incorrectly formatted",
-				      e->prefix);
+		                      "Wildcarded prefix should be in the format: *.example.com. "
+		                      "Current prefix %s is incorrectly formatted",
+		                      e->prefix);
 	if (*pfm)
-		return cpod_error_set(err, EINVAL,
-				      "pull-from-mirror must not be set for a non-mirror registry %s",
-				      e->prefix);
+		return cpod_error_set(
+		        err, EINVAL,
+		        "pull-from-mirror must not be set for a non-mirror registry %s", e->prefix);
 
 	mirrors = toml_table_get(t, "mirror");
 	if (mirrors) {
 		if (toml_type(mirrors) != TOML_ARRAY)
 			return cpod_error_set(err, EINVAL,
-					      "line %u, column %u: key \"mirror\": expected array, "
-					      "got %s",
-					      toml_line(mirrors), toml_column(mirrors),
-					      toml_type_name(toml_type(mirrors)));
+			                      "line %u, column %u: key \"mirror\": expected array, "
+			                      "got %s",
+			                      toml_line(mirrors), toml_column(mirrors),
+			                      toml_type_name(toml_type(mirrors)));
 		size_t n = toml_array_size(mirrors);
 		e->mirrors = xnew(struct registry_endpoint, n ? n : 1);
 		for (size_t i = 0; i < n; i++) {
@@ -160,14 +160,14 @@ static int validate_short_name(const char *name, struct cpod_error **err)
 		return cpod_error_set(err, EINVAL, "cannot parse short name: \"%s\"", name);
 	if (strchr(name, '@'))
 		return cpod_error_set(err, EINVAL,
-				      "invalid short name \"%s\": must not contain digest", name);
+		                      "invalid short name \"%s\": must not contain digest", name);
 	if (strchr(last ? last : name, ':'))
-		return cpod_error_set(err, EINVAL, "invalid short name \"%s\": must not contain tag",
-				      name);
-	if (slash && (memchr(name, '.', first) || memchr(name, ':', first) ||
-		      (first == 9 && strncmp(name, "localhost", 9) == 0)))
 		return cpod_error_set(err, EINVAL,
-				      "invalid short name \"%s\": must not contain registry", name);
+		                      "invalid short name \"%s\": must not contain tag", name);
+	if (slash && (memchr(name, '.', first) || memchr(name, ':', first) ||
+	              (first == 9 && strncmp(name, "localhost", 9) == 0)))
+		return cpod_error_set(err, EINVAL,
+		                      "invalid short name \"%s\": must not contain registry", name);
 	return 0;
 }
 
@@ -177,7 +177,7 @@ static int validate_alias_value(const char *v, struct cpod_error **err)
 	const char *slash = strchr(v, '/');
 	if (strchr(v, '@'))
 		return cpod_error_set(err, EINVAL, "invalid alias \"%s\": must not contain digest",
-				      v);
+		                      v);
 	const char *colon = strrchr(v, ':');
 	if (colon && slash && colon > strrchr(v, '/'))
 		return cpod_error_set(err, EINVAL, "invalid alias \"%s\": must not contain tag", v);
@@ -186,17 +186,17 @@ static int validate_alias_value(const char *v, struct cpod_error **err)
 	    !(memchr(v, '.', first) || memchr(v, ':', first) ||
 	      (first == 9 && strncmp(v, "localhost", 9) == 0)))
 		return cpod_error_set(err, EINVAL,
-				      "invalid alias \"%s\": must contain registry and repository",
-				      v);
+		                      "invalid alias \"%s\": must contain registry and repository",
+		                      v);
 	return 0;
 }
 
 static int parse_aliases(const char *name, const struct toml_value *t, struct registries_conf *c,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	if (toml_type(t) != TOML_TABLE)
 		return cpod_error_set(err, EINVAL, "line %u: aliases: expected a table",
-				      toml_line(t));
+		                      toml_line(t));
 	size_t n = toml_table_size(t);
 	c->aliases = xnew(struct registry_alias, n ? n : 1);
 	for (size_t i = 0; i < n; i++) {
@@ -204,10 +204,10 @@ static int parse_aliases(const char *name, const struct toml_value *t, struct re
 		const struct toml_value *v = toml_table_value(t, i);
 		int r;
 		if (toml_type(v) != TOML_STRING)
-			return cpod_error_set(err, EINVAL,
-					      "line %u, column %u: key \"%s\": expected string, got %s",
-					      toml_line(v), toml_column(v), key,
-					      toml_type_name(toml_type(v)));
+			return cpod_error_set(
+			        err, EINVAL,
+			        "line %u, column %u: key \"%s\": expected string, got %s",
+			        toml_line(v), toml_column(v), key, toml_type_name(toml_type(v)));
 		if ((r = validate_short_name(key, err)) < 0)
 			return r;
 		const char *val = toml_string(v);
@@ -222,8 +222,7 @@ static int parse_aliases(const char *name, const struct toml_value *t, struct re
 }
 
 /* V1: [registries.search] registries = [...], likewise insecure and block */
-static int parse_v1(const struct toml_value *v1, struct registries_conf *c,
-		    struct cpod_error **err)
+static int parse_v1(const struct toml_value *v1, struct registries_conf *c, struct cpod_error **err)
 {
 	static const char *const kinds[] = {"search", "insecure", "block"};
 	for (size_t k = 0; k < 3; k++) {
@@ -234,7 +233,8 @@ static int parse_v1(const struct toml_value *v1, struct registries_conf *c,
 			return r;
 		if (r > 0 && (r = toml_get_strv(t, "registries", &list, err)) < 0)
 			return r;
-		STRV_FOREACH(s, list) {
+		STRV_FOREACH(s, list)
+		{
 			if (k == 0) {
 				strv_push(&c->search, *s);
 				c->search_set = true;
@@ -246,7 +246,8 @@ static int parse_v1(const struct toml_value *v1, struct registries_conf *c,
 					e = &c->entries[i];
 			if (!e) {
 				e = add_entry(c);
-				if ((r = registries_parse_location(*s, &e->endpoint.location, err)) < 0)
+				if ((r = registries_parse_location(*s, &e->endpoint.location,
+				                                   err)) < 0)
 					return r;
 				e->prefix = xstrdup(e->endpoint.location);
 			}
@@ -268,21 +269,23 @@ static int check_conflicts(const struct registries_conf *c, struct cpod_error **
 			if (strcmp(a->endpoint.location, b->endpoint.location) != 0)
 				continue;
 			if (a->endpoint.insecure != b->endpoint.insecure)
-				return cpod_error_set(err, EINVAL,
-						      "registry '%s' is defined multiple times with "
-						      "conflicting 'insecure' setting",
-						      a->endpoint.location);
+				return cpod_error_set(
+				        err, EINVAL,
+				        "registry '%s' is defined multiple times with "
+				        "conflicting 'insecure' setting",
+				        a->endpoint.location);
 			if (a->blocked != b->blocked)
-				return cpod_error_set(err, EINVAL,
-						      "registry '%s' is defined multiple times with "
-						      "conflicting 'blocked' setting",
-						      a->endpoint.location);
+				return cpod_error_set(
+				        err, EINVAL,
+				        "registry '%s' is defined multiple times with "
+				        "conflicting 'blocked' setting",
+				        a->endpoint.location);
 		}
 	return 0;
 }
 
 static int parse_root(const char *name, const struct toml_value *root, struct registries_conf *c,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	const struct toml_value *v;
 	const char *mode = NULL;
@@ -301,18 +304,19 @@ static int parse_root(const char *name, const struct toml_value *root, struct re
 		c->mode_set = true;
 	}
 	v = toml_table_get(root, "registries");
-	if (v && (toml_type(v) != TOML_TABLE ||
-		  (toml_table_get(root, "registry") || c->search_set)))
+	if (v &&
+	    (toml_type(v) != TOML_TABLE || (toml_table_get(root, "registry") || c->search_set)))
 		return cpod_error_set(err, EINVAL, "mixing sysregistry v1/v2 is not supported");
 	if (v && (r = parse_v1(v, c, err)) < 0)
 		return r;
 	v = toml_table_get(root, "registry");
 	if (v) {
 		if (toml_type(v) != TOML_ARRAY)
-			return cpod_error_set(err, EINVAL,
-					      "line %u, column %u: key \"registry\": expected array "
-					      "of tables, got %s",
-					      toml_line(v), toml_column(v), toml_type_name(toml_type(v)));
+			return cpod_error_set(
+			        err, EINVAL,
+			        "line %u, column %u: key \"registry\": expected array "
+			        "of tables, got %s",
+			        toml_line(v), toml_column(v), toml_type_name(toml_type(v)));
 		for (size_t i = 0; i < toml_array_size(v); i++)
 			if ((r = parse_registry(toml_array_get(v, i), c, err)) < 0)
 				return r;
@@ -327,7 +331,8 @@ static int parse_root(const char *name, const struct toml_value *root, struct re
 		    strcmp(k, "credential-helpers"))
 			log_debug("%s: unknown key \"%s\", ignoring", name, k);
 	}
-	STRV_FOREACH(s, c->search) {
+	STRV_FOREACH(s, c->search)
+	{
 		char *loc = NULL;
 		if ((r = registries_parse_location(*s, &loc, err)) < 0)
 			return r;
@@ -335,7 +340,8 @@ static int parse_root(const char *name, const struct toml_value *root, struct re
 		*s = loc;
 		if (!*loc || strpbrk(loc, "/@ "))
 			return cpod_error_set(err, EINVAL,
-					      "Invalid unqualified-search-registries entry \"%s\"", loc);
+			                      "Invalid unqualified-search-registries entry \"%s\"",
+			                      loc);
 	}
 	if (!c->search)
 		c->search = xnew(char *, 1);
@@ -346,10 +352,11 @@ static int parse_root(const char *name, const struct toml_value *root, struct re
 }
 
 int registries_conf_parse(const char *name, const char *data, size_t len,
-			  struct registries_conf **ret, struct cpod_error **err)
+                          struct registries_conf **ret, struct cpod_error **err)
 {
 	_cleanup_toml_ struct toml_value *root = NULL;
-	_cleanup_(registries_conf_freep) struct registries_conf *c = xnew(struct registries_conf, 1);
+	_cleanup_(registries_conf_freep) struct registries_conf *c =
+	        xnew(struct registries_conf, 1);
 	int r;
 
 	c->mode = SHORT_NAME_MODE_PERMISSIVE;

@@ -21,13 +21,13 @@
 #include "util/banned.h"
 
 #define SYSTEM_FILE "/etc/containers/registries.conf"
-#define SYSTEM_DIR "/etc/containers/registries.conf.d"
+#define SYSTEM_DIR  "/etc/containers/registries.conf.d"
 #define MAX_DROPINS 1024
 
 static const char *const mode_names[_SHORT_NAME_MODE_MAX] = {
-	[SHORT_NAME_MODE_DISABLED] = "disabled",
-	[SHORT_NAME_MODE_PERMISSIVE] = "permissive",
-	[SHORT_NAME_MODE_ENFORCING] = "enforcing",
+        [SHORT_NAME_MODE_DISABLED] = "disabled",
+        [SHORT_NAME_MODE_PERMISSIVE] = "permissive",
+        [SHORT_NAME_MODE_ENFORCING] = "enforcing",
 };
 
 const char *short_name_mode_to_string(enum short_name_mode m)
@@ -138,17 +138,17 @@ void registries_conf_merge(struct registries_conf *c, struct registries_conf *up
 	upd->aliases = NULL;
 	upd->n_aliases = 0;
 	STRV_FOREACH(f, upd->files)
-		strv_push(&c->files, *f);
+	strv_push(&c->files, *f);
 }
 
 static int load_file(const char *path, bool dropin, bool must_exist, struct registries_conf **ret,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int r = read_file_at(AT_FDCWD, path, TOML_MAX_INPUT, &data, &len);
 	const char *what = dropin ? "loading drop-in registries configuration"
-				  : "loading registries configuration";
+	                          : "loading registries configuration";
 	if (r == -ENOENT && !must_exist)
 		return 0;
 	if (r < 0)
@@ -187,11 +187,11 @@ static void add_dropins(const char *dir, char ***files)
 	if (n)
 		qsort(found, n, sizeof(char *), cmp_str);
 	STRV_FOREACH(f, found)
-		strv_push(files, *f);
+	strv_push(files, *f);
 }
 
 int registries_conf_load(const struct registries_conf_opts *opts, struct registries_conf **ret,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	_cleanup_(registries_conf_freep) struct registries_conf *c = NULL;
 	_cleanup_free_ char *user_file = NULL, *user_dir = NULL, *main_file = NULL;
@@ -233,7 +233,8 @@ int registries_conf_load(const struct registries_conf_opts *opts, struct registr
 		add_dropins(sys_dir, &dropins);
 	if (user_dir)
 		add_dropins(user_dir, &dropins);
-	STRV_FOREACH(f, dropins) {
+	STRV_FOREACH(f, dropins)
+	{
 		_cleanup_(registries_conf_freep) struct registries_conf *d = NULL;
 		r = load_file(*f, true, false, &d, err);
 		if (r < 0)
@@ -261,7 +262,7 @@ enum short_name_mode registries_conf_short_name_mode(const struct registries_con
 }
 
 const char *registries_conf_alias(const struct registries_conf *c, const char *name,
-				  const char **ret_origin)
+                                  const char **ret_origin)
 {
 	for (size_t i = 0; i < c->n_aliases; i++)
 		if (strcmp(c->aliases[i].name, name) == 0) {

@@ -70,11 +70,11 @@ struct registry_pull_source {
 struct registries_conf;
 
 struct registries_conf_opts {
-	const char *path;          /* instead of the main file search (CONTAINERS_REGISTRIES_CONF) */
-	const char *system_file;   /* instead of /etc/containers/registries.conf */
-	const char *system_dir;    /* instead of /etc/containers/registries.conf.d */
-	const char *home;          /* instead of $HOME */
-	bool ignore_env;           /* do not look at $CONTAINERS_REGISTRIES_CONF */
+	const char *path;        /* instead of the main file search (CONTAINERS_REGISTRIES_CONF) */
+	const char *system_file; /* instead of /etc/containers/registries.conf */
+	const char *system_dir;  /* instead of /etc/containers/registries.conf.d */
+	const char *home;        /* instead of $HOME */
+	bool ignore_env;         /* do not look at $CONTAINERS_REGISTRIES_CONF */
 };
 
 /*
@@ -84,11 +84,11 @@ struct registries_conf_opts {
  * the TOML size cap, other -errno from reading.
  */
 int registries_conf_load(const struct registries_conf_opts *opts, struct registries_conf **ret,
-			 struct cpod_error **err);
+                         struct cpod_error **err);
 
 /* Parse one document as if it were the only file (tests, fuzzing). name is for messages. */
 int registries_conf_parse(const char *name, const char *data, size_t len,
-			  struct registries_conf **ret, struct cpod_error **err);
+                          struct registries_conf **ret, struct cpod_error **err);
 
 struct registries_conf *registries_conf_free(struct registries_conf *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct registries_conf *, registries_conf_free)
@@ -110,17 +110,17 @@ enum short_name_mode short_name_mode_from_string(const char *s);
  * defined it. Borrowed.
  */
 const char *registries_conf_alias(const struct registries_conf *c, const char *name,
-				  const char **ret_origin);
+                                  const char **ret_origin);
 
 /* The entries, sorted by prefix; borrowed. */
-const struct registry_entry *registries_conf_entries(const struct registries_conf *c, size_t *ret_n);
+const struct registry_entry *registries_conf_entries(const struct registries_conf *c,
+                                                     size_t *ret_n);
 
 /*
  * The [[registry]] whose prefix matches ref best (longest prefix), or NULL.
  * ref is a normalised reference or a part of one: "example.com/a/b:tag", "example.com:5000".
  */
-const struct registry_entry *registries_conf_find(const struct registries_conf *c,
-						  const char *ref);
+const struct registry_entry *registries_conf_find(const struct registries_conf *c, const char *ref);
 
 /* Whether host ("example.com:5000") is marked insecure / blocked by its entry. */
 bool registries_conf_is_insecure(const struct registries_conf *c, const char *host);
@@ -136,8 +136,8 @@ bool registries_conf_is_blocked(const struct registries_conf *c, const char *ref
  * -EINVAL when a rewritten reference is not valid.
  */
 int registries_conf_pull_sources(const struct registries_conf *c, const char *ref,
-				 struct registry_pull_source **ret, size_t *ret_n,
-				 struct cpod_error **err);
+                                 struct registry_pull_source **ret, size_t *ret_n,
+                                 struct cpod_error **err);
 void registry_pull_sources_free(struct registry_pull_source *s, size_t n);
 
 /* c/image's refMatchingPrefix: length of the match of prefix in ref, or -1. For tests. */

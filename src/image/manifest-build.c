@@ -32,7 +32,7 @@ static bool eq(const char *a, const char *b)
 }
 
 int manifest_select_platform(const struct manifest *m, const char *os, const char *arch,
-			     const char *variant, size_t *ret_index, struct cpod_error **err)
+                             const char *variant, size_t *ret_index, struct cpod_error **err)
 {
 	const char *wanted[8];
 	size_t n_wanted = 0;
@@ -81,10 +81,11 @@ int manifest_select_platform(const struct manifest *m, const char *os, const cha
 				return 0;
 			}
 		}
-	return cpod_error_set(err, ENOENT,
-			      "no image found in manifest list for architecture %s, variant \"%s\", "
-			      "OS %s",
-			      arch, variant ? variant : "", os);
+	return cpod_error_set(
+	        err, ENOENT,
+	        "no image found in manifest list for architecture %s, variant \"%s\", "
+	        "OS %s",
+	        arch, variant ? variant : "", os);
 }
 
 static json_t *desc_json(const struct manifest_build_desc *d, bool docker)
@@ -116,8 +117,8 @@ static char *dump(json_t *j)
 }
 
 char *manifest_build_image(const char *media_type, const struct manifest_build_desc *config,
-			   const struct manifest_build_desc *layers, size_t n_layers,
-			   json_t *annotations)
+                           const struct manifest_build_desc *layers, size_t n_layers,
+                           json_t *annotations)
 {
 	bool docker;
 
@@ -141,7 +142,7 @@ char *manifest_build_image(const char *media_type, const struct manifest_build_d
 }
 
 char *manifest_build_index(const char *media_type, const struct manifest_build_desc *manifests,
-			   size_t n)
+                           size_t n)
 {
 	bool docker;
 

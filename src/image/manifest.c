@@ -19,8 +19,8 @@
 #include "util/banned.h"
 
 static const char *const known_types[] = {
-	MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_INDEX,	      MEDIA_TYPE_DOCKER_MANIFEST,
-	MEDIA_TYPE_DOCKER_LIST,	 MEDIA_TYPE_DOCKER_SCHEMA1, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED,
+        MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_INDEX,      MEDIA_TYPE_DOCKER_MANIFEST,
+        MEDIA_TYPE_DOCKER_LIST,  MEDIA_TYPE_DOCKER_SCHEMA1, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED,
 };
 
 /* The static copy of a known type, or NULL */
@@ -39,7 +39,8 @@ bool manifest_media_type_known(const char *mt)
 
 bool manifest_media_type_is_index(const char *mt)
 {
-	return mt && (strcmp(mt, MEDIA_TYPE_OCI_INDEX) == 0 || strcmp(mt, MEDIA_TYPE_DOCKER_LIST) == 0);
+	return mt &&
+	       (strcmp(mt, MEDIA_TYPE_OCI_INDEX) == 0 || strcmp(mt, MEDIA_TYPE_DOCKER_LIST) == 0);
 }
 
 const char *manifest_guess_media_type(const char *data, size_t len)
@@ -54,13 +55,14 @@ const char *manifest_guess_media_type(const char *data, size_t len)
 		return NULL;
 	mt = known(json_get_string(j, "mediaType"));
 	if (mt)
-		return strcmp(mt, MEDIA_TYPE_DOCKER_SCHEMA1) == 0 && json_object_get(j, "signatures")
-			       ? MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED
-			       : mt;
+		return strcmp(mt, MEDIA_TYPE_DOCKER_SCHEMA1) == 0 &&
+		                       json_object_get(j, "signatures")
+		               ? MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED
+		               : mt;
 	json_t *sv = json_object_get(j, "schemaVersion");
 	if (json_is_integer(sv) && json_integer_value(sv) == 1)
 		return json_object_get(j, "signatures") ? MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED
-							: MEDIA_TYPE_DOCKER_SCHEMA1;
+		                                        : MEDIA_TYPE_DOCKER_SCHEMA1;
 	if (!json_is_integer(sv) || json_integer_value(sv) != 2)
 		return NULL;
 	/* OCI without mediaType: a config means an image, manifests an index */
@@ -121,20 +123,20 @@ static bool digest_ok(const char *d)
 }
 
 static int opt_string(json_t *o, const char *key, char **ret, const char *what,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
 		return cpod_error_set(err, EINVAL, "parsing manifest: %s: %s is not a string", what,
-				      key);
+		                      key);
 	*ret = xstrdup(json_string_value(v));
 	return 0;
 }
 
 static int parse_desc(json_t *o, bool index_entry, struct manifest_descriptor *d, const char *what,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	int r;
 
@@ -147,7 +149,7 @@ static int parse_desc(json_t *o, bool index_entry, struct manifest_descriptor *d
 		return cpod_error_set(err, EINVAL, "parsing manifest: %s has no mediaType", what);
 	if (!d->digest || !digest_ok(d->digest))
 		return cpod_error_set(err, EINVAL, "parsing manifest: %s: invalid digest %s", what,
-				      d->digest ? d->digest : "(none)");
+		                      d->digest ? d->digest : "(none)");
 	json_t *size = json_object_get(o, "size");
 	if (!json_is_integer(size) || json_integer_value(size) < 0)
 		return cpod_error_set(err, EINVAL, "parsing manifest: %s: invalid size", what);
@@ -156,14 +158,15 @@ static int parse_desc(json_t *o, bool index_entry, struct manifest_descriptor *d
 	size_t i;
 	if (urls && !json_is_null(urls)) {
 		if (!json_is_array(urls))
-			return cpod_error_set(err, EINVAL, "parsing manifest: %s: urls is not an array",
-					      what);
+			return cpod_error_set(err, EINVAL,
+			                      "parsing manifest: %s: urls is not an array", what);
 		d->urls = xnew(char *, 1);
-		json_array_foreach(urls, i, u) {
+		json_array_foreach(urls, i, u)
+		{
 			if (!json_is_string(u))
-				return cpod_error_set(err, EINVAL,
-						      "parsing manifest: %s: urls entry is not a string",
-						      what);
+				return cpod_error_set(
+				        err, EINVAL,
+				        "parsing manifest: %s: urls entry is not a string", what);
 			strv_push(&d->urls, json_string_value(u));
 		}
 	}
@@ -171,7 +174,8 @@ static int parse_desc(json_t *o, bool index_entry, struct manifest_descriptor *d
 	if (index_entry && p && !json_is_null(p)) {
 		if (!json_is_object(p))
 			return cpod_error_set(err, EINVAL,
-					      "parsing manifest: %s: platform is not an object", what);
+			                      "parsing manifest: %s: platform is not an object",
+			                      what);
 		d->has_platform = true;
 		if ((r = opt_string(p, "os", &d->platform.os, what, err)) < 0 ||
 		    (r = opt_string(p, "architecture", &d->platform.arch, what, err)) < 0 ||
@@ -182,7 +186,7 @@ static int parse_desc(json_t *o, bool index_entry, struct manifest_descriptor *d
 }
 
 static int parse_list(json_t *arr, bool index_entry, const char *what,
-		      struct manifest_descriptor **ret, size_t *ret_n, struct cpod_error **err)
+                      struct manifest_descriptor **ret, size_t *ret_n, struct cpod_error **err)
 {
 	size_t n = json_array_size(arr);
 	int r;
@@ -194,7 +198,8 @@ static int parse_list(json_t *arr, bool index_entry, const char *what,
 		(*ret_n)++;
 		char name[64];
 		snprintf(name, sizeof(name), "%s[%zu]", what, i);
-		if ((r = parse_desc(json_array_get(arr, i), index_entry, &(*ret)[i], name, err)) < 0)
+		if ((r = parse_desc(json_array_get(arr, i), index_entry, &(*ret)[i], name, err)) <
+		    0)
 			return r;
 	}
 	return 0;
@@ -205,17 +210,17 @@ static int check_unambiguous(json_t *j, const char *mt, struct cpod_error **err)
 {
 	bool is_index = manifest_media_type_is_index(mt);
 	if (is_index && (json_object_get(j, "config") || json_object_get(j, "layers") ||
-			 json_object_get(j, "fsLayers")))
+	                 json_object_get(j, "fsLayers")))
 		return cpod_error_set(err, EINVAL,
-				      "parsing manifest: an index must not have config or layers");
+		                      "parsing manifest: an index must not have config or layers");
 	if (!is_index && json_object_get(j, "manifests"))
-		return cpod_error_set(err, EINVAL,
-				      "parsing manifest: an image manifest must not have manifests");
+		return cpod_error_set(
+		        err, EINVAL, "parsing manifest: an image manifest must not have manifests");
 	return 0;
 }
 
 int manifest_parse(const char *data, size_t len, const char *media_type, struct manifest **ret,
-		   struct cpod_error **err)
+                   struct cpod_error **err)
 {
 	_cleanup_(manifest_freep) struct manifest *m = NULL;
 	_cleanup_json_ json_t *j = NULL;
@@ -224,7 +229,7 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
 
 	if (len > MANIFEST_MAX)
 		return cpod_error_set(err, EFBIG, "parsing manifest: larger than %u bytes",
-				      MANIFEST_MAX);
+		                      MANIFEST_MAX);
 	j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
 		return cpod_error_set(err, EINVAL, "parsing manifest: %s", jerr.text);
@@ -233,11 +238,13 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
 	if (!media_type || !manifest_media_type_known(media_type))
 		media_type = manifest_guess_media_type(data, len);
 	if (!media_type)
-		return cpod_error_set(err, EINVAL, "parsing manifest: unrecognized manifest format");
+		return cpod_error_set(err, EINVAL,
+		                      "parsing manifest: unrecognized manifest format");
 	if (strcmp(media_type, MEDIA_TYPE_DOCKER_SCHEMA1) == 0 ||
 	    strcmp(media_type, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED) == 0)
-		return cpod_error_set(err, ENOTSUP,
-				      "parsing manifest: Docker schema 1 manifests are not supported");
+		return cpod_error_set(
+		        err, ENOTSUP,
+		        "parsing manifest: Docker schema 1 manifests are not supported");
 	json_t *sv = json_object_get(j, "schemaVersion");
 	if (!json_is_integer(sv) || json_integer_value(sv) != 2)
 		return cpod_error_set(err, EINVAL, "parsing manifest: unsupported schemaVersion");
@@ -245,14 +252,14 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
 	if (mtv && !json_is_null(mtv) &&
 	    (!json_is_string(mtv) || strcmp(json_string_value(mtv), media_type) != 0))
 		return cpod_error_set(err, EINVAL,
-				      "parsing manifest: mediaType %s does not match the expected "
-				      "type %s",
-				      json_is_string(mtv) ? json_string_value(mtv) : "(not a string)",
-				      media_type);
+		                      "parsing manifest: mediaType %s does not match the expected "
+		                      "type %s",
+		                      json_is_string(mtv) ? json_string_value(mtv)
+		                                          : "(not a string)",
+		                      media_type);
 	/* Docker types always carry their mediaType */
-	if ((!mtv || json_is_null(mtv)) &&
-	    (strcmp(media_type, MEDIA_TYPE_DOCKER_MANIFEST) == 0 ||
-	     strcmp(media_type, MEDIA_TYPE_DOCKER_LIST) == 0))
+	if ((!mtv || json_is_null(mtv)) && (strcmp(media_type, MEDIA_TYPE_DOCKER_MANIFEST) == 0 ||
+	                                    strcmp(media_type, MEDIA_TYPE_DOCKER_LIST) == 0))
 		return cpod_error_set(err, EINVAL, "parsing manifest: missing mediaType");
 	if ((r = check_unambiguous(j, media_type, err)) < 0)
 		return r;
@@ -264,7 +271,8 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
 		json_t *arr = json_object_get(j, "manifests");
 		if (!json_is_array(arr))
 			return cpod_error_set(err, EINVAL, "parsing manifest: missing manifests");
-		if ((r = parse_list(arr, true, "manifests", &m->manifests, &m->n_manifests, err)) < 0)
+		if ((r = parse_list(arr, true, "manifests", &m->manifests, &m->n_manifests, err)) <
+		    0)
 			return r;
 	} else {
 		m->kind = MANIFEST_KIND_IMAGE;
@@ -285,12 +293,13 @@ int manifest_parse(const char *data, size_t len, const char *media_type, struct 
 		json_t *v;
 		if (!json_is_object(ann))
 			return cpod_error_set(err, EINVAL,
-					      "parsing manifest: annotations is not an object");
-		json_object_foreach(ann, k, v) {
+			                      "parsing manifest: annotations is not an object");
+		json_object_foreach(ann, k, v)
+		{
 			if (!json_is_string(v))
-				return cpod_error_set(err, EINVAL,
-						      "parsing manifest: annotation %s is not a string",
-						      k);
+				return cpod_error_set(
+				        err, EINVAL,
+				        "parsing manifest: annotation %s is not a string", k);
 		}
 		m->annotations = json_incref(ann);
 	}

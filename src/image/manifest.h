@@ -29,18 +29,18 @@ struct cpod_error;
 
 #define MANIFEST_MAX (4u * 1024 * 1024)
 
-#define MEDIA_TYPE_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MEDIA_TYPE_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MEDIA_TYPE_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MEDIA_TYPE_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
-#define MEDIA_TYPE_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
-#define MEDIA_TYPE_OCI_LAYER_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"
-#define MEDIA_TYPE_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MEDIA_TYPE_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MEDIA_TYPE_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MEDIA_TYPE_DOCKER_LAYER_GZIP "application/vnd.docker.image.rootfs.diff.tar.gzip"
-#define MEDIA_TYPE_DOCKER_LAYER_FOREIGN "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
-#define MEDIA_TYPE_DOCKER_SCHEMA1 "application/vnd.docker.distribution.manifest.v1+json"
+#define MEDIA_TYPE_OCI_MANIFEST          "application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_TYPE_OCI_INDEX             "application/vnd.oci.image.index.v1+json"
+#define MEDIA_TYPE_OCI_CONFIG            "application/vnd.oci.image.config.v1+json"
+#define MEDIA_TYPE_OCI_LAYER             "application/vnd.oci.image.layer.v1.tar"
+#define MEDIA_TYPE_OCI_LAYER_GZIP        "application/vnd.oci.image.layer.v1.tar+gzip"
+#define MEDIA_TYPE_OCI_LAYER_ZSTD        "application/vnd.oci.image.layer.v1.tar+zstd"
+#define MEDIA_TYPE_DOCKER_MANIFEST       "application/vnd.docker.distribution.manifest.v2+json"
+#define MEDIA_TYPE_DOCKER_LIST           "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MEDIA_TYPE_DOCKER_CONFIG         "application/vnd.docker.container.image.v1+json"
+#define MEDIA_TYPE_DOCKER_LAYER_GZIP     "application/vnd.docker.image.rootfs.diff.tar.gzip"
+#define MEDIA_TYPE_DOCKER_LAYER_FOREIGN  "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+#define MEDIA_TYPE_DOCKER_SCHEMA1        "application/vnd.docker.distribution.manifest.v1+json"
 #define MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
 
 struct manifest_platform {
@@ -65,8 +65,8 @@ enum manifest_kind {
 
 struct manifest {
 	enum manifest_kind kind;
-	char *media_type; /* the type it was parsed as */
-	struct manifest_descriptor config; /* image */
+	char *media_type;                   /* the type it was parsed as */
+	struct manifest_descriptor config;  /* image */
 	struct manifest_descriptor *layers; /* image */
 	size_t n_layers;
 	struct manifest_descriptor *manifests; /* index */
@@ -86,7 +86,7 @@ bool manifest_media_type_is_index(const char *media_type);
  * guessed from the content). *ret is freed with manifest_free().
  */
 int manifest_parse(const char *data, size_t len, const char *media_type, struct manifest **ret,
-		   struct cpod_error **err);
+                   struct cpod_error **err);
 
 struct manifest *manifest_free(struct manifest *m);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct manifest *, manifest_free)
@@ -98,7 +98,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct manifest *, manifest_free)
  * matches; -EINVAL when m is not an index.
  */
 int manifest_select_platform(const struct manifest *m, const char *os, const char *arch,
-			     const char *variant, size_t *ret_index, struct cpod_error **err);
+                             const char *variant, size_t *ret_index, struct cpod_error **err);
 
 /* The host's variant as c/image wants it: "v8" on arm64, the CPU's on arm, else NULL. */
 const char *manifest_host_variant(void);
@@ -117,11 +117,11 @@ struct manifest_build_desc {
  * Owned string; NULL for another media type.
  */
 char *manifest_build_image(const char *media_type, const struct manifest_build_desc *config,
-			   const struct manifest_build_desc *layers, size_t n_layers,
-			   json_t *annotations);
+                           const struct manifest_build_desc *layers, size_t n_layers,
+                           json_t *annotations);
 
 /* Build an OCI index or a Docker manifest list. Owned; NULL for another media type. */
 char *manifest_build_index(const char *media_type, const struct manifest_build_desc *manifests,
-			   size_t n);
+                           size_t n);
 
 #endif

@@ -23,9 +23,9 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define TOKEN_BODY_MAX (1024 * 1024)
+#define TOKEN_BODY_MAX     (1024 * 1024)
 #define TOKEN_MIN_LIFETIME 60
-#define MAX_TOKENS 256
+#define MAX_TOKENS         256
 
 void reg_challenge_release(struct reg_challenge *ch)
 {
@@ -91,12 +91,12 @@ int reg_parse_challenge(const char *value, struct reg_challenge *ret)
 			p = skip_ws(p + 1);
 		for (char *s = key; *s; s++)
 			*s = (char)tolower((unsigned char)*s);
-		char **dst = strcmp(key, "realm") == 0		     ? &ch.realm
-			     : strcmp(key, "service") == 0	     ? &ch.service
-			     : strcmp(key, "scope") == 0	     ? &ch.scope
-			     : strcmp(key, "error") == 0	     ? &ch.error
-			     : strcmp(key, "error_description") == 0 ? &ch.error_description
-								     : NULL;
+		char **dst = strcmp(key, "realm") == 0               ? &ch.realm
+		             : strcmp(key, "service") == 0           ? &ch.service
+		             : strcmp(key, "scope") == 0             ? &ch.scope
+		             : strcmp(key, "error") == 0             ? &ch.error
+		             : strcmp(key, "error_description") == 0 ? &ch.error_description
+		                                                     : NULL;
 		if (dst) {
 			free(*dst);
 			*dst = TAKE_PTR(val);
@@ -108,7 +108,8 @@ int reg_parse_challenge(const char *value, struct reg_challenge *ret)
 
 static char *basic_value(const struct registry_client *c)
 {
-	_cleanup_free_ char *plain = xasprintf("%s:%s", c->username, c->password ? c->password : "");
+	_cleanup_free_ char *plain =
+	        xasprintf("%s:%s", c->username, c->password ? c->password : "");
 	_cleanup_free_ char *enc = auth_base64_encode(plain, strlen(plain));
 	return xasprintf("Basic %s", enc);
 }
@@ -121,7 +122,7 @@ static bool expired(const struct timespec *t)
 }
 
 static int fetch_token(struct registry_client *c, char *const *scopes, char **ret,
-		       int64_t *ret_lifetime, struct cpod_error **err)
+                       int64_t *ret_lifetime, struct cpod_error **err)
 {
 	_cleanup_buf_ struct buf url = BUF_INIT;
 	_cleanup_free_ char *auth = c->username ? basic_value(c) : NULL;
@@ -154,9 +155,9 @@ static int fetch_token(struct registry_client *c, char *const *scopes, char **re
 	if (resp.status == 401) {
 		_cleanup_free_ char *cause = reg_error_cause(&resp);
 		reg_response_release(&resp);
-		return cpod_error_set(err, EACCES,
-				      "unable to retrieve auth token: invalid username/password: %s",
-				      cause);
+		return cpod_error_set(
+		        err, EACCES, "unable to retrieve auth token: invalid username/password: %s",
+		        cause);
 	}
 	if (resp.status != 200) {
 		r = reg_http_error(&resp, err, "requesting bearer token");
@@ -164,15 +165,15 @@ static int fetch_token(struct registry_client *c, char *const *scopes, char **re
 		return r;
 	}
 	json_error_t jerr;
-	_cleanup_json_ json_t *j = json_loadb(resp.body.data ? resp.body.data : "", resp.body.len,
-					      0, &jerr);
+	_cleanup_json_ json_t *j =
+	        json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, &jerr);
 	reg_response_release(&resp);
 	const char *tok = json_get_string(j, "token");
 	if (!tok || !*tok)
 		tok = json_get_string(j, "access_token");
 	if (!tok || !*tok)
 		return cpod_error_set(err, EIO, "requesting bearer token: %s",
-				      j ? "no token in the answer" : jerr.text);
+		                      j ? "no token in the answer" : jerr.text);
 	json_t *exp = json_object_get(j, "expires_in");
 	int64_t life = json_is_integer(exp) ? json_integer_value(exp) : 0;
 	*ret_lifetime = life < TOKEN_MIN_LIFETIME ? TOKEN_MIN_LIFETIME : life;
@@ -181,7 +182,7 @@ static int fetch_token(struct registry_client *c, char *const *scopes, char **re
 }
 
 int reg_auth_header(struct registry_client *c, char *const *scopes, bool force, char **ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	int r = 0;
 

@@ -49,16 +49,16 @@ static int check_reset(void *userdata)
 }
 
 static int check_digest_arg(struct registry_client *c, const char *repo, const char *digest,
-			    struct cpod_error **err)
+                            struct cpod_error **err)
 {
 	if (!digest_is_valid(digest))
 		return cpod_error_set(err, EINVAL, "reading blob %s in %s/%s: unsupported digest",
-				      digest, c->host, repo);
+		                      digest, c->host, repo);
 	return 0;
 }
 
-int registry_get_blob(struct registry_client *c, const char *repo, const char *digest,
-		      int64_t size, const struct registry_sink *sink, struct cpod_error **err)
+int registry_get_blob(struct registry_client *c, const char *repo, const char *digest, int64_t size,
+                      const struct registry_sink *sink, struct cpod_error **err)
 {
 	_cleanup_free_ char *url = NULL;
 	_cleanup_strv_free_ char **scopes = NULL;
@@ -78,9 +78,9 @@ int registry_get_blob(struct registry_client *c, const char *repo, const char *d
 	r = reg_do(c, &req, &resp, &e);
 	if (r == -EFBIG && b.count > size) {
 		r = cpod_error_set(err, EIO,
-				   "reading blob %s in %s/%s: Size mismatch when copying, expected "
-				   "%lld, got more",
-				   digest, c->host, repo, (long long)size);
+		                   "reading blob %s in %s/%s: Size mismatch when copying, expected "
+		                   "%lld, got more",
+		                   digest, c->host, repo, (long long)size);
 		goto out;
 	}
 	if (r < 0) {
@@ -94,17 +94,18 @@ int registry_get_blob(struct registry_client *c, const char *repo, const char *d
 	}
 	if (size >= 0 && b.count != size) {
 		r = cpod_error_set(err, EIO,
-				   "reading blob %s in %s/%s: Size mismatch when copying, expected "
-				   "%lld, got %lld",
-				   digest, c->host, repo, (long long)size, (long long)b.count);
+		                   "reading blob %s in %s/%s: Size mismatch when copying, expected "
+		                   "%lld, got %lld",
+		                   digest, c->host, repo, (long long)size, (long long)b.count);
 		goto out;
 	}
 	digester_final_hex(b.digester, hex);
 	if (strcmp(digest + 7, hex) != 0)
-		r = cpod_error_set(err, EIO,
-				   "reading blob %s in %s/%s: Digest did not match, expected %s, got "
-				   "sha256:%s",
-				   digest, c->host, repo, digest, hex);
+		r = cpod_error_set(
+		        err, EIO,
+		        "reading blob %s in %s/%s: Digest did not match, expected %s, got "
+		        "sha256:%s",
+		        digest, c->host, repo, digest, hex);
 out:
 	digester_free(b.digester);
 	reg_response_release(&resp);
@@ -129,7 +130,7 @@ static int mem_reset(void *userdata)
 }
 
 int registry_get_blob_mem(struct registry_client *c, const char *repo, const char *digest,
-			  size_t max, char **ret, size_t *ret_len, struct cpod_error **err)
+                          size_t max, char **ret, size_t *ret_len, struct cpod_error **err)
 {
 	struct mem_sink m;
 	struct registry_sink sink = {mem_write, mem_reset, &m};
@@ -147,7 +148,7 @@ int registry_get_blob_mem(struct registry_client *c, const char *repo, const cha
 }
 
 int registry_head_blob(struct registry_client *c, const char *repo, const char *digest,
-		       int64_t *ret_size, struct cpod_error **err)
+                       int64_t *ret_size, struct cpod_error **err)
 {
 	_cleanup_free_ char *url = xasprintf("/v2/%s/blobs/%s", repo, digest);
 	_cleanup_strv_free_ char **scopes = reg_repo_scopes(repo, "pull", NULL);
@@ -157,7 +158,7 @@ int registry_head_blob(struct registry_client *c, const char *repo, const char *
 
 	if (r < 0)
 		r = cpod_error_wrap(err, "checking whether blob %s exists in %s/%s", digest,
-				    c->host, repo);
+		                    c->host, repo);
 	else if (resp.status == 200) {
 		if (ret_size)
 			*ret_size = resp.content_length;
@@ -166,7 +167,7 @@ int registry_head_blob(struct registry_client *c, const char *repo, const char *
 		r = 0;
 	} else {
 		r = reg_http_error(&resp, err, "checking whether blob %s exists in %s/%s", digest,
-				   c->host, repo);
+		                   c->host, repo);
 	}
 	reg_response_release(&resp);
 	return r;
@@ -174,12 +175,15 @@ int registry_head_blob(struct registry_client *c, const char *repo, const char *
 
 /* One upload request; *location is replaced by the answer's Location. */
 static int upload_step(struct registry_client *c, const char *method, char **location,
-		       char *const *scopes, char *const *headers, struct reg_upload *up,
-		       long want_status, const char *what, struct reg_response *resp,
-		       struct cpod_error **err)
+                       char *const *scopes, char *const *headers, struct reg_upload *up,
+                       long want_status, const char *what, struct reg_response *resp,
+                       struct cpod_error **err)
 {
-	struct reg_request req = {.method = method, .url = *location, .scopes = scopes,
-				  .headers = headers, .upload = up};
+	struct reg_request req = {.method = method,
+	                          .url = *location,
+	                          .scopes = scopes,
+	                          .headers = headers,
+	                          .upload = up};
 	int r;
 
 	reg_response_release(resp);
@@ -232,9 +236,9 @@ static int source_digest(const struct registry_blob_source *src, char **ret)
 }
 
 int registry_upload_blob(struct registry_client *c, const char *repo, const char *digest,
-			 const struct registry_blob_source *src,
-			 const struct registry_upload_opts *opts, bool *ret_mounted,
-			 char **ret_digest, struct cpod_error **err)
+                         const struct registry_blob_source *src,
+                         const struct registry_upload_opts *opts, bool *ret_mounted,
+                         char **ret_digest, struct cpod_error **err)
 {
 	const char *from = opts ? opts->mount_from : NULL;
 	size_t chunk = opts ? opts->chunk_size : 0;
@@ -270,8 +274,9 @@ int registry_upload_blob(struct registry_client *c, const char *repo, const char
 		goto done;
 	}
 	if (resp.status != 202 || !resp.location) {
-		r = resp.status == 202 ? cpod_error_set(err, EIO, "%s: no Location in the answer", what)
-				       : reg_http_error(&resp, err, "%s", what);
+		r = resp.status == 202
+		            ? cpod_error_set(err, EIO, "%s: no Location in the answer", what)
+		            : reg_http_error(&resp, err, "%s", what);
 		goto out;
 	}
 	{
@@ -288,18 +293,18 @@ int registry_upload_blob(struct registry_client *c, const char *repo, const char
 		int64_t off = 0;
 		for (;;) {
 			int64_t len = stream ? -1
-					     : (src->size - off < (int64_t)chunk ? src->size - off
-										 : (int64_t)chunk);
+			                     : (src->size - off < (int64_t)chunk ? src->size - off
+			                                                         : (int64_t)chunk);
 			if (!stream && len <= 0)
 				break;
 			_cleanup_free_ char *range =
-				stream ? NULL
-				       : xasprintf("Content-Range: %lld-%lld", (long long)off,
-						   (long long)(off + len - 1));
+			        stream ? NULL
+			               : xasprintf("Content-Range: %lld-%lld", (long long)off,
+			                           (long long)(off + len - 1));
 			char *hdrs[] = {octet[0], range, NULL};
 			struct reg_upload up = {src, off, len, 0, dg};
 			r = upload_step(c, "PATCH", &location, scopes, hdrs, &up, 202, what, &resp,
-					err);
+			                err);
 			if (r < 0)
 				goto out;
 			if (stream)
@@ -312,8 +317,9 @@ int registry_upload_blob(struct registry_client *c, const char *repo, const char
 			digester_free(TAKE_PTR(dg));
 			computed = xasprintf("sha256:%s", hex);
 			if (digest && strcmp(digest, computed) != 0) {
-				r = cpod_error_set(err, EIO, "%s: Digest did not match, expected %s, got %s",
-						   what, digest, computed);
+				r = cpod_error_set(err, EIO,
+				                   "%s: Digest did not match, expected %s, got %s",
+				                   what, digest, computed);
 				goto out;
 			}
 			digest = computed;
@@ -321,7 +327,8 @@ int registry_upload_blob(struct registry_client *c, const char *repo, const char
 		_cleanup_free_ char *put = with_digest(location, digest);
 		free(location);
 		location = TAKE_PTR(put);
-		struct reg_upload empty = {&(struct registry_blob_source){.data = "", .fd = -1}, 0, 0};
+		struct reg_upload empty = {&(struct registry_blob_source){.data = "", .fd = -1}, 0,
+		                           0};
 		r = upload_step(c, "PUT", &location, scopes, octet, &empty, 201, what, &resp, err);
 	} else {
 		_cleanup_free_ char *put = with_digest(location, digest);

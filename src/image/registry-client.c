@@ -80,7 +80,8 @@ static int load_cert_dir(struct registry_client *c, const char *dir, struct cpod
 	}
 	if (n)
 		qsort(names, n, sizeof(char *), cmp_str);
-	STRV_FOREACH(name, names) {
+	STRV_FOREACH(name, names)
+	{
 		size_t len = strlen(*name);
 		_cleanup_free_ char *full = path_join(dir, *name);
 		if (len > 4 && strcmp(*name + len - 4, ".crt") == 0) {
@@ -91,10 +92,11 @@ static int load_cert_dir(struct registry_client *c, const char *dir, struct cpod
 			_cleanup_free_ char *key = xasprintf("%.*s.key", (int)(len - 5), *name);
 			_cleanup_free_ char *key_path = path_join(dir, key);
 			if (!path_exists(key_path))
-				return cpod_error_set(err, ENOENT,
-						      "missing key %s for client certificate %s. Note "
-						      "that CA certificates should use the extension .crt",
-						      key, *name);
+				return cpod_error_set(
+				        err, ENOENT,
+				        "missing key %s for client certificate %s. Note "
+				        "that CA certificates should use the extension .crt",
+				        key, *name);
 			if (!c->client_cert) {
 				log_debug(" cert: %s", full);
 				c->client_cert = TAKE_PTR(full);
@@ -105,8 +107,8 @@ static int load_cert_dir(struct registry_client *c, const char *dir, struct cpod
 			_cleanup_free_ char *cert_path = path_join(dir, cert);
 			if (!path_exists(cert_path))
 				return cpod_error_set(err, ENOENT,
-						      "missing client certificate %s for key %s", cert,
-						      *name);
+				                      "missing client certificate %s for key %s",
+				                      cert, *name);
 		}
 	}
 	if (cas.len == 0)
@@ -126,7 +128,7 @@ static int load_cert_dir(struct registry_client *c, const char *dir, struct cpod
 }
 
 static int setup_tls(struct registry_client *c, const struct registry_opts *opts,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	if (opts->cert_dir)
 		return load_cert_dir(c, opts->cert_dir, err);
@@ -141,7 +143,8 @@ static int setup_tls(struct registry_client *c, const struct registry_opts *opts
 		strv_push(&roots, "/etc/docker/certs.d");
 	}
 	/* only the first existing HOST directory is used, as in c/image */
-	STRV_FOREACH(root, roots) {
+	STRV_FOREACH(root, roots)
+	{
 		_cleanup_free_ char *dir = path_join(*root, c->host);
 		struct stat st;
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
@@ -151,7 +154,7 @@ static int setup_tls(struct registry_client *c, const struct registry_opts *opts
 }
 
 int registry_client_new(const struct registry_opts *opts, struct registry_client **ret,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	int r;
 
@@ -163,13 +166,13 @@ int registry_client_new(const struct registry_opts *opts, struct registry_client
 	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&c->share_locks[i], NULL);
 	c->host = xstrdup(opts->host);
-	c->api_host = xstrdup(strcmp(opts->host, "docker.io") == 0 ? "registry-1.docker.io"
-								    : opts->host);
+	c->api_host =
+	        xstrdup(strcmp(opts->host, "docker.io") == 0 ? "registry-1.docker.io" : opts->host);
 	c->insecure = opts->insecure;
 	c->username = xstrdup_or_null(opts->username);
 	c->password = xstrdup_or_null(opts->password);
-	c->user_agent = opts->user_agent ? xstrdup(opts->user_agent)
-					 : xstrdup("cpod/" CPOD_VERSION);
+	c->user_agent =
+	        opts->user_agent ? xstrdup(opts->user_agent) : xstrdup("cpod/" CPOD_VERSION);
 	c->timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 30;
 	c->max_retries = opts->max_retries;
 	c->retry_delay_ms = opts->retry_delay_ms;
@@ -315,8 +318,7 @@ void reg_response_release(struct reg_response *r)
 	free(r->link);
 	free(r->www_authenticate);
 	free(r->range);
-	r->content_type = r->digest = r->location = r->link = r->www_authenticate = r->range =
-		NULL;
+	r->content_type = r->digest = r->location = r->link = r->www_authenticate = r->range = NULL;
 }
 
 void registry_descriptor_release(struct registry_descriptor *d)

@@ -24,37 +24,44 @@
 static const struct {
 	const char *code, *message;
 } defaults[] = {
-	{"BLOB_UNKNOWN", "blob unknown to registry"},
-	{"BLOB_UPLOAD_INVALID", "blob upload invalid"},
-	{"BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry"},
-	{"DIGEST_INVALID", "provided digest did not match uploaded content"},
-	{"MANIFEST_BLOB_UNKNOWN", "blob unknown to registry"},
-	{"MANIFEST_INVALID", "manifest invalid"},
-	{"MANIFEST_UNKNOWN", "manifest unknown"},
-	{"MANIFEST_UNVERIFIED", "manifest failed signature verification"},
-	{"NAME_INVALID", "invalid repository name"},
-	{"NAME_UNKNOWN", "repository name not known to registry"},
-	{"SIZE_INVALID", "provided length did not match content length"},
-	{"TAG_INVALID", "manifest tag did not match URI"},
-	{"UNAUTHORIZED", "authentication required"},
-	{"DENIED", "requested access to the resource is denied"},
-	{"UNSUPPORTED", "The operation is unsupported."},
-	{"TOOMANYREQUESTS", "too many requests"},
-	{"UNKNOWN", "unknown error"},
-	{"UNAVAILABLE", "service unavailable"},
+        {"BLOB_UNKNOWN", "blob unknown to registry"},
+        {"BLOB_UPLOAD_INVALID", "blob upload invalid"},
+        {"BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry"},
+        {"DIGEST_INVALID", "provided digest did not match uploaded content"},
+        {"MANIFEST_BLOB_UNKNOWN", "blob unknown to registry"},
+        {"MANIFEST_INVALID", "manifest invalid"},
+        {"MANIFEST_UNKNOWN", "manifest unknown"},
+        {"MANIFEST_UNVERIFIED", "manifest failed signature verification"},
+        {"NAME_INVALID", "invalid repository name"},
+        {"NAME_UNKNOWN", "repository name not known to registry"},
+        {"SIZE_INVALID", "provided length did not match content length"},
+        {"TAG_INVALID", "manifest tag did not match URI"},
+        {"UNAUTHORIZED", "authentication required"},
+        {"DENIED", "requested access to the resource is denied"},
+        {"UNSUPPORTED", "The operation is unsupported."},
+        {"TOOMANYREQUESTS", "too many requests"},
+        {"UNKNOWN", "unknown error"},
+        {"UNAVAILABLE", "service unavailable"},
 };
 
 static const struct {
 	long status;
 	const char *text;
 } status_texts[] = {
-	{400, "Bad Request"},	       {401, "Unauthorized"},
-	{403, "Forbidden"},	       {404, "Not Found"},
-	{405, "Method Not Allowed"},   {409, "Conflict"},
-	{413, "Request Entity Too Large"}, {416, "Requested Range Not Satisfiable"},
-	{429, "Too Many Requests"},    {500, "Internal Server Error"},
-	{501, "Not Implemented"},      {502, "Bad Gateway"},
-	{503, "Service Unavailable"},  {504, "Gateway Timeout"},
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {409, "Conflict"},
+        {413, "Request Entity Too Large"},
+        {416, "Requested Range Not Satisfiable"},
+        {429, "Too Many Requests"},
+        {500, "Internal Server Error"},
+        {501, "Not Implemented"},
+        {502, "Bad Gateway"},
+        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"},
 };
 
 static const char *status_text(long status)
@@ -115,7 +122,7 @@ char *reg_error_cause(const struct reg_response *resp)
 		if (details && *details)
 			return st == 401   ? xasprintf("unauthorized: %s", details)
 			       : st == 429 ? xasprintf("toomanyrequests: %s", details)
-					   : xasprintf("unknown: %s", details);
+			                   : xasprintf("unknown: %s", details);
 		json_t *errs = json_object_get(j, "errors");
 		if (json_is_array(errs) && json_array_size(errs) == 1 &&
 		    json_is_object(json_array_get(errs, 0)))
@@ -126,7 +133,8 @@ char *reg_error_cause(const struct reg_response *resp)
 			json_t *v;
 			size_t i;
 			buf_puts(&b, "errors:\n");
-			json_array_foreach(errs, i, v) {
+			json_array_foreach(errs, i, v)
+			{
 				_cleanup_free_ char *one = registry_error(v);
 				buf_printf(&b, "%s\n", one);
 			}
@@ -138,7 +146,7 @@ char *reg_error_cause(const struct reg_response *resp)
 		return xasprintf("StatusCode: %ld, %s", st, body);
 	}
 	return xasprintf("received unexpected HTTP status: %ld %s", st,
-			 resp->reason[0] ? resp->reason : status_text(st));
+	                 resp->reason[0] ? resp->reason : status_text(st));
 }
 
 int reg_status_errno(long status)
@@ -159,8 +167,7 @@ int reg_status_errno(long status)
 	}
 }
 
-int reg_http_error(const struct reg_response *resp, struct cpod_error **err, const char *fmt,
-		   ...)
+int reg_http_error(const struct reg_response *resp, struct cpod_error **err, const char *fmt, ...)
 {
 	_cleanup_free_ char *cause = reg_error_cause(resp);
 	_cleanup_free_ char *ctx = NULL;

@@ -21,13 +21,13 @@
 #include "util/banned.h"
 
 #define ERROR_BODY_MAX (64 * 1024)
-#define MAX_REDIRECTS 10
+#define MAX_REDIRECTS  10
 
 struct xfer {
 	const struct reg_request *req;
 	struct reg_response *resp;
 	size_t cap;
-	int sink_error;  /* negative errno from the sink */
+	int sink_error; /* negative errno from the sink */
 	bool too_big;
 };
 
@@ -223,8 +223,8 @@ static char *transport_cause(CURLcode code, const char *url, long os_errno, cons
 		_cleanup_free_ char *e = xstrdup(strerror((int)os_errno));
 		e[0] = (char)tolower((unsigned char)e[0]);
 		return has_port ? xasprintf("dial tcp %.*s: connect: %s", (int)hl, host, e)
-				: xasprintf("dial tcp %.*s:%s: connect: %s", (int)hl, host,
-					    https ? "443" : "80", e);
+		                : xasprintf("dial tcp %.*s:%s: connect: %s", (int)hl, host,
+		                            https ? "443" : "80", e);
 	}
 	if (code == CURLE_SSL_CONNECT_ERROR && strstr(curl_msg, "wrong version number"))
 		return xstrdup("http: server gave HTTP response to HTTPS client");
@@ -232,8 +232,8 @@ static char *transport_cause(CURLcode code, const char *url, long os_errno, cons
 }
 
 int reg_perform(struct registry_client *c, const struct reg_request *req, const char *method,
-		   const char *url, const char *auth, struct reg_response *resp,
-		   struct cpod_error **err)
+                const char *url, const char *auth, struct reg_response *resp,
+                struct cpod_error **err)
 {
 	struct xfer x = {req, resp, req->max_body ? req->max_body : ERROR_BODY_MAX, 0, false};
 	struct curl_slist *hdrs = NULL;
@@ -284,23 +284,22 @@ int reg_perform(struct registry_client *c, const struct reg_request *req, const 
 	resp->curl_code = code;
 	if (x.sink_error)
 		return cpod_error_set(err, -x.sink_error, "writing the response of %s: %s", url,
-				      strerror(-x.sink_error));
+		                      strerror(-x.sink_error));
 	if (x.too_big)
 		return cpod_error_set(err, EFBIG, "%s \"%s\": response larger than %zu bytes",
-				      method_name(method), url, x.cap);
+		                      method_name(method), url, x.cap);
 	if (code != CURLE_OK) {
 		_cleanup_free_ char *cause = transport_cause(code, url, os_errno, resp->curl_error);
 		return cpod_error_set(err, curl_errno(code), "%s \"%s\": %s", method_name(method),
-				      url, cause);
+		                      url, cause);
 	}
 	log_debug("%s %s: %ld", method, url, resp->status);
 	return 0;
 }
 
 /* perform(), following redirects by hand for GET and HEAD */
-static int perform_follow(struct registry_client *c, const struct reg_request *req,
-			  const char *url, const char *auth, struct reg_response *resp,
-			  struct cpod_error **err)
+static int perform_follow(struct registry_client *c, const struct reg_request *req, const char *url,
+                          const char *auth, struct reg_response *resp, struct cpod_error **err)
 {
 	_cleanup_free_ char *cur = xstrdup(url);
 	bool is_get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
@@ -311,13 +310,13 @@ static int perform_follow(struct registry_client *c, const struct reg_request *r
 		int r = reg_perform(c, req, req->method, cur, a, resp, err);
 		if (r < 0)
 			return r;
-		bool redirect = resp->status == 301 || resp->status == 302 ||
-				resp->status == 303 || resp->status == 307 || resp->status == 308;
+		bool redirect = resp->status == 301 || resp->status == 302 || resp->status == 303 ||
+		                resp->status == 307 || resp->status == 308;
 		if (!is_get || !redirect || !resp->location)
 			return 0;
 		if (i >= MAX_REDIRECTS)
 			return cpod_error_set(err, EIO, "%s \"%s\": stopped after %d redirects",
-					      method_name(req->method), url, MAX_REDIRECTS);
+			                      method_name(req->method), url, MAX_REDIRECTS);
 		char *next = reg_resolve_url(cur, resp->location);
 		log_debug("redirected to %s", next);
 		free(cur);
@@ -362,16 +361,16 @@ static int do_ping(struct registry_client *c, struct cpod_error **err)
 		for (unsigned attempt = 0;; attempt++) {
 			r = reg_perform(c, &req, "GET", url, NULL, &resp, &last);
 			bool transient = r < 0 ? curl_retryable(resp.curl_code)
-					       : resp.status == 429 || resp.status >= 500;
+			                       : resp.status == 429 || resp.status >= 500;
 			if (r == 0 && resp.status != 200 && resp.status != 401) {
 				_cleanup_free_ char *cause = reg_error_cause(&resp);
 				r = cpod_error_set(&last, reg_status_errno(resp.status), "%s",
-						   cause);
+				                   cause);
 			}
 			if (r == 0 || !transient || attempt >= c->max_retries)
 				break;
 			log_debug("pinging %s failed, retrying (%u/%u)", url, attempt + 1,
-				  c->max_retries);
+			          c->max_retries);
 			cpod_error_free(last);
 			last = NULL;
 			backoff(c, attempt);
@@ -423,7 +422,8 @@ static bool learn_challenge(struct registry_client *c, const struct reg_response
 		return false;
 	pthread_mutex_lock(&c->lock);
 	if (strcmp(ch.scheme, "bearer") == 0 && ch.realm) {
-		changed = c->scheme != REG_AUTH_BEARER || !c->realm || strcmp(c->realm, ch.realm) != 0;
+		changed = c->scheme != REG_AUTH_BEARER || !c->realm ||
+		          strcmp(c->realm, ch.realm) != 0;
 		c->scheme = REG_AUTH_BEARER;
 		free(c->realm);
 		free(c->service);
@@ -439,7 +439,7 @@ static bool learn_challenge(struct registry_client *c, const struct reg_response
 }
 
 int reg_do(struct registry_client *c, const struct reg_request *req, struct reg_response *resp,
-	   struct cpod_error **err)
+           struct cpod_error **err)
 {
 	bool refreshed = false;
 	int r;
@@ -463,14 +463,14 @@ int reg_do(struct registry_client *c, const struct reg_request *req, struct reg_
 				continue;
 		}
 		bool transient = r < 0 ? curl_retryable(resp->curl_code)
-				       : resp->status == 429 || resp->status >= 500;
+		                       : resp->status == 429 || resp->status >= 500;
 		if (!transient || attempt >= c->max_retries || !can_restart(req, resp)) {
 			if (r < 0)
 				cpod_error_move(err, &e);
 			return r;
 		}
 		log_debug("%s %s: %s, retrying (%u/%u)", req->method, url,
-			  r < 0 ? e->msg : "transient status", attempt + 1, c->max_retries);
+		          r < 0 ? e->msg : "transient status", attempt + 1, c->max_retries);
 		backoff(c, attempt);
 		attempt++;
 	}

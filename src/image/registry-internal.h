@@ -52,10 +52,10 @@ struct registry_client {
 /* Header lines and body of one HTTP exchange. */
 struct reg_response {
 	long status;
-	char reason[64];         /* the status line's reason phrase */
-	struct buf body;         /* the error body, or the whole body without a sink */
+	char reason[64]; /* the status line's reason phrase */
+	struct buf body; /* the error body, or the whole body without a sink */
 	char *content_type;
-	char *digest;            /* Docker-Content-Digest */
+	char *digest; /* Docker-Content-Digest */
 	char *location;
 	char *link;
 	char *www_authenticate;
@@ -78,14 +78,14 @@ struct reg_upload {
 
 struct reg_request {
 	const char *method;
-	const char *url;           /* absolute URL, or a path below the base URL */
-	char *const *scopes;       /* bearer scopes, NULL-terminated; NULL: no auth needed */
-	char *const *headers;      /* "Name: value" lines */
-	const void *body;          /* with body_len, or upload */
+	const char *url;      /* absolute URL, or a path below the base URL */
+	char *const *scopes;  /* bearer scopes, NULL-terminated; NULL: no auth needed */
+	char *const *headers; /* "Name: value" lines */
+	const void *body;     /* with body_len, or upload */
 	size_t body_len;
 	struct reg_upload *upload;
 	const struct registry_sink *sink; /* 2xx body goes here instead of resp->body */
-	size_t max_body;           /* cap for resp->body; exceeding it fails with -EFBIG */
+	size_t max_body;                  /* cap for resp->body; exceeding it fails with -EFBIG */
 	bool no_retry;
 };
 
@@ -97,19 +97,19 @@ struct reg_request {
  * caller with reg_response_release() in every case.
  */
 int reg_do(struct registry_client *c, const struct reg_request *req, struct reg_response *resp,
-	   struct cpod_error **err);
+           struct cpod_error **err);
 
 /*
  * One exchange with url (absolute): no ping, redirects or retries; auth is the whole
  * Authorization value or NULL. Transport failures only, as reg_do().
  */
 int reg_perform(struct registry_client *c, const struct reg_request *req, const char *method,
-		const char *url, const char *auth, struct reg_response *resp,
-		struct cpod_error **err);
+                const char *url, const char *auth, struct reg_response *resp,
+                struct cpod_error **err);
 
 /* The error for a non-successful response: "ctx: cause" with the registry's message. */
-int reg_http_error(const struct reg_response *resp, struct cpod_error **err, const char *fmt,
-		   ...) __attribute__((format(printf, 3, 4)));
+int reg_http_error(const struct reg_response *resp, struct cpod_error **err, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* The cause text of an error response (registry JSON errors, or the status). Owned. */
 char *reg_error_cause(const struct reg_response *resp);
@@ -132,7 +132,7 @@ void reg_challenge_release(struct reg_challenge *ch);
  * when needed (force: ignore the cache). Takes c->lock.
  */
 int reg_auth_header(struct registry_client *c, char *const *scopes, bool force, char **ret,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 
 /* Set up a curl easy handle with the client's TLS, share and timeouts. */
 CURL *reg_easy_new(struct registry_client *c, const char *url);

@@ -20,14 +20,14 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define LIST_PAGE_MAX (4u * 1024 * 1024)
-#define LIST_PAGES_MAX 10000
+#define LIST_PAGE_MAX    (4u * 1024 * 1024)
+#define LIST_PAGES_MAX   10000
 #define LIST_ENTRIES_MAX 1000000
 
 static const char accept_header[] =
-	"Accept: " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_MANIFEST ", " MEDIA_TYPE_OCI_INDEX
-	", " MEDIA_TYPE_DOCKER_LIST ", " MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED ", "
-	MEDIA_TYPE_DOCKER_SCHEMA1;
+        "Accept: " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_MANIFEST ", " MEDIA_TYPE_OCI_INDEX
+        ", " MEDIA_TYPE_DOCKER_LIST ", " MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED
+        ", " MEDIA_TYPE_DOCKER_SCHEMA1;
 
 /* "application/json; charset=utf-8" → "application/json" */
 static char *mime_only(const char *ct)
@@ -44,13 +44,16 @@ static bool is_digest_ref(const char *ref)
 }
 
 int registry_get_manifest(struct registry_client *c, const char *repo, const char *ref,
-			  struct registry_manifest *ret, struct cpod_error **err)
+                          struct registry_manifest *ret, struct cpod_error **err)
 {
 	_cleanup_free_ char *url = xasprintf("/v2/%s/manifests/%s", repo, ref);
 	_cleanup_strv_free_ char **scopes = reg_repo_scopes(repo, "pull", NULL);
 	char *headers[] = {(char *)accept_header, NULL};
-	struct reg_request req = {.method = "GET", .url = url, .scopes = scopes,
-				  .headers = headers, .max_body = REGISTRY_MANIFEST_MAX};
+	struct reg_request req = {.method = "GET",
+	                          .url = url,
+	                          .scopes = scopes,
+	                          .headers = headers,
+	                          .max_body = REGISTRY_MANIFEST_MAX};
 	struct reg_response resp = {.body = BUF_INIT};
 	_cleanup_error_ struct cpod_error *e = NULL;
 	char hex[65];
@@ -58,15 +61,15 @@ int registry_get_manifest(struct registry_client *c, const char *repo, const cha
 
 	if (is_digest_ref(ref) && strncmp(ref, "sha256:", 7) != 0)
 		return cpod_error_set(err, EINVAL,
-				      "reading manifest %s in %s/%s: unsupported digest algorithm",
-				      ref, c->host, repo);
+		                      "reading manifest %s in %s/%s: unsupported digest algorithm",
+		                      ref, c->host, repo);
 	r = reg_do(c, &req, &resp, &e);
 	if (r == -EFBIG) {
 		reg_response_release(&resp);
 		return cpod_error_set(err, EFBIG,
-				      "reading manifest %s in %s/%s: exceeded maximum allowed size "
-				      "of %u bytes",
-				      ref, c->host, repo, REGISTRY_MANIFEST_MAX);
+		                      "reading manifest %s in %s/%s: exceeded maximum allowed size "
+		                      "of %u bytes",
+		                      ref, c->host, repo, REGISTRY_MANIFEST_MAX);
 	}
 	if (r < 0) {
 		reg_response_release(&resp);
@@ -83,9 +86,9 @@ int registry_get_manifest(struct registry_client *c, const char *repo, const cha
 	if (is_digest_ref(ref) && strcmp(ref + 7, hex) != 0) {
 		reg_response_release(&resp);
 		return cpod_error_set(err, EIO,
-				      "reading manifest %s in %s/%s: Manifest does not match "
-				      "provided manifest digest %s",
-				      ref, c->host, repo, ref);
+		                      "reading manifest %s in %s/%s: Manifest does not match "
+		                      "provided manifest digest %s",
+		                      ref, c->host, repo, ref);
 	}
 	_cleanup_free_ char *mt = mime_only(resp.content_type);
 	if (!mt || !manifest_media_type_known(mt)) {
@@ -101,13 +104,13 @@ int registry_get_manifest(struct registry_client *c, const char *repo, const cha
 }
 
 int registry_head_manifest(struct registry_client *c, const char *repo, const char *ref,
-			   struct registry_descriptor *ret, struct cpod_error **err)
+                           struct registry_descriptor *ret, struct cpod_error **err)
 {
 	_cleanup_free_ char *url = xasprintf("/v2/%s/manifests/%s", repo, ref);
 	_cleanup_strv_free_ char **scopes = reg_repo_scopes(repo, "pull", NULL);
 	char *headers[] = {(char *)accept_header, NULL};
-	struct reg_request req = {.method = "HEAD", .url = url, .scopes = scopes,
-				  .headers = headers};
+	struct reg_request req = {
+	        .method = "HEAD", .url = url, .scopes = scopes, .headers = headers};
 	struct reg_response resp = {.body = BUF_INIT};
 	int r = reg_do(c, &req, &resp, err);
 
@@ -118,7 +121,7 @@ int registry_head_manifest(struct registry_client *c, const char *repo, const ch
 	if (resp.status == 404) {
 		reg_response_release(&resp);
 		return cpod_error_set(err, ENOENT, "reading manifest %s in %s/%s: manifest unknown",
-				      ref, c->host, repo);
+		                      ref, c->host, repo);
 	}
 	if (resp.status != 200) {
 		r = reg_http_error(&resp, err, "reading manifest %s in %s/%s", ref, c->host, repo);
@@ -133,15 +136,19 @@ int registry_head_manifest(struct registry_client *c, const char *repo, const ch
 }
 
 int registry_put_manifest(struct registry_client *c, const char *repo, const char *ref,
-			  const char *media_type, const void *data, size_t len, char **ret_digest,
-			  struct cpod_error **err)
+                          const char *media_type, const void *data, size_t len, char **ret_digest,
+                          struct cpod_error **err)
 {
 	_cleanup_free_ char *url = xasprintf("/v2/%s/manifests/%s", repo, ref);
 	_cleanup_free_ char *ct = xasprintf("Content-Type: %s", media_type);
 	_cleanup_strv_free_ char **scopes = reg_repo_scopes(repo, "pull,push", NULL);
 	char *headers[] = {ct, NULL};
-	struct reg_request req = {.method = "PUT", .url = url, .scopes = scopes,
-				  .headers = headers, .body = data, .body_len = len};
+	struct reg_request req = {.method = "PUT",
+	                          .url = url,
+	                          .scopes = scopes,
+	                          .headers = headers,
+	                          .body = data,
+	                          .body_len = len};
 	struct reg_response resp = {.body = BUF_INIT};
 	int r = reg_do(c, &req, &resp, err);
 
@@ -151,7 +158,7 @@ int registry_put_manifest(struct registry_client *c, const char *repo, const cha
 	}
 	if (resp.status < 200 || resp.status > 299) {
 		r = reg_http_error(&resp, err, "uploading manifest %s to %s/%s", ref, c->host,
-				   repo);
+		                   repo);
 		reg_response_release(&resp);
 		return r;
 	}
@@ -172,7 +179,7 @@ static char *next_link(const char *link)
 }
 
 static int list_pages(struct registry_client *c, const char *first, char *const *scopes,
-		      const char *key, const char *what, char ***ret, struct cpod_error **err)
+                      const char *key, const char *what, char ***ret, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **all = xnew(char *, 1);
 	_cleanup_free_ char *url = xstrdup(first);
@@ -180,8 +187,8 @@ static int list_pages(struct registry_client *c, const char *first, char *const 
 	int r;
 
 	for (int page = 0; url; page++) {
-		struct reg_request req = {.method = "GET", .url = url, .scopes = scopes,
-					  .max_body = LIST_PAGE_MAX};
+		struct reg_request req = {
+		        .method = "GET", .url = url, .scopes = scopes, .max_body = LIST_PAGE_MAX};
 		struct reg_response resp = {.body = BUF_INIT};
 		json_error_t jerr;
 
@@ -198,17 +205,18 @@ static int list_pages(struct registry_client *c, const char *first, char *const 
 			return r;
 		}
 		_cleanup_json_ json_t *j =
-			json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, &jerr);
+		        json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, &jerr);
 		char *next = next_link(resp.link);
 		reg_response_release(&resp);
 		if (!json_is_object(j)) {
 			free(next);
 			return cpod_error_set(err, EIO, "%s: %s", what,
-					      j ? "not a JSON object" : jerr.text);
+			                      j ? "not a JSON object" : jerr.text);
 		}
 		json_t *arr = json_object_get(j, key), *v;
 		size_t i;
-		json_array_foreach(arr, i, v) {
+		json_array_foreach(arr, i, v)
+		{
 			if (!json_is_string(v))
 				continue;
 			if (++n > LIST_ENTRIES_MAX) {
@@ -233,7 +241,7 @@ static int list_pages(struct registry_client *c, const char *first, char *const 
 }
 
 int registry_list_tags(struct registry_client *c, const char *repo, char ***ret,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	_cleanup_free_ char *url = xasprintf("/v2/%s/tags/list", repo);
 	_cleanup_strv_free_ char **scopes = reg_repo_scopes(repo, "pull", NULL);
@@ -243,6 +251,5 @@ int registry_list_tags(struct registry_client *c, const char *repo, char ***ret,
 int registry_catalog(struct registry_client *c, char ***ret, struct cpod_error **err)
 {
 	char *scopes[] = {(char *)"registry:catalog:*", NULL};
-	return list_pages(c, "/v2/_catalog", scopes, "repositories", "fetching catalog", ret,
-			  err);
+	return list_pages(c, "/v2/_catalog", scopes, "repositories", "fetching catalog", ret, err);
 }

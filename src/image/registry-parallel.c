@@ -15,7 +15,7 @@
 #include "util/banned.h"
 
 #define DEFAULT_PARALLEL 6
-#define MAX_PARALLEL 64
+#define MAX_PARALLEL     64
 
 struct pool {
 	struct registry_client *c;
@@ -37,14 +37,14 @@ static void *worker(void *arg)
 			return NULL;
 		struct registry_blob_job *j = &p->jobs[i];
 		j->error = NULL;
-		j->result = registry_get_blob(p->c, p->repo, j->digest, j->size, &j->sink,
-					      &j->error);
+		j->result =
+		        registry_get_blob(p->c, p->repo, j->digest, j->size, &j->sink, &j->error);
 	}
 }
 
 int registry_fetch_blobs(struct registry_client *c, const char *repo,
-			 struct registry_blob_job *jobs, size_t n, unsigned parallel,
-			 struct cpod_error **err)
+                         struct registry_blob_job *jobs, size_t n, unsigned parallel,
+                         struct cpod_error **err)
 {
 	struct pool p = {c, repo, jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
 	size_t n_threads = parallel ? parallel : DEFAULT_PARALLEL;
@@ -75,7 +75,7 @@ int registry_fetch_blobs(struct registry_client *c, const char *repo,
 		if (jobs[i].result < 0) {
 			int code = jobs[i].error ? jobs[i].error->code : -jobs[i].result;
 			return cpod_error_set(err, code, "%s",
-					      jobs[i].error ? jobs[i].error->msg : strerror(code));
+			                      jobs[i].error ? jobs[i].error->msg : strerror(code));
 		}
 	return 0;
 }

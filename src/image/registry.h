@@ -48,22 +48,22 @@ struct cpod_error;
 /* Manifests larger than this are refused (containers/image's maxManifestBodySize). */
 #define REGISTRY_MANIFEST_MAX (4u * 1024 * 1024)
 /* Podman's --retry default, and the fixed delay libimage uses between attempts */
-#define REGISTRY_DEFAULT_RETRIES 3
+#define REGISTRY_DEFAULT_RETRIES        3
 #define REGISTRY_DEFAULT_RETRY_DELAY_MS 1000
 
 struct registry_opts {
-	const char *host;          /* "127.0.0.1:5000", "quay.io"; "docker.io" is reached at
-				    * registry-1.docker.io */
-	bool insecure;             /* http allowed and TLS not verified */
-	const char *cert_dir;      /* --cert-dir: this directory only, instead of certs.d */
-	char *const *certs_d;      /* certs.d roots; NULL: the default ones listed above */
-	const char *username;      /* NULL: anonymous */
+	const char *host;     /* "127.0.0.1:5000", "quay.io"; "docker.io" is reached at
+	                       * registry-1.docker.io */
+	bool insecure;        /* http allowed and TLS not verified */
+	const char *cert_dir; /* --cert-dir: this directory only, instead of certs.d */
+	char *const *certs_d; /* certs.d roots; NULL: the default ones listed above */
+	const char *username; /* NULL: anonymous */
 	const char *password;
-	unsigned max_retries;      /* 0: none; Podman's default is REGISTRY_DEFAULT_RETRIES */
-	unsigned retry_delay_ms;   /* --retry-delay; 0: exponential backoff from 1 s (2 s, 4 s,
-				    * ...). Podman passes REGISTRY_DEFAULT_RETRY_DELAY_MS. */
-	const char *user_agent;    /* NULL: "cpod/VERSION" */
-	long timeout_s;            /* connect timeout; 0: 30 s */
+	unsigned max_retries;    /* 0: none; Podman's default is REGISTRY_DEFAULT_RETRIES */
+	unsigned retry_delay_ms; /* --retry-delay; 0: exponential backoff from 1 s (2 s, 4 s,
+	                          * ...). Podman passes REGISTRY_DEFAULT_RETRY_DELAY_MS. */
+	const char *user_agent;  /* NULL: "cpod/VERSION" */
+	long timeout_s;          /* connect timeout; 0: 30 s */
 };
 
 struct registry_client;
@@ -74,7 +74,7 @@ struct registry_client;
  * read.
  */
 int registry_client_new(const struct registry_opts *opts, struct registry_client **ret,
-			struct cpod_error **err);
+                        struct cpod_error **err);
 struct registry_client *registry_client_free(struct registry_client *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct registry_client *, registry_client_free)
 
@@ -99,7 +99,7 @@ struct registry_descriptor {
 void registry_descriptor_release(struct registry_descriptor *d);
 
 struct registry_manifest {
-	char *data;       /* owned, NUL-terminated */
+	char *data; /* owned, NUL-terminated */
 	size_t len;
 	char *media_type; /* owned, from Content-Type (or the manifest's mediaType) */
 	char *digest;     /* owned: sha256 of data */
@@ -112,19 +112,19 @@ void registry_manifest_release(struct registry_manifest *m);
  * digest ref the content must hash to it. *ret is released with registry_manifest_release().
  */
 int registry_get_manifest(struct registry_client *c, const char *repo, const char *ref,
-			  struct registry_manifest *ret, struct cpod_error **err);
+                          struct registry_manifest *ret, struct cpod_error **err);
 
 /* HEAD of the same; -ENOENT when unknown. *ret released with registry_descriptor_release(). */
 int registry_head_manifest(struct registry_client *c, const char *repo, const char *ref,
-			   struct registry_descriptor *ret, struct cpod_error **err);
+                           struct registry_descriptor *ret, struct cpod_error **err);
 
 /*
  * PUT /v2/REPO/manifests/REF with media_type. ret_digest (may be NULL) receives the digest
  * of data (owned).
  */
 int registry_put_manifest(struct registry_client *c, const char *repo, const char *ref,
-			  const char *media_type, const void *data, size_t len, char **ret_digest,
-			  struct cpod_error **err);
+                          const char *media_type, const void *data, size_t len, char **ret_digest,
+                          struct cpod_error **err);
 
 /* Consumer of a blob's bytes: return 0, or a negative errno to stop. */
 typedef int (*registry_write_fn)(void *userdata, const void *data, size_t len);
@@ -142,16 +142,16 @@ struct registry_sink {
  * when size >= 0, against size (-EIO "Digest did not match, expected X, got Y",
  * "Size mismatch ..."). The sink may have received the bytes even when this fails.
  */
-int registry_get_blob(struct registry_client *c, const char *repo, const char *digest,
-		      int64_t size, const struct registry_sink *sink, struct cpod_error **err);
+int registry_get_blob(struct registry_client *c, const char *repo, const char *digest, int64_t size,
+                      const struct registry_sink *sink, struct cpod_error **err);
 
 /* GET a blob into memory (configs), at most max bytes (-EFBIG). *ret owned, NUL-ended. */
 int registry_get_blob_mem(struct registry_client *c, const char *repo, const char *digest,
-			  size_t max, char **ret, size_t *ret_len, struct cpod_error **err);
+                          size_t max, char **ret, size_t *ret_len, struct cpod_error **err);
 
 /* HEAD /v2/REPO/blobs/DIGEST: 1 and *ret_size (may be NULL) when present, 0 when not. */
 int registry_head_blob(struct registry_client *c, const char *repo, const char *digest,
-		       int64_t *ret_size, struct cpod_error **err);
+                       int64_t *ret_size, struct cpod_error **err);
 
 /* Where an upload takes its bytes from. Exactly one of data / fd / read is used. */
 struct registry_blob_source {
@@ -176,13 +176,13 @@ struct registry_upload_opts {
  * NULL). ret_mounted (may be NULL) tells whether the mount worked.
  */
 int registry_upload_blob(struct registry_client *c, const char *repo, const char *digest,
-			 const struct registry_blob_source *src,
-			 const struct registry_upload_opts *opts, bool *ret_mounted,
-			 char **ret_digest, struct cpod_error **err);
+                         const struct registry_blob_source *src,
+                         const struct registry_upload_opts *opts, bool *ret_mounted,
+                         char **ret_digest, struct cpod_error **err);
 
 /* GET /v2/REPO/tags/list, following Link pagination. *ret is a strv (strv_free()). */
 int registry_list_tags(struct registry_client *c, const char *repo, char ***ret,
-		       struct cpod_error **err);
+                       struct cpod_error **err);
 
 /* GET /v2/_catalog, following Link pagination. *ret is a strv (strv_free()). */
 int registry_catalog(struct registry_client *c, char ***ret, struct cpod_error **err);
@@ -190,7 +190,7 @@ int registry_catalog(struct registry_client *c, char ***ret, struct cpod_error *
 /* One blob of a parallel fetch. */
 struct registry_blob_job {
 	const char *digest;
-	int64_t size;             /* -1 when unknown */
+	int64_t size; /* -1 when unknown */
 	struct registry_sink sink;
 	int result;               /* out: 0 or negative */
 	struct cpod_error *error; /* out: owned by the job, free with cpod_error_free() */
@@ -202,7 +202,7 @@ struct registry_blob_job {
  * code with its message copied into *err. Sinks are called from worker threads.
  */
 int registry_fetch_blobs(struct registry_client *c, const char *repo,
-			 struct registry_blob_job *jobs, size_t n, unsigned parallel,
-			 struct cpod_error **err);
+                         struct registry_blob_job *jobs, size_t n, unsigned parallel,
+                         struct cpod_error **err);
 
 #endif

@@ -7,13 +7,13 @@
 
 /* The first byte picks the media type the registry claimed; the rest is the document. */
 static const char *const types[] = {
-	NULL,
-	MEDIA_TYPE_OCI_MANIFEST,
-	MEDIA_TYPE_OCI_INDEX,
-	MEDIA_TYPE_DOCKER_MANIFEST,
-	MEDIA_TYPE_DOCKER_LIST,
-	MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED,
-	"text/plain",
+        NULL,
+        MEDIA_TYPE_OCI_MANIFEST,
+        MEDIA_TYPE_OCI_INDEX,
+        MEDIA_TYPE_DOCKER_MANIFEST,
+        MEDIA_TYPE_DOCKER_LIST,
+        MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED,
+        "text/plain",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

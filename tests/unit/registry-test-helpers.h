@@ -38,7 +38,8 @@ static int run_cmd(char *const argv[], const char *out_path)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int out =
+		        open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		int null = open("/dev/null", O_RDWR);
 		if (out < 0 || null < 0)
 			_exit(127);
@@ -72,8 +73,9 @@ static int free_port(void)
 
 static bool port_open(int port)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)port),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
 	if (fd >= 0)
@@ -91,7 +93,7 @@ struct test_registry {
 	char *dir;
 	int port;
 	pid_t pid;
-	char host[32];  /* 127.0.0.1:PORT */
+	char host[32]; /* 127.0.0.1:PORT */
 	char *user, *pass;
 	char *certs_d;  /* TLS: a certs.d root with HOST/ca.crt */
 	char *cert_dir; /* TLS: a --cert-dir with ca.crt */
@@ -103,20 +105,40 @@ static int make_certs(const char *d)
 	_cleanup_free_ char *key = path_join(d, "server.key"), *csr = path_join(d, "server.csr");
 	_cleanup_free_ char *crt = path_join(d, "server.crt"), *ext = path_join(d, "server.ext");
 	const char *exts = "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
-			   "basicConstraints=CA:FALSE\n";
-	char *ca[] = {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-		      "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-		      "/CN=cpod test CA", "-keyout", cakey, "-out", cacrt, "-addext",
-		      "basicConstraints=critical,CA:TRUE", "-addext",
-		      "keyUsage=critical,keyCertSign", NULL};
-	char *req[] = {"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-		       "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", csr, NULL};
-	char *sign[] = {"openssl", "x509", "-req", "-in", csr, "-CA", cacrt, "-CAkey", cakey,
-			"-CAcreateserial", "-days", "2", "-extfile", ext, "-out", crt, NULL};
+	                   "basicConstraints=CA:FALSE\n";
+	char *ca[] = {"openssl",
+	              "req",
+	              "-x509",
+	              "-newkey",
+	              "ec",
+	              "-pkeyopt",
+	              "ec_paramgen_curve:prime256v1",
+	              "-nodes",
+	              "-days",
+	              "2",
+	              "-subj",
+	              "/CN=cpod test CA",
+	              "-keyout",
+	              cakey,
+	              "-out",
+	              cacrt,
+	              "-addext",
+	              "basicConstraints=critical,CA:TRUE",
+	              "-addext",
+	              "keyUsage=critical,keyCertSign",
+	              NULL};
+	char *req[] = {"openssl", "req",      "-newkey",
+	               "ec",      "-pkeyopt", "ec_paramgen_curve:prime256v1",
+	               "-nodes",  "-subj",    "/CN=127.0.0.1",
+	               "-keyout", key,        "-out",
+	               csr,       NULL};
+	char *sign[] = {
+	        "openssl",         "x509",  "-req", "-in",      csr, "-CA",  cacrt, "-CAkey", cakey,
+	        "-CAcreateserial", "-days", "2",    "-extfile", ext, "-out", crt,   NULL};
 	if (write_file_atomic_at(AT_FDCWD, ext, exts, strlen(exts), 0644, false) < 0)
 		return -1;
 	return run_cmd(ca, NULL) == 0 && run_cmd(req, NULL) == 0 && run_cmd(sign, NULL) == 0 ? 0
-												 : -1;
+	                                                                                     : -1;
 }
 
 static void test_registry_stop(struct test_registry *r)
@@ -160,9 +182,9 @@ static int test_registry_start(struct test_registry *r, bool auth, bool tls)
 		return -1;
 	snprintf(r->host, sizeof(r->host), "127.0.0.1:%d", r->port);
 	conf = xasprintf("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
-			 "storage:\n  filesystem:\n    rootdirectory: %s/data\n  delete:\n"
-			 "    enabled: true\nhttp:\n  addr: 127.0.0.1:%d\n  secret: cpod-test-%d\n",
-			 r->dir, r->port, (int)getpid());
+	                 "storage:\n  filesystem:\n    rootdirectory: %s/data\n  delete:\n"
+	                 "    enabled: true\nhttp:\n  addr: 127.0.0.1:%d\n  secret: cpod-test-%d\n",
+	                 r->dir, r->port, (int)getpid());
 	if (tls) {
 		_cleanup_free_ char *certs = path_join(r->dir, "certs");
 		_cleanup_free_ char *ca = path_join(certs, "ca.crt");
@@ -180,8 +202,9 @@ static int test_registry_start(struct test_registry *r, bool auth, bool tls)
 		_cleanup_free_ char *c2 = path_join(r->cert_dir, "ca.crt");
 		write_file_atomic_at(AT_FDCWD, c1, ca_data, ca_len, 0644, false);
 		write_file_atomic_at(AT_FDCWD, c2, ca_data, ca_len, 0644, false);
-		char *more = xasprintf("%s  tls:\n    certificate: %s/server.crt\n    key: %s/server.key\n",
-				       conf, certs, certs);
+		char *more = xasprintf(
+		        "%s  tls:\n    certificate: %s/server.crt\n    key: %s/server.key\n", conf,
+		        certs, certs);
 		free(conf);
 		conf = more;
 	}
@@ -193,7 +216,7 @@ static int test_registry_start(struct test_registry *r, bool auth, bool tls)
 		if (run_cmd(argv, pw) != 0)
 			return -1;
 		char *more = xasprintf("%sauth:\n  htpasswd:\n    realm: cpod-test\n    path: %s\n",
-				       conf, pw);
+		                       conf, pw);
 		free(conf);
 		conf = more;
 	}
@@ -248,9 +271,9 @@ struct fake_server {
 	fake_handler handler;
 	void *data;
 	pthread_mutex_t lock;
-	int hits;              /* requests other than /v2/ pings */
+	int hits; /* requests other than /v2/ pings */
 	int token_hits;
-	char last_auth[512];   /* Authorization of the last request */
+	char last_auth[512]; /* Authorization of the last request */
 	char last_path[1024];
 	volatile bool stop;
 };
@@ -282,9 +305,10 @@ static const char *fake_reason(int status)
 
 static void fake_respond(int fd, int status, const char *headers, const void *body, size_t len)
 {
-	_cleanup_free_ char *head = xasprintf("HTTP/1.1 %d %s\r\nConnection: close\r\n"
-					      "Content-Length: %zu\r\n%s\r\n",
-					      status, fake_reason(status), len, headers ? headers : "");
+	_cleanup_free_ char *head =
+	        xasprintf("HTTP/1.1 %d %s\r\nConnection: close\r\n"
+	                  "Content-Length: %zu\r\n%s\r\n",
+	                  status, fake_reason(status), len, headers ? headers : "");
 	fake_send(fd, head);
 	if (len)
 		(void)write_all(fd, body, len);
@@ -314,7 +338,8 @@ static bool fake_read_request(int fd, struct fake_request *req)
 	}
 	if (sscanf(buf, "%15s %1023s HTTP/1.", req->method, req->path) != 2)
 		return false;
-	for (char *line = strstr(buf, "\r\n"); line && line[2] != '\r'; line = strstr(line + 2, "\r\n")) {
+	for (char *line = strstr(buf, "\r\n"); line && line[2] != '\r';
+	     line = strstr(line + 2, "\r\n")) {
 		char *l = line + 2;
 		if (strncasecmp(l, "Authorization: ", 15) == 0)
 			sscanf(l + 15, "%511[^\r]", req->authorization);

@@ -59,7 +59,7 @@ static void put(const char *dir, const char *name, const char *text)
 }
 
 static void expect_creds(const struct auth_json_opts *o, const char *key, const char *user,
-			 const char *pass)
+                         const char *pass)
 {
 	struct auth_creds c = {0};
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -78,7 +78,11 @@ static void expect_creds(const struct auth_json_opts *o, const char *key, const 
 static void test_auth_base64(void **state)
 {
 	static const char *const cases[][2] = {
-		{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"user:pa:ss", "dXNlcjpwYTpzcw=="},
+	        {"", ""},
+	        {"f", "Zg=="},
+	        {"fo", "Zm8="},
+	        {"foo", "Zm9v"},
+	        {"user:pa:ss", "dXNlcjpwYTpzcw=="},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		_cleanup_free_ char *e = auth_base64_encode(cases[i][0], strlen(cases[i][0]));
@@ -134,10 +138,11 @@ static void test_auth_json_set_get_remove(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(read_file_at(AT_FDCWD, path, 0, &data, NULL), 0);
 	/* Go's json.MarshalIndent(..., "", "\t") */
-	assert_string_equal(data, "{\n\t\"auths\": {\n"
-				  "\t\t\"127.0.0.1:5000\": {\n\t\t\t\"auth\": \"dTpwOnc=\"\n\t\t},\n"
-				  "\t\t\"quay.io/ns\": {\n\t\t\t\"auth\": \"bnN1c2VyOm5zcHc=\"\n\t\t}\n"
-				  "\t}\n}");
+	assert_string_equal(data,
+	                    "{\n\t\"auths\": {\n"
+	                    "\t\t\"127.0.0.1:5000\": {\n\t\t\t\"auth\": \"dTpwOnc=\"\n\t\t},\n"
+	                    "\t\t\"quay.io/ns\": {\n\t\t\t\"auth\": \"bnN1c2VyOm5zcHc=\"\n\t\t}\n"
+	                    "\t}\n}");
 
 	expect_creds(&f->opts, "127.0.0.1:5000", "u", "p:w");
 	expect_creds(&f->opts, "127.0.0.1:5000/some/repo", "u", "p:w");
@@ -206,10 +211,10 @@ static void test_auth_json_fallback_files(void **state)
 static void test_auth_json_normalize_key(void **state)
 {
 	static const char *const cases[][2] = {
-		{"https://index.docker.io/v1/", "docker.io"},
-		{"registry-1.docker.io", "docker.io"},
-		{"http://a.com:5000/v2/", "a.com:5000"},
-		{"quay.io/ns/repo", "quay.io/ns/repo"},
+	        {"https://index.docker.io/v1/", "docker.io"},
+	        {"registry-1.docker.io", "docker.io"},
+	        {"http://a.com:5000/v2/", "a.com:5000"},
+	        {"quay.io/ns/repo", "quay.io/ns/repo"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		_cleanup_free_ char *k = auth_json_normalize_key(cases[i][0]);
@@ -220,12 +225,12 @@ static void test_auth_json_normalize_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_auth_base64),
-		cmocka_unit_test_setup_teardown(test_auth_json_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth_json_set_get_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth_json_keeps_other_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth_json_fallback_files, setup, teardown),
-		cmocka_unit_test(test_auth_json_normalize_key),
+	        cmocka_unit_test(test_auth_base64),
+	        cmocka_unit_test_setup_teardown(test_auth_json_path, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_auth_json_set_get_remove, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_auth_json_keeps_other_keys, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_auth_json_fallback_files, setup, teardown),
+	        cmocka_unit_test(test_auth_json_normalize_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

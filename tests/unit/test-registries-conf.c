@@ -82,32 +82,31 @@ static void parse_fails(const char *text, const char *want)
 		fail_msg("error \"%s\" does not contain \"%s\"", err->msg, want);
 }
 
-static const char sample[] =
-	"unqualified-search-registries = [\"example.com\", \"quay.io/\"]\n"
-	"short-name-mode = \"enforcing\"\n"
-	"[[registry]]\n"
-	"prefix = \"example.com/foo\"\n"
-	"location = \"internal.example.com/bar\"\n"
-	"insecure = true\n"
-	"[[registry.mirror]]\n"
-	"location = \"mirror-1.example.com/m\"\n"
-	"[[registry.mirror]]\n"
-	"location = \"mirror-2.example.com:5000\"\n"
-	"insecure = true\n"
-	"pull-from-mirror = \"digest-only\"\n"
-	"[[registry]]\n"
-	"location = \"example.com\"\n"
-	"blocked = true\n"
-	"[[registry]]\n"
-	"prefix = \"*.wild.example.org\"\n"
-	"[[registry]]\n"
-	"prefix = \"digests.example.net\"\n"
-	"mirror-by-digest-only = true\n"
-	"[[registry.mirror]]\n"
-	"location = \"dmirror.example.net\"\n"
-	"[aliases]\n"
-	"\"app\" = \"example.com/foo/app\"\n"
-	"\"ns/tool\" = \"quay.io/ns/tool\"\n";
+static const char sample[] = "unqualified-search-registries = [\"example.com\", \"quay.io/\"]\n"
+                             "short-name-mode = \"enforcing\"\n"
+                             "[[registry]]\n"
+                             "prefix = \"example.com/foo\"\n"
+                             "location = \"internal.example.com/bar\"\n"
+                             "insecure = true\n"
+                             "[[registry.mirror]]\n"
+                             "location = \"mirror-1.example.com/m\"\n"
+                             "[[registry.mirror]]\n"
+                             "location = \"mirror-2.example.com:5000\"\n"
+                             "insecure = true\n"
+                             "pull-from-mirror = \"digest-only\"\n"
+                             "[[registry]]\n"
+                             "location = \"example.com\"\n"
+                             "blocked = true\n"
+                             "[[registry]]\n"
+                             "prefix = \"*.wild.example.org\"\n"
+                             "[[registry]]\n"
+                             "prefix = \"digests.example.net\"\n"
+                             "mirror-by-digest-only = true\n"
+                             "[[registry.mirror]]\n"
+                             "location = \"dmirror.example.net\"\n"
+                             "[aliases]\n"
+                             "\"app\" = \"example.com/foo/app\"\n"
+                             "\"ns/tool\" = \"quay.io/ns/tool\"\n";
 
 static void test_registries_conf_parse_fields(void **state)
 {
@@ -176,8 +175,7 @@ static void test_registries_ref_matching_prefix(void **state)
 	assert_int_equal(registries_ref_matching_prefix("a/x.example.com", "*.example.com"), -1);
 }
 
-static void check_sources(const struct registries_conf *c, const char *ref,
-			  const char *const *want)
+static void check_sources(const struct registries_conf *c, const char *ref, const char *const *want)
 {
 	struct registry_pull_source *s = NULL;
 	size_t n = 0;
@@ -206,41 +204,43 @@ static void test_registries_conf_pull_sources(void **state)
 
 	/* tag: mirror 2 is digest-only */
 	check_sources(c, "example.com/foo/app:1",
-		      (const char *const[]){"mirror-1.example.com/m/app:1",
-					    "internal.example.com/bar/app:1", NULL});
+	              (const char *const[]){"mirror-1.example.com/m/app:1",
+	                                    "internal.example.com/bar/app:1", NULL});
 	check_sources(c, dref, (const char *const[]){dm1, dm2, dp, NULL});
 	/* mirror-by-digest-only on the registry */
 	check_sources(c, "digests.example.net/x:latest",
-		      (const char *const[]){"digests.example.net/x:latest", NULL});
+	              (const char *const[]){"digests.example.net/x:latest", NULL});
 	check_sources(c, nref, (const char *const[]){nm, nref, NULL});
 	/* wildcard: the reference as it is */
-	check_sources(c, "a.wild.example.org/x:1", (const char *const[]){"a.wild.example.org/x:1", NULL});
+	check_sources(c, "a.wild.example.org/x:1",
+	              (const char *const[]){"a.wild.example.org/x:1", NULL});
 	/* no entry */
 	check_sources(c, "docker.io/library/busybox:latest",
-		      (const char *const[]){"docker.io/library/busybox:latest", NULL});
+	              (const char *const[]){"docker.io/library/busybox:latest", NULL});
 }
 
 static void test_registries_conf_errors(void **state)
 {
 	parse_fails("[[registry]]\nlocation = \"https://example.com\"\n",
-		    "invalid location 'https://example.com': URI schemes are not supported");
+	            "invalid location 'https://example.com': URI schemes are not supported");
 	parse_fails("[[registry]]\ninsecure = true\n",
-		    "invalid condition: both location and prefix are unset");
-	parse_fails("[[registry]]\nlocation = \"a.com\"\ninsecure = true\n"
-		    "[[registry]]\nprefix = \"a.com/x\"\nlocation = \"a.com\"\n",
-		    "registry 'a.com' is defined multiple times with conflicting 'insecure' setting");
+	            "invalid condition: both location and prefix are unset");
+	parse_fails(
+	        "[[registry]]\nlocation = \"a.com\"\ninsecure = true\n"
+	        "[[registry]]\nprefix = \"a.com/x\"\nlocation = \"a.com\"\n",
+	        "registry 'a.com' is defined multiple times with conflicting 'insecure' setting");
 	parse_fails("short-name-mode = \"strict\"\n", "invalid short-name mode: \"strict\"");
 	parse_fails("[[registry]]\nlocation = \"a.com\"\n[[registry.mirror]]\ninsecure = true\n",
-		    "invalid condition: mirror location is unset");
+	            "invalid condition: mirror location is unset");
 	parse_fails("[[registry]]\nprefix = \"*.a.com/x\"\n", "Wildcarded prefix should be");
 	parse_fails("[aliases]\n\"x\" = \"busybox\"\n",
-		    "invalid alias \"busybox\": must contain registry and repository");
+	            "invalid alias \"busybox\": must contain registry and repository");
 	parse_fails("[aliases]\n\"x:1\" = \"a.com/x\"\n", "must not contain tag");
 	parse_fails("[aliases]\n\"a.com/x\" = \"a.com/x\"\n", "must not contain registry");
 	parse_fails("[aliases]\n\"x\" = \"a.com/x:1\"\n", "must not contain tag");
 	parse_fails("unqualified-search-registries = [\"a.com\"]\n[registries.search]\n"
-		    "registries = [\"b.com\"]\n",
-		    "mixing sysregistry v1/v2 is not supported");
+	            "registries = [\"b.com\"]\n",
+	            "mixing sysregistry v1/v2 is not supported");
 	parse_fails("unqualified-search-registries = \"a.com\"\n", "expected array");
 	parse_fails("[[registry]]\nlocation = 1\n", "expected string");
 	parse_fails("x = \n", "line 1");
@@ -249,9 +249,9 @@ static void test_registries_conf_errors(void **state)
 static void test_registries_conf_v1(void **state)
 {
 	_cleanup_(registries_conf_freep) struct registries_conf *c =
-		parse_ok("[registries.search]\nregistries = [\"a.com\", \"b.com\"]\n"
-			 "[registries.insecure]\nregistries = [\"c.com:5000\"]\n"
-			 "[registries.block]\nregistries = [\"d.com\"]\n");
+	        parse_ok("[registries.search]\nregistries = [\"a.com\", \"b.com\"]\n"
+	                 "[registries.insecure]\nregistries = [\"c.com:5000\"]\n"
+	                 "[registries.block]\nregistries = [\"d.com\"]\n");
 	assert_int_equal(strv_length(registries_conf_search(c)), 2);
 	assert_true(registries_conf_is_insecure(c, "c.com:5000"));
 	assert_true(registries_conf_is_blocked(c, "d.com/x"));
@@ -371,7 +371,7 @@ static void test_registries_conf_real_shortnames(void **state)
 	f->opts.system_dir = "/etc/containers/registries.conf.d";
 	assert_int_equal(registries_conf_load(&f->opts, &c, &err), 0);
 	assert_string_equal(registries_conf_alias(c, "fedora", NULL),
-			    "registry.fedoraproject.org/fedora");
+	                    "registry.fedoraproject.org/fedora");
 	assert_string_equal(registries_conf_alias(c, "alpine", NULL), "docker.io/library/alpine");
 }
 
@@ -385,20 +385,21 @@ static void test_short_name_mode_strings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registries_conf_parse_fields),
-		cmocka_unit_test(test_registries_conf_find_longest_prefix),
-		cmocka_unit_test(test_registries_ref_matching_prefix),
-		cmocka_unit_test(test_registries_conf_pull_sources),
-		cmocka_unit_test(test_registries_conf_errors),
-		cmocka_unit_test(test_registries_conf_v1),
-		cmocka_unit_test_setup_teardown(test_registries_conf_load_dropins, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registries_conf_load_user_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registries_conf_load_explicit_path, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_registries_conf_env, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registries_conf_real_shortnames, setup,
-						teardown),
-		cmocka_unit_test(test_short_name_mode_strings),
+	        cmocka_unit_test(test_registries_conf_parse_fields),
+	        cmocka_unit_test(test_registries_conf_find_longest_prefix),
+	        cmocka_unit_test(test_registries_ref_matching_prefix),
+	        cmocka_unit_test(test_registries_conf_pull_sources),
+	        cmocka_unit_test(test_registries_conf_errors),
+	        cmocka_unit_test(test_registries_conf_v1),
+	        cmocka_unit_test_setup_teardown(test_registries_conf_load_dropins, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_registries_conf_load_user_file, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_registries_conf_load_explicit_path, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_registries_conf_env, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_registries_conf_real_shortnames, setup,
+	                                        teardown),
+	        cmocka_unit_test(test_short_name_mode_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,10 +25,13 @@ static struct test_registry plain_reg;
 /* ---- small helpers -------------------------------------------------------------------- */
 
 static struct registry_client *client_for(const char *host, bool insecure, const char *user,
-					  const char *pass)
+                                          const char *pass)
 {
-	struct registry_opts o = {.host = host, .insecure = insecure, .username = user,
-				  .password = pass, .retry_delay_ms = 10};
+	struct registry_opts o = {.host = host,
+	                          .insecure = insecure,
+	                          .username = user,
+	                          .password = pass,
+	                          .retry_delay_ms = 10};
 	char *no_certs[] = {NULL};
 	struct registry_client *c = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -109,7 +112,7 @@ static void pushed_release(struct pushed *p)
 
 /* Push a two-layer image to repo:tag, each blob by another upload path. */
 static void push_image(struct registry_client *c, const char *repo, const char *tag,
-		       struct pushed *p)
+                       struct pushed *p)
 {
 	_cleanup_error_ struct cpod_error *err = NULL;
 	char tmpl[] = "/tmp/cpod-layer-XXXXXX";
@@ -120,7 +123,8 @@ static void push_image(struct registry_client *c, const char *repo, const char *
 	p->len2 = 10000;
 	p->layer2 = random_bytes(p->len2);
 	p->config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
-			      "{\"type\":\"layers\",\"diff_ids\":[]},\"n\":%d}", rand());
+	                      "{\"type\":\"layers\",\"diff_ids\":[]},\"n\":%d}",
+	                      rand());
 	p->cfg_len = strlen(p->config);
 	_cleanup_free_ char *want1 = digest_sha256_string(p->layer1, p->len1);
 
@@ -146,8 +150,8 @@ static void push_image(struct registry_client *c, const char *repo, const char *
 
 	/* streamed with an unknown digest */
 	struct stream st = {p->config, p->cfg_len, 0};
-	struct registry_blob_source s3 = {.fd = -1, .read = stream_read, .userdata = &st,
-					  .size = -1};
+	struct registry_blob_source s3 = {
+	        .fd = -1, .read = stream_read, .userdata = &st, .size = -1};
 	if (registry_upload_blob(c, repo, NULL, &s3, NULL, NULL, &p->dcfg, &err) < 0)
 		fail_msg("upload config: %s", err->msg);
 	_cleanup_free_ char *want3 = digest_sha256_string(p->config, p->cfg_len);
@@ -155,19 +159,19 @@ static void push_image(struct registry_client *c, const char *repo, const char *
 
 	struct manifest_build_desc cfg = {MEDIA_TYPE_OCI_CONFIG, p->dcfg, (int64_t)p->cfg_len};
 	struct manifest_build_desc layers[] = {
-		{MEDIA_TYPE_OCI_LAYER_GZIP, p->d1, (int64_t)p->len1},
-		{MEDIA_TYPE_OCI_LAYER_GZIP, p->d2, (int64_t)p->len2},
+	        {MEDIA_TYPE_OCI_LAYER_GZIP, p->d1, (int64_t)p->len1},
+	        {MEDIA_TYPE_OCI_LAYER_GZIP, p->d2, (int64_t)p->len2},
 	};
 	p->manifest = manifest_build_image(MEDIA_TYPE_OCI_MANIFEST, &cfg, layers, 2, NULL);
 	if (registry_put_manifest(c, repo, tag, MEDIA_TYPE_OCI_MANIFEST, p->manifest,
-				  strlen(p->manifest), &p->dman, &err) < 0)
+	                          strlen(p->manifest), &p->dman, &err) < 0)
 		fail_msg("put manifest: %s", err->msg);
 }
 
 static void test_registry_push_pull(void **state)
 {
 	_cleanup_(registry_client_freep) struct registry_client *c =
-		client_for(plain_reg.host, true, NULL, NULL);
+	        client_for(plain_reg.host, true, NULL, NULL);
 	_cleanup_error_ struct cpod_error *err = NULL;
 	struct pushed p = {0};
 	int64_t size = 0;
@@ -179,10 +183,10 @@ static void test_registry_push_pull(void **state)
 	assert_int_equal(registry_head_blob(c, "test/img", p.d2, &size, &err), 1);
 	assert_int_equal(size, (int64_t)p.len2);
 	assert_int_equal(registry_head_blob(c, "test/img",
-					    "sha256:0000000000000000000000000000000000000000000000"
-					    "000000000000000000",
-					    NULL, &err),
-			 0);
+	                                    "sha256:0000000000000000000000000000000000000000000000"
+	                                    "000000000000000000",
+	                                    NULL, &err),
+	                 0);
 
 	struct registry_descriptor d = {0};
 	assert_int_equal(registry_head_manifest(c, "test/img", "v1", &d, &err), 0);
@@ -207,16 +211,16 @@ static void test_registry_push_pull(void **state)
 
 	_cleanup_free_ char *cfg = NULL;
 	size_t cfg_len = 0;
-	assert_int_equal(registry_get_blob_mem(c, "test/img", p.dcfg, 1 << 20, &cfg, &cfg_len, &err),
-			 0);
+	assert_int_equal(
+	        registry_get_blob_mem(c, "test/img", p.dcfg, 1 << 20, &cfg, &cfg_len, &err), 0);
 	assert_int_equal(cfg_len, p.cfg_len);
 	assert_memory_equal(cfg, p.config, cfg_len);
 
 	/* both layers at once */
 	struct mem m1 = {BUF_INIT, 0}, m2 = {BUF_INIT, 0};
 	struct registry_blob_job jobs[] = {
-		{p.d1, (int64_t)p.len1, {mem_write, mem_reset, &m1}, 0, NULL},
-		{p.d2, (int64_t)p.len2, {mem_write, mem_reset, &m2}, 0, NULL},
+	        {p.d1, (int64_t)p.len1, {mem_write, mem_reset, &m1}, 0, NULL},
+	        {p.d2, (int64_t)p.len2, {mem_write, mem_reset, &m2}, 0, NULL},
 	};
 	if (registry_fetch_blobs(c, "test/img", jobs, 2, 4, &err) < 0)
 		fail_msg("fetch: %s", err->msg);
@@ -230,16 +234,15 @@ static void test_registry_push_pull(void **state)
 	bool mounted = false;
 	struct registry_blob_source src = {.data = p.layer1, .fd = -1, .size = (int64_t)p.len1};
 	struct registry_upload_opts mo = {.mount_from = "test/img"};
-	assert_int_equal(registry_upload_blob(c, "other/repo", p.d1, &src, &mo, &mounted, NULL,
-					      &err),
-			 0);
+	assert_int_equal(
+	        registry_upload_blob(c, "other/repo", p.d1, &src, &mo, &mounted, NULL, &err), 0);
 	assert_true(mounted);
 	assert_int_equal(registry_head_blob(c, "other/repo", p.d1, NULL, &err), 1);
 
 	/* tags and catalog */
 	assert_int_equal(registry_put_manifest(c, "test/img", "v2", MEDIA_TYPE_OCI_MANIFEST,
-					       p.manifest, strlen(p.manifest), NULL, &err),
-			 0);
+	                                       p.manifest, strlen(p.manifest), NULL, &err),
+	                 0);
 	_cleanup_strv_free_ char **tags = NULL;
 	assert_int_equal(registry_list_tags(c, "test/img", &tags, &err), 0);
 	assert_int_equal(strv_length(tags), 2);
@@ -254,7 +257,7 @@ static void test_registry_push_pull(void **state)
 static void test_registry_errors_from_registry(void **state)
 {
 	_cleanup_(registry_client_freep) struct registry_client *c =
-		client_for(plain_reg.host, true, NULL, NULL);
+	        client_for(plain_reg.host, true, NULL, NULL);
 	_cleanup_error_ struct cpod_error *err = NULL;
 	struct pushed p = {0};
 	struct registry_manifest m = {0};
@@ -264,8 +267,8 @@ static void test_registry_errors_from_registry(void **state)
 	push_image(c, "errs/img", "latest", &p);
 	/* podman 4.3.1 prints the code and the message, both "manifest unknown" */
 	_cleanup_free_ char *want = xasprintf("reading manifest nope in %s/errs/img: manifest "
-					      "unknown: manifest unknown",
-					      plain_reg.host);
+	                                      "unknown: manifest unknown",
+	                                      plain_reg.host);
 	r = registry_get_manifest(c, "errs/img", "nope", &m, &err);
 	expect_error(r, ENOENT, err, want);
 	assert_string_equal(err->msg, want);
@@ -279,10 +282,11 @@ static void test_registry_errors_from_registry(void **state)
 
 	struct mem sink = {BUF_INIT, 0};
 	struct registry_sink s = {mem_write, mem_reset, &sink};
-	r = registry_get_blob(c, "errs/img",
-			      "sha256:00000000000000000000000000000000000000000000000000000000000000"
-			      "00",
-			      -1, &s, &err);
+	r = registry_get_blob(
+	        c, "errs/img",
+	        "sha256:00000000000000000000000000000000000000000000000000000000000000"
+	        "00",
+	        -1, &s, &err);
 	expect_error(r, ENOENT, err, "blob unknown to registry");
 	err = cpod_error_free(err);
 	/* the registry's blob is not the size the manifest claims */
@@ -302,12 +306,13 @@ static void test_registry_errors_from_registry(void **state)
 
 	/* a manifest naming a blob the registry does not have */
 	struct manifest_build_desc cfg = {MEDIA_TYPE_OCI_CONFIG,
-					  "sha256:1111111111111111111111111111111111111111111111111"
-					  "111111111111111",
-					  1};
-	_cleanup_free_ char *bad = manifest_build_image(MEDIA_TYPE_OCI_MANIFEST, &cfg, NULL, 0, NULL);
+	                                  "sha256:1111111111111111111111111111111111111111111111111"
+	                                  "111111111111111",
+	                                  1};
+	_cleanup_free_ char *bad =
+	        manifest_build_image(MEDIA_TYPE_OCI_MANIFEST, &cfg, NULL, 0, NULL);
 	r = registry_put_manifest(c, "errs/img", "bad", MEDIA_TYPE_OCI_MANIFEST, bad, strlen(bad),
-				  NULL, &err);
+	                          NULL, &err);
 	assert_true(r < 0);
 	assert_non_null(strstr(err->msg, "uploading manifest bad to"));
 	assert_non_null(strstr(err->msg, "blob unknown to registry"));
@@ -329,8 +334,8 @@ static void test_registry_basic_auth(void **state)
 	struct registry_client *anon = client_for(reg.host, true, NULL, NULL);
 	r = registry_get_manifest(anon, "a/b", "latest", &m, &err);
 	_cleanup_free_ char *want = xasprintf("reading manifest latest in %s/a/b: unauthorized: "
-					      "authentication required",
-					      reg.host);
+	                                      "authentication required",
+	                                      reg.host);
 	expect_error(r, EACCES, err, want);
 	assert_string_equal(err->msg, want);
 	err = cpod_error_free(err);
@@ -387,8 +392,8 @@ static void test_registry_tls(void **state)
 	/* no CA: refused, and http is not tried for a secure registry */
 	c = client_for(reg.host, false, NULL, NULL);
 	r = registry_ping(c, &err);
-	_cleanup_free_ char *want = xasprintf("pinging container registry %s: Get \"https://%s/v2/\"",
-					      reg.host, reg.host);
+	_cleanup_free_ char *want = xasprintf(
+	        "pinging container registry %s: Get \"https://%s/v2/\"", reg.host, reg.host);
 	expect_error(r, EIO, err, want);
 	assert_non_null(strstr(err->msg, "certificate"));
 	err = cpod_error_free(err);
@@ -426,12 +431,25 @@ struct fake_state {
 	int count[16];
 };
 
-enum { SC_CORRUPT, SC_SHORT, SC_RETRY, SC_FAIL, SC_MISSING, SC_BIG, SC_BADJSON, SC_DROP,
-       SC_REDIRECT, SC_PAGED, SC_GOOD, SC_BADDIGEST, SC_OTHER };
+enum {
+	SC_CORRUPT,
+	SC_SHORT,
+	SC_RETRY,
+	SC_FAIL,
+	SC_MISSING,
+	SC_BIG,
+	SC_BADJSON,
+	SC_DROP,
+	SC_REDIRECT,
+	SC_PAGED,
+	SC_GOOD,
+	SC_BADDIGEST,
+	SC_OTHER
+};
 
-static const char *const scenarios[] = {"corrupt", "short",    "retry", "fail",
-					"missing", "big",      "badjson", "drop",
-					"redirect", "paged",   "good",  "baddigest"};
+static const char *const scenarios[] = {"corrupt",  "short", "retry",   "fail",
+                                        "missing",  "big",   "badjson", "drop",
+                                        "redirect", "paged", "good",    "baddigest"};
 
 static int scenario_of(const char *path)
 {
@@ -445,30 +463,30 @@ static int scenario_of(const char *path)
 }
 
 static bool fake_check_auth(struct fake_server *s, struct fake_state *st, int fd,
-			    const struct fake_request *req)
+                            const struct fake_request *req)
 {
-	static const char unauth[] =
-		"{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}";
+	static const char unauth[] = "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":"
+	                             "\"authentication required\"}]}";
 	if (st->auth == FAKE_OPEN)
 		return true;
 	if (st->auth == FAKE_BASIC) {
 		if (strcmp(req->authorization, st->expect_basic) == 0)
 			return true;
 		fake_respond(fd, 401, "WWW-Authenticate: Basic realm=\"fake\"\r\n", unauth,
-			     strlen(unauth));
+		             strlen(unauth));
 		return false;
 	}
 	if (strcmp(req->authorization, "Bearer tok-1") == 0)
 		return true;
 	_cleanup_free_ char *h = xasprintf("WWW-Authenticate: Bearer realm=\"%s/token\","
-					   "service=\"fake-registry\"\r\n",
-					   s->base);
+	                                   "service=\"fake-registry\"\r\n",
+	                                   s->base);
 	fake_respond(fd, 401, h, unauth, strlen(unauth));
 	return false;
 }
 
 static void fake_token(struct fake_server *s, struct fake_state *st, int fd,
-		       const struct fake_request *req)
+                       const struct fake_request *req)
 {
 	snprintf(st->token_query, sizeof(st->token_query), "%s", req->path);
 	if (strcmp(req->authorization, st->expect_basic) != 0) {
@@ -478,7 +496,7 @@ static void fake_token(struct fake_server *s, struct fake_state *st, int fd,
 	}
 	s->token_hits++;
 	const char *b = st->access_token ? "{\"access_token\":\"tok-1\",\"expires_in\":300}"
-					 : "{\"token\":\"tok-1\",\"expires_in\":300}";
+	                                 : "{\"token\":\"tok-1\",\"expires_in\":300}";
 	fake_respond(fd, 200, "Content-Type: application/json\r\n", b, strlen(b));
 }
 
@@ -522,14 +540,15 @@ static void fake_handle(struct fake_server *s, int fd, const struct fake_request
 			fake_respond(fd, 200, NULL, st->blob, st->blob_len);
 		} else {
 			_cleanup_free_ char *h = xasprintf(
-				"HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", st->blob_len);
+			        "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", st->blob_len);
 			fake_send(fd, h);
 			(void)write_all(fd, st->blob, st->blob_len / 2);
 		}
 		return;
 	case SC_RETRY:
 		if (n == 1) {
-			const char *b = "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}";
+			const char *b = "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":"
+			                "\"slow down\"}]}";
 			fake_respond(fd, 429, NULL, b, strlen(b));
 		} else {
 			fake_respond(fd, 200, NULL, st->blob, st->blob_len);
@@ -539,15 +558,16 @@ static void fake_handle(struct fake_server *s, int fd, const struct fake_request
 		fake_respond(fd, 500, NULL, "oops", 4);
 		return;
 	case SC_MISSING: {
-		const char *b = "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest "
-				"unknown\",\"detail\":{\"Tag\":\"x\"}}]}";
+		const char *b =
+		        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest "
+		        "unknown\",\"detail\":{\"Tag\":\"x\"}}]}";
 		fake_respond(fd, 404, NULL, b, strlen(b));
 		return;
 	}
 	case SC_BIG: {
 		size_t big = MANIFEST_MAX + 1;
-		_cleanup_free_ char *h = xasprintf("HTTP/1.1 200 OK\r\n%sContent-Length: %zu\r\n\r\n",
-						   oci, big);
+		_cleanup_free_ char *h =
+		        xasprintf("HTTP/1.1 200 OK\r\n%sContent-Length: %zu\r\n\r\n", oci, big);
 		_cleanup_free_ char *spaces = xmalloc(big);
 		memset(spaces, ' ', big);
 		fake_send(fd, h);
@@ -558,7 +578,8 @@ static void fake_handle(struct fake_server *s, int fd, const struct fake_request
 		fake_respond(fd, 200, NULL, "{not json", 9);
 		return;
 	case SC_REDIRECT: {
-		_cleanup_free_ char *h = xasprintf("Location: %s/storage/blob\r\n", st->other->base);
+		_cleanup_free_ char *h =
+		        xasprintf("Location: %s/storage/blob\r\n", st->other->base);
 		fake_respond(fd, 307, h, NULL, 0);
 		return;
 	}
@@ -566,8 +587,8 @@ static void fake_handle(struct fake_server *s, int fd, const struct fake_request
 		if (!strstr(req->path, "last=")) {
 			const char *b = "{\"name\":\"t/paged\",\"tags\":[\"a\",\"b\"]}";
 			fake_respond(fd, 200,
-				     "Link: </v2/t/paged/tags/list?last=b&n=2>; rel=\"next\"\r\n", b,
-				     strlen(b));
+			             "Link: </v2/t/paged/tags/list?last=b&n=2>; rel=\"next\"\r\n",
+			             b, strlen(b));
 		} else {
 			const char *b = "{\"name\":\"t/paged\",\"tags\":[\"c\"]}";
 			fake_respond(fd, 200, NULL, b, strlen(b));
@@ -601,10 +622,10 @@ static int fake_setup(void **state)
 	f->st.blob = random_bytes(f->st.blob_len);
 	f->st.digest = digest_sha256_string(f->st.blob, f->st.blob_len);
 	f->st.manifest = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{"
-				   "\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},"
-				   "\"layers\":[]}",
-				   MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_CONFIG, f->st.digest,
-				   f->st.blob_len);
+	                           "\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},"
+	                           "\"layers\":[]}",
+	                           MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_CONFIG, f->st.digest,
+	                           f->st.blob_len);
 	f->st.other = &f->other;
 	if (fake_start(&f->main, fake_handle, &f->st) < 0 ||
 	    fake_start(&f->other, other_handle, &f->st) < 0)
@@ -626,10 +647,14 @@ static int fake_teardown(void **state)
 }
 
 static struct registry_client *fake_client(struct fake_fixture *f, unsigned retries,
-					   const char *user, const char *pass)
+                                           const char *user, const char *pass)
 {
-	struct registry_opts o = {.host = f->main.host, .insecure = true, .max_retries = retries,
-				  .retry_delay_ms = 5, .username = user, .password = pass};
+	struct registry_opts o = {.host = f->main.host,
+	                          .insecure = true,
+	                          .max_retries = retries,
+	                          .retry_delay_ms = 5,
+	                          .username = user,
+	                          .password = pass};
 	char *none[] = {NULL};
 	struct registry_client *c = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -639,7 +664,7 @@ static struct registry_client *fake_client(struct fake_fixture *f, unsigned retr
 }
 
 static int get_blob(struct registry_client *c, struct fake_fixture *f, const char *repo,
-		    bool resettable, struct mem *m, struct cpod_error **err)
+                    bool resettable, struct mem *m, struct cpod_error **err)
 {
 	struct registry_sink s = {mem_write, resettable ? mem_reset : NULL, m};
 	return registry_get_blob(c, repo, f->st.digest, (int64_t)f->st.blob_len, &s, err);
@@ -658,8 +683,8 @@ static void test_registry_fake_blob_faults(void **state)
 	buf_reset(&m.b);
 
 	r = get_blob(c, f, "t/corrupt", true, &m, &err);
-	_cleanup_free_ char *want = xasprintf("Digest did not match, expected %s, got sha256:",
-					      f->st.digest);
+	_cleanup_free_ char *want =
+	        xasprintf("Digest did not match, expected %s, got sha256:", f->st.digest);
 	expect_error(r, EIO, err, want);
 	err = cpod_error_free(err);
 	buf_reset(&m.b);
@@ -704,9 +729,10 @@ static void test_registry_fake_retries(void **state)
 
 	/* 500 forever: 1 + 2 retries, then the error */
 	r = registry_get_manifest(c, "t/fail", "x", &m, &err);
-	_cleanup_free_ char *want = xasprintf("reading manifest x in %s/t/fail: received unexpected "
-					      "HTTP status: 500 Internal Server Error",
-					      f->main.host);
+	_cleanup_free_ char *want =
+	        xasprintf("reading manifest x in %s/t/fail: received unexpected "
+	                  "HTTP status: 500 Internal Server Error",
+	                  f->main.host);
 	expect_error(r, EIO, err, want);
 	assert_string_equal(err->msg, want);
 	assert_int_equal(f->st.count[SC_FAIL], 3);
@@ -715,8 +741,8 @@ static void test_registry_fake_retries(void **state)
 	/* 404 is never retried */
 	r = registry_get_manifest(c, "t/missing", "x", &m, &err);
 	_cleanup_free_ char *want404 = xasprintf("reading manifest x in %s/t/missing: manifest "
-						 "unknown: manifest unknown",
-						 f->main.host);
+	                                         "unknown: manifest unknown",
+	                                         f->main.host);
 	expect_error(r, ENOENT, err, want404);
 	assert_string_equal(err->msg, want404);
 	assert_int_equal(f->st.count[SC_MISSING], 1);
@@ -732,9 +758,9 @@ static void test_registry_fake_retries(void **state)
 	assert_int_equal(registry_client_new(&o, &dead, &err), 0);
 	r = registry_ping(dead, &err);
 	_cleanup_free_ char *want_dead = xasprintf("pinging container registry %s: Get "
-						   "\"https://%s/v2/\": dial tcp %s: connect: "
-						   "connection refused",
-						   host, host, host);
+	                                           "\"https://%s/v2/\": dial tcp %s: connect: "
+	                                           "connection refused",
+	                                           host, host, host);
 	expect_error(r, ECONNREFUSED, err, want_dead);
 	assert_string_equal(err->msg, want_dead);
 	err = cpod_error_free(err);
@@ -745,9 +771,9 @@ static void test_registry_fake_retries(void **state)
 	assert_int_equal(registry_client_new(&o, &dead, &err), 0);
 	r = registry_ping(dead, &err);
 	_cleanup_free_ char *want_http = xasprintf("pinging container registry %s: Get "
-						   "\"https://%s/v2/\": http: server gave HTTP "
-						   "response to HTTPS client",
-						   f->main.host, f->main.host);
+	                                           "\"https://%s/v2/\": http: server gave HTTP "
+	                                           "response to HTTPS client",
+	                                           f->main.host, f->main.host);
 	expect_error(r, EIO, err, want_http);
 	registry_client_free(dead);
 }
@@ -843,8 +869,8 @@ static void test_registry_fake_bearer(void **state)
 	c = fake_client(f, 0, "u", "wrong");
 	r = registry_get_manifest(c, "t/good", "latest", &m, &err);
 	expect_error(r, EACCES, err,
-		     "unable to retrieve auth token: invalid username/password: unauthorized: "
-		     "incorrect username or password");
+	             "unable to retrieve auth token: invalid username/password: unauthorized: "
+	             "incorrect username or password");
 	err = cpod_error_free(err);
 	r = registry_check_login(c, &err);
 	expect_error(r, EACCES, err, "invalid username/password");
@@ -877,22 +903,22 @@ int main(void)
 	srand((unsigned)getpid());
 	unsetenv("HOME"); /* no ~/.config/containers/certs.d of the caller's */
 	const struct CMUnitTest real[] = {
-		cmocka_unit_test(test_registry_push_pull),
-		cmocka_unit_test(test_registry_errors_from_registry),
-		cmocka_unit_test(test_registry_basic_auth),
-		cmocka_unit_test(test_registry_tls),
+	        cmocka_unit_test(test_registry_push_pull),
+	        cmocka_unit_test(test_registry_errors_from_registry),
+	        cmocka_unit_test(test_registry_basic_auth),
+	        cmocka_unit_test(test_registry_tls),
 	};
 	const struct CMUnitTest fake[] = {
-		cmocka_unit_test_setup_teardown(test_registry_fake_blob_faults, fake_setup,
-						fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_fake_retries, fake_setup,
-						fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_fake_bad_answers, fake_setup,
-						fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_fake_redirect_drops_auth, fake_setup,
-						fake_teardown),
-		cmocka_unit_test_setup_teardown(test_registry_fake_bearer, fake_setup,
-						fake_teardown),
+	        cmocka_unit_test_setup_teardown(test_registry_fake_blob_faults, fake_setup,
+	                                        fake_teardown),
+	        cmocka_unit_test_setup_teardown(test_registry_fake_retries, fake_setup,
+	                                        fake_teardown),
+	        cmocka_unit_test_setup_teardown(test_registry_fake_bad_answers, fake_setup,
+	                                        fake_teardown),
+	        cmocka_unit_test_setup_teardown(test_registry_fake_redirect_drops_auth, fake_setup,
+	                                        fake_teardown),
+	        cmocka_unit_test_setup_teardown(test_registry_fake_bearer, fake_setup,
+	                                        fake_teardown),
 	};
 	int r = cmocka_run_group_tests_name("fake", fake, NULL, NULL);
 	r += cmocka_run_group_tests_name("docker-registry", real, plain_setup, plain_teardown);
