@@ -13,13 +13,16 @@
 
 static const struct cli_command *const image_verbs[] = {
 	&cmd_image_exists,
+	&cmd_image_history,
 	&cmd_image_import,
 	&cmd_image_inspect,
 	&cmd_image_list,
 	&cmd_image_load,
+	&cmd_image_prune,
 	&cmd_image_rm,
 	&cmd_image_save,
 	&cmd_image_tag,
+	&cmd_image_tree,
 	&cmd_image_untag,
 	NULL,
 };
@@ -45,6 +48,7 @@ static const struct cli_command cmd_system = {
 static const struct cli_command *const root_commands[] = {
 	&cmd_help,
 	&cmd_image,
+	ALIAS("history", cmd_image_history),
 	ALIAS("images", cmd_image_list),
 	ALIAS("import", cmd_image_import),
 	ALIAS("info", cmd_system_info),

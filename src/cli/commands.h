@@ -7,13 +7,16 @@
 
 /* image */
 extern const struct cli_command cmd_image_exists;
+extern const struct cli_command cmd_image_history;
 extern const struct cli_command cmd_image_import;
 extern const struct cli_command cmd_image_inspect;
 extern const struct cli_command cmd_image_list;
 extern const struct cli_command cmd_image_load;
+extern const struct cli_command cmd_image_prune;
 extern const struct cli_command cmd_image_rm;
 extern const struct cli_command cmd_image_save;
 extern const struct cli_command cmd_image_tag;
+extern const struct cli_command cmd_image_tree;
 extern const struct cli_command cmd_image_untag;
 
 /* system */
