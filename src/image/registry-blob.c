@@ -76,7 +76,7 @@ int registry_get_blob(struct registry_client *c, const char *repo, const char *d
 	b.digester = digester_new();
 	struct reg_request req = {.method = "GET", .url = url, .scopes = scopes, .sink = &wrap};
 	r = reg_do(c, &req, &resp, &e);
-	if (r == -EFBIG && b.count > size) {
+	if (r == -EFBIG && size >= 0 && b.count > size) {
 		r = cpod_error_set(err, EIO,
 		                   "reading blob %s in %s/%s: Size mismatch when copying, expected "
 		                   "%lld, got more",
@@ -137,7 +137,15 @@ int registry_get_blob_mem(struct registry_client *c, const char *repo, const cha
 	int r;
 
 	buf_init(&m.buf, max);
-	r = registry_get_blob(c, repo, digest, -1, &sink, err);
+	_cleanup_error_ struct cpod_error *e = NULL;
+	r = registry_get_blob(c, repo, digest, -1, &sink, &e);
+	if (r == -EFBIG)
+		r = cpod_error_set(
+		        err, EFBIG,
+		        "reading blob %s in %s/%s: exceeded maximum allowed size of %zu bytes",
+		        digest, c->host, repo, max);
+	else if (r < 0)
+		cpod_error_move(err, &e);
 	if (r == 0) {
 		if (ret_len)
 			*ret_len = m.buf.len;

@@ -115,7 +115,8 @@ static size_t on_header_status(char *data, size_t size, size_t n, void *userdata
 {
 	struct xfer *x = userdata;
 	size_t len = size * n;
-	if (len > 12 && strncmp(data, "HTTP/", 5) == 0) {
+	/* "HTTP/1.1 200 OK", "HTTP/2 200" (no reason phrase) */
+	if (len >= 10 && strncmp(data, "HTTP/", 5) == 0) {
 		const char *sp = memchr(data, ' ', len);
 		if (sp) {
 			char *end = NULL;
@@ -438,6 +439,14 @@ static bool learn_challenge(struct registry_client *c, const struct reg_response
 	return changed;
 }
 
+static bool scheme_is_bearer(struct registry_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	bool b = c->scheme == REG_AUTH_BEARER;
+	pthread_mutex_unlock(&c->lock);
+	return b;
+}
+
 int reg_do(struct registry_client *c, const struct reg_request *req, struct reg_response *resp,
            struct cpod_error **err)
 {
@@ -456,7 +465,7 @@ int reg_do(struct registry_client *c, const struct reg_request *req, struct reg_
 		resp->received = 0;
 		r = perform_follow(c, req, url, auth, resp, &e);
 		if (r == 0 && resp->status == 401 && req->scopes && !refreshed &&
-		    (learn_challenge(c, resp) || c->scheme == REG_AUTH_BEARER)) {
+		    (learn_challenge(c, resp) || scheme_is_bearer(c))) {
 			/* the token may have expired or lack a scope: get a fresh one, once */
 			refreshed = true;
 			if (can_restart(req, resp))

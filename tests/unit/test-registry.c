@@ -380,6 +380,17 @@ static void test_registry_tls(void **state)
 	assert_string_equal(registry_base_url(c), https);
 	struct pushed p = {0};
 	push_image(c, "tls/img", "v1", &p);
+	/* a download over TLS (HTTP/2 when the registry offers it) */
+	_cleanup_free_ char *blob = NULL;
+	size_t blob_len = 0;
+	if (registry_get_blob_mem(c, "tls/img", p.d2, 1 << 20, &blob, &blob_len, &err) < 0)
+		fail_msg("get blob: %s", err->msg);
+	assert_int_equal(blob_len, p.len2);
+	assert_memory_equal(blob, p.layer2, p.len2);
+	/* bounded in memory */
+	r = registry_get_blob_mem(c, "tls/img", p.d2, 100, &blob, &blob_len, &err);
+	expect_error(r, EFBIG, err, "exceeded maximum allowed size of 100 bytes");
+	err = cpod_error_free(err);
 	pushed_release(&p);
 	c = registry_client_free(c);
 
