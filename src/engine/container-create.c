@@ -12,6 +12,7 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/isolation-internal.h"
 #include "image/config.h"
 #include "image/image.h"
 #include "storage/store.h"
@@ -219,7 +220,7 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	}
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));
 	json_object_set_new(cc->spec_extra, "workdir_set", json_boolean(o->workdir != NULL));
-	return 0;
+	return container_isolation_create(e, o, cc, err);
 }
 
 /* A name held by a record that a killed cpod left pending or half removed: finish it. */

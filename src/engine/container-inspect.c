@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/isolation-internal.h"
 #include "format/units.h"
 #include "runtime/select.h"
 #include "storage/store.h"
@@ -194,6 +195,7 @@ static json_t *host_config_json(const struct container *c)
 	for (size_t i = 0; i < 4; i++)
 		json_object_set_new(o, ints4[i], json_integer(0));
 	json_object_set_new(o, "CgroupConf", json_null());
+	container_isolation_inspect(c, o);
 	return o;
 }
 

@@ -14,6 +14,7 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/isolation-internal.h"
 #include "format/units.h"
 #include "image/config.h"
 #include "runtime/attach.h"
@@ -144,6 +145,8 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	        .autoremove = cc->remove,
 	        .created = created,
 	};
+	_cleanup_(isolation_spec_storage_release) struct isolation_spec_storage iso_st;
+	container_isolation_spec_opts(cc, &so, &iso_st);
 	_cleanup_json_ json_t *spec = NULL;
 	int r = spec_generate(&so, cfg, &spec, err);
 	if (r < 0)
@@ -156,6 +159,9 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 		strv_free(cc->env);
 		cc->env = nenv;
 	}
+	r = container_isolation_spec(e, c, spec, err);
+	if (r < 0)
+		return r;
 	_cleanup_free_ char *text = json_dumps(spec, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 	_cleanup_free_ char *path = path_join(static_dir, "config.json");
 	r = write_file_atomic_at(AT_FDCWD, path, text, strlen(text), 0600, false);

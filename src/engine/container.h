@@ -29,6 +29,7 @@
 #include "util/error.h"
 
 struct engine;
+struct isolation_opts;
 
 enum container_status {
 	CTR_UNKNOWN,
@@ -131,6 +132,9 @@ struct container_create_opts {
 	const char *log_path;
 	char *const *ulimits;
 	bool read_only;
+	/* limits, devices, namespaces, security options (runtime/isolation.h); may be NULL */
+	const struct isolation_opts *isolation;
+	char ***ret_warnings; /* may be NULL: receives Podman's warnings (owned strv) */
 	const char *pull;        /* "never", "missing" (registries issue adds always/newer) */
 	const char *created_command;
 	char *const *create_argv; /* the whole command line, for inspect .Config.CreateCommand */
