@@ -45,6 +45,24 @@ static const struct cli_command cmd_system = {
 	.subcommands = system_verbs,
 };
 
+static const struct cli_command *const volume_verbs[] = {
+	&cmd_volume_create,
+	&cmd_volume_exists,
+	&cmd_volume_export,
+	&cmd_volume_import,
+	&cmd_volume_inspect,
+	&cmd_volume_ls,
+	&cmd_volume_prune,
+	&cmd_volume_rm,
+	NULL,
+};
+
+static const struct cli_command cmd_volume = {
+	.name = "volume",
+	.short_help = "Manage volumes",
+	.subcommands = volume_verbs,
+};
+
 static const struct cli_command *const root_commands[] = {
 	&cmd_help,
 	&cmd_image,
@@ -59,6 +77,7 @@ static const struct cli_command *const root_commands[] = {
 	ALIAS("tag", cmd_image_tag),
 	ALIAS("untag", cmd_image_untag),
 	ALIAS("version", cmd_system_version),
+	&cmd_volume,
 	NULL,
 };
 

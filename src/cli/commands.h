@@ -24,4 +24,14 @@ extern const struct cli_command cmd_system_version;
 extern const struct cli_command cmd_system_info;
 extern const struct cli_command cmd_help;
 
+/* volume */
+extern const struct cli_command cmd_volume_create;
+extern const struct cli_command cmd_volume_exists;
+extern const struct cli_command cmd_volume_export;
+extern const struct cli_command cmd_volume_import;
+extern const struct cli_command cmd_volume_inspect;
+extern const struct cli_command cmd_volume_ls;
+extern const struct cli_command cmd_volume_prune;
+extern const struct cli_command cmd_volume_rm;
+
 #endif

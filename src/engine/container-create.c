@@ -13,6 +13,7 @@
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
 #include "engine/isolation-internal.h"
+#include "engine/volume-internal.h"
 #include "image/config.h"
 #include "image/image.h"
 #include "storage/store.h"
@@ -310,19 +311,27 @@ int container_create(struct engine *e, const struct container_create_opts *opts,
 	r = fill_config(e, opts, img, cc, err);
 	if (r < 0)
 		return r;
+	_cleanup_strv_free_ char **anon = NULL;
+	r = container_mounts_prepare(e, opts, img, cc, &anon, err);
+	if (r < 0)
+		return r;
 
 	/* the lock is taken before the record exists: a pending record is always locked */
 	_cleanup_close_ int lock = container_lock(e, cc->id, false, err);
-	if (lock < 0)
-		return lock;
-	r = claim(e, db, c, opts->name == NULL, err);
-	if (r < 0)
-		return r;
+	if (lock >= 0)
+		r = claim(e, db, c, opts->name == NULL, err);
+	if (lock < 0 || r < 0) {
+		STRV_FOREACH(n, anon)
+		(void)volume_remove(e, *n, NULL, NULL);
+		return lock < 0 ? lock : r;
+	}
 
 	_cleanup_(store_container_freep) struct store_container *sc = NULL;
 	_cleanup_free_ char *ud = NULL;
 	_cleanup_free_ char *rd = NULL;
-	r = store_container_create(s, cc->id, cc->image_id, &sc, err);
+	r = container_mounts_link(e, cc, err);
+	if (r >= 0)
+		r = store_container_create(s, cc->id, cc->image_id, &sc, err);
 	if (r >= 0)
 		r = store_container_dir(s, cc->id, false, &ud, err);
 	if (r >= 0)
@@ -335,6 +344,8 @@ int container_create(struct engine *e, const struct container_create_opts *opts,
 		r = state_db_set_pending(db, cc->id, false, err);
 	if (r < 0) {
 		undo_create(e, s, db, cc->id);
+		STRV_FOREACH(n, anon)
+		(void)volume_remove(e, *n, NULL, NULL);
 		return r;
 	}
 	log_debug("created container %s (%s)", cc->id, cc->name);

@@ -10,6 +10,7 @@
 
 #include "engine/container-internal.h"
 #include "engine/isolation-internal.h"
+#include "engine/volume-internal.h"
 #include "format/units.h"
 #include "runtime/select.h"
 #include "storage/store.h"
@@ -118,7 +119,7 @@ static json_t *host_config_json(const struct container *c)
 {
 	const struct container_config *cc = &c->config;
 	json_t *o = json_object();
-	json_object_set_new(o, "Binds", json_array());
+	json_object_set_new(o, "Binds", container_mounts_binds(c));
 	json_object_set_new(o, "CgroupManager", json_string("cgroupfs"));
 	json_object_set_new(o, "CgroupMode", json_string("host"));
 	json_object_set_new(o, "ContainerIDFile", json_string(""));
@@ -156,7 +157,7 @@ static json_t *host_config_json(const struct container *c)
 	json_object_set_new(o, "PublishAllPorts", json_false());
 	json_object_set_new(o, "ReadonlyRootfs", json_boolean(cc->read_only));
 	json_object_set_new(o, "SecurityOpt", json_array());
-	json_object_set_new(o, "Tmpfs", json_object());
+	json_object_set_new(o, "Tmpfs", container_mounts_tmpfs(c));
 	json_object_set_new(o, "UTSMode", json_string("private"));
 	json_object_set_new(o, "UsernsMode", json_string(""));
 	json_object_set_new(o, "ShmSize", json_integer(65536000));
@@ -298,7 +299,7 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	json_object_set_new(gd, "Name", json_string(drv));
 	json_object_set_new(gd, "Data", json_object());
 	json_object_set_new(o, "GraphDriver", gd);
-	json_object_set_new(o, "Mounts", json_array());
+	json_object_set_new(o, "Mounts", container_mounts_inspect(c));
 	json_object_set_new(o, "Dependencies", json_array());
 	json_object_set_new(o, "NetworkSettings", network_settings_json());
 	json_object_set_new(o, "Namespace", json_string(""));

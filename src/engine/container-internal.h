@@ -27,7 +27,7 @@ int container_state_from_json(const char *text, struct container_state *s,
 
 /* ---- the database (db.c) ------------------------------------------------------------------ */
 
-#define STATE_DB_VERSION 2
+#define STATE_DB_VERSION 3
 
 struct state_db {
 	sqlite3 *db;

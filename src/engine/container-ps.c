@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/volume-internal.h"
 #include "format/units.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -191,7 +192,7 @@ static json_t *ps_row(const struct container *c, int64_t now, bool size)
 		}
 	}
 	json_object_set_new(o, "Labels", labels);
-	json_object_set_new(o, "Mounts", json_array());
+	json_object_set_new(o, "Mounts", container_mounts_destinations(c));
 	json_t *names = json_array();
 	json_array_append_new(names, json_string(cc->name));
 	json_object_set_new(o, "Names", names);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "engine/container-internal.h"
+#include "engine/volume-internal.h"
 #include "runtime/oci.h"
 #include "storage/store.h"
 #include "util/fs.h"
@@ -123,7 +124,13 @@ int container_remove(struct engine *e, const char *key, const struct container_r
 		if (r < 0)
 			return r;
 	}
-	return container_remove_locked(e, c, err);
+	r = container_remove_locked(e, c, err);
+	if (r >= 0 && opts && opts->volumes) {
+		/* after the container's lock is released: volume locks come after it */
+		close(TAKE_FD(lock));
+		container_volumes_remove_anonymous(e, c);
+	}
+	return r;
 }
 
 int container_rename(struct engine *e, const char *key, const char *new_name,

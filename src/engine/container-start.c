@@ -14,6 +14,7 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/volume-internal.h"
 #include "engine/isolation-internal.h"
 #include "format/units.h"
 #include "image/config.h"
@@ -85,7 +86,8 @@ static enum spec_ns_mode net_mode(const char *m)
 }
 
 static int write_spec(struct engine *e, struct container *c, const char *rootfs,
-                      const char *static_dir, const char *run_dir, struct cpod_error **err)
+                      const char *static_dir, const char *run_dir, const json_t *mounts,
+                      struct cpod_error **err)
 {
 	struct container_config *cc = &c->config;
 	struct store *s = engine_store(e, err);
@@ -138,6 +140,9 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	        .ipc = SPEC_NS_PRIVATE,
 	        .uts = SPEC_NS_PRIVATE,
 	        .read_only = cc->read_only,
+	        .no_read_only_tmpfs =
+	                json_is_false(json_object_get(cc->spec_extra, "read_only_tmpfs")),
+	        .mounts = mounts,
 	        .ulimits = cc->ulimits,
 	        .cgroup_v2 = probe->cgroup_mode == CGROUP_MODE_UNIFIED,
 	        .cgroup_systemd = mgr && strcmp(mgr, "systemd") == 0,
@@ -239,7 +244,11 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	r = store_container_mount(s, cc->id, &mnt, err);
 	if (r < 0)
 		return cpod_error_wrap(err, "mounting the root file system of %s", cc->id);
-	r = write_spec(e, c, mnt, static_dir, run_dir, err);
+	_cleanup_json_ json_t *mounts = NULL;
+	r = container_mounts_setup(e, c, mnt, &mounts, err);
+	bool mounted = r >= 0;
+	if (r >= 0)
+		r = write_spec(e, c, mnt, static_dir, run_dir, mounts, err);
 	_cleanup_strv_free_ char **exit_cmd = NULL;
 	if (r >= 0)
 		r = exit_command(e, c, &exit_cmd, err);
@@ -268,6 +277,8 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
 	}
 	if (r < 0) {
+		if (mounted)
+			container_mounts_teardown(e, c);
 		(void)store_container_unmount(s, cc->id, false, NULL);
 		free(c->state.error);
 		c->state.error = xstrdup((*err) ? (*err)->msg : "");
@@ -342,6 +353,7 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		c->state.error = xstrdup((*err) ? (*err)->msg : "");
 		(void)runtime_oci_delete(rt, c->config.id, true, NULL);
 		struct store *s = engine_store(e, NULL);
+		container_mounts_teardown(e, c);
 		if (s)
 			(void)store_container_unmount(s, c->config.id, false, NULL);
 		c->state.status = CTR_EXITED;

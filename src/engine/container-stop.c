@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/container-internal.h"
+#include "engine/volume-internal.h"
 #include "runtime/oci.h"
 #include "storage/store.h"
 #include "util/fs.h"
@@ -82,6 +83,7 @@ int container_cleanup_locked(struct engine *e, struct container *c, const struct
 	struct store *s = engine_store(e, err);
 	if (!s)
 		return -EIO;
+	container_mounts_teardown(e, c);
 	struct cpod_error *uerr = NULL;
 	if (store_container_unmount(s, c->config.id, false, &uerr) < 0) {
 		log_debug("cleanup of %s: %s", c->config.id, uerr->msg);
@@ -115,8 +117,16 @@ int container_cleanup(struct engine *e, const char *key, struct cpod_error **err
 	r = container_cleanup_locked(e, c, rt, err);
 	if (r < 0)
 		return r;
-	if (c->config.remove && (c->state.status == CTR_EXITED || c->state.status == CTR_STOPPED))
-		return container_remove_locked(e, c, err);
+	if (c->config.remove &&
+	    (c->state.status == CTR_EXITED || c->state.status == CTR_STOPPED)) {
+		r = container_remove_locked(e, c, err);
+		/* Podman's --rm removes the container's anonymous volumes too */
+		if (r >= 0) {
+			close(TAKE_FD(lock));
+			container_volumes_remove_anonymous(e, c);
+		}
+		return r;
+	}
 	return 0;
 }
 

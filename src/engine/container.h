@@ -138,6 +138,12 @@ struct container_create_opts {
 	const char *pull;        /* "never", "missing" (registries issue adds always/newer) */
 	const char *created_command;
 	char *const *create_argv; /* the whole command line, for inspect .Config.CreateCommand */
+	/* mounts (volume-opts.h parses them; volume.h has the volumes) */
+	char *const *volumes;      /* -v [SRC:]DST[:OPTS] */
+	char *const *mounts;       /* --mount type=...,... */
+	char *const *tmpfs;        /* --tmpfs DST[:OPTS] */
+	char *const *volumes_from; /* --volumes-from CTR[:ro|rw] */
+	bool no_read_only_tmpfs;   /* --read-only-tmpfs=false */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

@@ -30,6 +30,18 @@ static const char *const migrations[STATE_DB_VERSION] = {
         /* 2: records being created are invisible until committed; listing by creation time */
         "ALTER TABLE containers ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;"
         "CREATE INDEX containers_created ON containers(created);",
+        /* 3: volumes (volume-db.c) and which containers use them */
+        "CREATE TABLE volumes ("
+        "  name TEXT PRIMARY KEY,"
+        "  config TEXT NOT NULL,"
+        "  state TEXT NOT NULL,"
+        "  created INTEGER NOT NULL,"
+        "  anonymous INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE container_volumes ("
+        "  container_id TEXT NOT NULL,"
+        "  volume TEXT NOT NULL,"
+        "  PRIMARY KEY (container_id, volume));"
+        "CREATE INDEX container_volumes_volume ON container_volumes(volume);",
 };
 
 static int db_error(struct state_db *db, struct cpod_error **err, const char *ctx)
@@ -466,6 +478,10 @@ int state_db_rename(struct state_db *db, struct container *c, const char *new_na
 
 int state_db_delete(struct state_db *db, const char *id, struct cpod_error **err)
 {
+	int r = exec_bound(db, "DELETE FROM container_volumes WHERE container_id = ?", id, NULL,
+	                   "delete container", err);
+	if (r < 0)
+		return r;
 	return exec_bound(db, "DELETE FROM containers WHERE id = ?", id, NULL, "delete container",
 	                  err);
 }
@@ -498,6 +514,11 @@ int state_db_reset_all(struct state_db *db, struct cpod_error **err)
 	}
 	container_list_free(v, n);
 	free(pend);
+	/* volumes mounted by the last boot are not mounted any more */
+	if (r >= 0)
+		r = exec_sql(db,
+		             "UPDATE volumes SET state = json_set(state, '$.mount_count', 0)",
+		             err);
 	if (r >= 0)
 		r = state_db_commit(db, err);
 	if (r < 0) {

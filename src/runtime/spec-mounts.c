@@ -98,7 +98,7 @@ json_t *spec_default_mounts(const struct spec_opts *opts, int64_t shm_size)
 	}
 	spec_mounts_add(mounts, spec_mount_new("/sys/fs/cgroup", "cgroup", "cgroup",
 	                                       opts->privileged ? cg_rw : cg_ro));
-	if (opts->read_only) {
+	if (opts->read_only && !opts->no_read_only_tmpfs) {
 		spec_mounts_add(mounts, spec_mount_new("/tmp", "tmpfs", "tmpfs", tmp_opts));
 		spec_mounts_add(mounts, spec_mount_new("/var/tmp", "tmpfs", "tmpfs", tmp_opts));
 		spec_mounts_add(mounts, spec_mount_new("/run", "tmpfs", "tmpfs", tmp_opts));

@@ -80,6 +80,7 @@ struct spec_opts {
 	enum spec_ns_mode pid, ipc, uts; /* PRIVATE or HOST */
 
 	bool read_only; /* --read-only (adds tmpfs /tmp, /var/tmp, /run) */
+	bool no_read_only_tmpfs; /* --read-only-tmpfs=false: no tmpfs on /tmp, /var/tmp, /run */
 	bool privileged;
 	bool no_new_privileges;
 	char *const *cap_add; /* "NET_ADMIN", "CAP_NET_ADMIN", "ALL" */
