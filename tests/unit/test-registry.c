@@ -13,6 +13,7 @@
 
 #include "config/auth-json.h"
 #include "image/manifest.h"
+#include "image/registry-internal.h"
 #include "image/registry.h"
 #include "registry-test-helpers.h"
 #include "util/buf.h"
@@ -68,6 +69,32 @@ static int mem_reset(void *u)
 	return 0;
 }
 
+/* A one-file ustar archive (header, data padded to 512, two zero blocks). */
+static char *make_tar(const char *name, const char *content, size_t *ret_len)
+{
+	size_t clen = strlen(content);
+	size_t len = 512 + (clen + 511) / 512 * 512 + 1024;
+	char *t = xzalloc(len);
+	unsigned sum = 0;
+
+	snprintf(t, 100, "%s", name);
+	snprintf(t + 100, 8, "%07o", 0644);
+	snprintf(t + 108, 8, "%07o", 0);
+	snprintf(t + 116, 8, "%07o", 0);
+	snprintf(t + 124, 12, "%011zo", clen);
+	snprintf(t + 136, 12, "%011o", 1700000000);
+	t[156] = '0';
+	memcpy(t + 257, "ustar", 6);
+	memcpy(t + 263, "00", 2);
+	memset(t + 148, ' ', 8);
+	for (size_t i = 0; i < 512; i++)
+		sum += (unsigned char)t[i];
+	snprintf(t + 148, 8, "%06o", sum);
+	memcpy(t + 512, content, clen);
+	*ret_len = len;
+	return t;
+}
+
 struct stream {
 	const char *data;
 	size_t len, pos;
@@ -118,8 +145,7 @@ static void push_image(struct registry_client *c, const char *repo, const char *
 	char tmpl[] = "/tmp/cpod-layer-XXXXXX";
 	bool mounted = true;
 
-	p->len1 = 3000;
-	p->layer1 = random_bytes(p->len1);
+	p->layer1 = make_tar("hello.txt", "hello from a cpod test layer\n", &p->len1);
 	p->len2 = 10000;
 	p->layer2 = random_bytes(p->len2);
 	p->config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
@@ -904,6 +930,63 @@ static int plain_teardown(void **state)
 	return 0;
 }
 
+static void test_registry_internal_helpers(void **state)
+{
+	_cleanup_free_ char *a = reg_resolve_url("http://h:1/v2/x/blobs/uploads/", "/v2/up/1?s=2");
+	assert_string_equal(a, "http://h:1/v2/up/1?s=2");
+	_cleanup_free_ char *b = reg_resolve_url("http://h:1/v2/x/blobs/uploads/", "https://o/p");
+	assert_string_equal(b, "https://o/p");
+	_cleanup_free_ char *c = reg_resolve_url("http://h:1/v2/x/uploads/abc?q=/z", "def?x=1");
+	assert_string_equal(c, "http://h:1/v2/x/uploads/def?x=1");
+	_cleanup_free_ char *d = reg_resolve_url("http://h:1", "rel");
+	assert_string_equal(d, "http://h:1/rel");
+	assert_true(reg_same_origin("http://h:1/a", "http://H:1/b?c"));
+	assert_false(reg_same_origin("http://h:1/a", "http://h:2/a"));
+	assert_false(reg_same_origin("http://h:1/a", "https://h:1/a"));
+	assert_false(reg_same_origin("http://h.evil/a", "http://h/a"));
+
+	struct reg_challenge ch = {0};
+	assert_int_equal(reg_parse_challenge("Bearer realm=\"https://auth.example.com/token\","
+	                                     "service=\"registry.example.com\",scope=\"repository:"
+	                                     "a/b:pull,push\",error=\"insufficient_scope\"",
+	                                     &ch),
+	                 0);
+	assert_string_equal(ch.scheme, "bearer");
+	assert_string_equal(ch.realm, "https://auth.example.com/token");
+	assert_string_equal(ch.service, "registry.example.com");
+	assert_string_equal(ch.scope, "repository:a/b:pull,push");
+	assert_string_equal(ch.error, "insufficient_scope");
+	reg_challenge_release(&ch);
+	assert_int_equal(reg_parse_challenge("Basic realm=cpod-test", &ch), 0);
+	assert_string_equal(ch.scheme, "basic");
+	assert_string_equal(ch.realm, "cpod-test");
+	reg_challenge_release(&ch);
+	assert_int_equal(reg_parse_challenge("  ", &ch), -EINVAL);
+
+	/* error bodies as Podman words them */
+	struct reg_response r = {.status = 404, .body = BUF_INIT};
+	buf_puts(&r.body, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository "
+	                  "name not known to registry\"}]}");
+	_cleanup_free_ char *e1 = reg_error_cause(&r);
+	assert_string_equal(e1, "name unknown: repository name not known to registry");
+	buf_reset(&r.body);
+	buf_puts(&r.body, "{\"errors\":[{\"code\":\"DENIED\"},{\"code\":\"UNSUPPORTED\","
+	                  "\"message\":\"no\"}]}");
+	_cleanup_free_ char *e2 = reg_error_cause(&r);
+	assert_string_equal(e2, "errors:\ndenied: requested access to the resource is denied\n"
+	                        "unsupported: no\n");
+	buf_reset(&r.body);
+	buf_puts(&r.body,
+	         "<html>this is not a registry error body at all, but a proxy page</html>");
+	_cleanup_free_ char *e3 = reg_error_cause(&r);
+	assert_string_equal(e3, "StatusCode: 404, <html>this is not a registry error body at all, "
+	                        "bu...");
+	r.status = 502;
+	_cleanup_free_ char *e4 = reg_error_cause(&r);
+	assert_string_equal(e4, "received unexpected HTTP status: 502 Bad Gateway");
+	buf_release(&r.body);
+}
+
 int main(void)
 {
 	if (access(DOCKER_REGISTRY, X_OK) < 0) {
@@ -914,6 +997,7 @@ int main(void)
 	srand((unsigned)getpid());
 	unsetenv("HOME"); /* no ~/.config/containers/certs.d of the caller's */
 	const struct CMUnitTest real[] = {
+	        cmocka_unit_test(test_registry_internal_helpers),
 	        cmocka_unit_test(test_registry_push_pull),
 	        cmocka_unit_test(test_registry_errors_from_registry),
 	        cmocka_unit_test(test_registry_basic_auth),
