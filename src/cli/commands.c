@@ -33,6 +33,22 @@ static const struct cli_command cmd_image = {
 	.subcommands = image_verbs,
 };
 
+static const struct cli_command *const network_verbs[] = {
+	&cmd_network_create,
+	&cmd_network_exists,
+	&cmd_network_inspect,
+	&cmd_network_ls,
+	&cmd_network_prune,
+	&cmd_network_rm,
+	NULL,
+};
+
+static const struct cli_command cmd_network = {
+	.name = "network",
+	.short_help = "Manage networks",
+	.subcommands = network_verbs,
+};
+
 static const struct cli_command *const system_verbs[] = {
 	&cmd_system_info,
 	&cmd_system_version,
@@ -71,6 +87,7 @@ static const struct cli_command *const root_commands[] = {
 	ALIAS("import", cmd_image_import),
 	ALIAS("info", cmd_system_info),
 	ALIAS("load", cmd_image_load),
+	&cmd_network,
 	ALIAS("rmi", cmd_image_rm),
 	ALIAS("save", cmd_image_save),
 	&cmd_system,

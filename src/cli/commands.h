@@ -19,6 +19,14 @@ extern const struct cli_command cmd_image_tag;
 extern const struct cli_command cmd_image_tree;
 extern const struct cli_command cmd_image_untag;
 
+/* network */
+extern const struct cli_command cmd_network_create;
+extern const struct cli_command cmd_network_exists;
+extern const struct cli_command cmd_network_inspect;
+extern const struct cli_command cmd_network_ls;
+extern const struct cli_command cmd_network_prune;
+extern const struct cli_command cmd_network_rm;
+
 /* system */
 extern const struct cli_command cmd_system_version;
 extern const struct cli_command cmd_system_info;

@@ -14,6 +14,7 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/network-internal.h"
 #include "engine/volume-internal.h"
 #include "engine/isolation-internal.h"
 #include "format/units.h"
@@ -78,13 +79,6 @@ static json_t *load_image_config(struct store *s, const char *image_id)
 	return out;
 }
 
-static enum spec_ns_mode net_mode(const char *m)
-{
-	if (m && strcmp(m, "host") == 0)
-		return SPEC_NS_HOST;
-	return SPEC_NS_NONE;
-}
-
 static int write_spec(struct engine *e, struct container *c, const char *rootfs,
                       const char *static_dir, const char *run_dir, const json_t *mounts,
                       struct cpod_error **err)
@@ -107,6 +101,10 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	struct timespec ts = {.tv_sec = cc->created / 1000000000,
 	                      .tv_nsec = cc->created % 1000000000};
 	_cleanup_free_ char *created = units_time_rfc3339nano(&ts, true);
+	_cleanup_(container_net_release) struct container_net net = {0};
+	int r = container_network_setup(e, c, run_dir, &net, err);
+	if (r < 0)
+		return r;
 	const char *mgr =
 	        e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
 	char *const empty[] = {NULL};
@@ -135,7 +133,12 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	        .init_path = cc->init_path,
 	        .stop_signal = sig,
 	        .tz = cc->tz,
-	        .net = net_mode(cc->network_mode),
+	        .net = (enum spec_ns_mode)net.mode,
+	        .netns_path = net.netns_path,
+	        .container_ips = net.ips,
+	        .net_dns_servers = net.dns,
+	        .net_dns_search = net.search,
+	        .host_internal_ip = net.gateway,
 	        .pid = SPEC_NS_PRIVATE,
 	        .ipc = SPEC_NS_PRIVATE,
 	        .uts = SPEC_NS_PRIVATE,
@@ -153,9 +156,11 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	_cleanup_(isolation_spec_storage_release) struct isolation_spec_storage iso_st;
 	container_isolation_spec_opts(cc, &so, &iso_st);
 	_cleanup_json_ json_t *spec = NULL;
-	int r = spec_generate(&so, cfg, &spec, err);
-	if (r < 0)
+	r = spec_generate(&so, cfg, &spec, err);
+	if (r < 0) {
+		(void)container_network_teardown(e, c, NULL);
 		return r;
+	}
 	/* inspect shows the final environment once it is known */
 	json_t *env = json_object_get(json_object_get(spec, "process"), "env");
 	if (json_is_array(env)) {
@@ -277,6 +282,7 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
 	}
 	if (r < 0) {
+		(void)container_network_teardown(e, c, NULL);
 		if (mounted)
 			container_mounts_teardown(e, c);
 		(void)store_container_unmount(s, cc->id, false, NULL);
@@ -353,6 +359,7 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		c->state.error = xstrdup((*err) ? (*err)->msg : "");
 		(void)runtime_oci_delete(rt, c->config.id, true, NULL);
 		struct store *s = engine_store(e, NULL);
+		(void)container_network_teardown(e, c, NULL);
 		container_mounts_teardown(e, c);
 		if (s)
 			(void)store_container_unmount(s, c->config.id, false, NULL);

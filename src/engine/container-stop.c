@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/container-internal.h"
+#include "engine/network-internal.h"
 #include "engine/volume-internal.h"
 #include "runtime/oci.h"
 #include "storage/store.h"
@@ -80,6 +81,11 @@ int container_cleanup_locked(struct engine *e, struct container *c, const struct
 	st->pid = 0;
 	st->conmon_pid = 0;
 	(void)runtime_oci_delete(rt, c->config.id, true, NULL);
+	struct cpod_error *nerr = NULL;
+	if (container_network_teardown(e, c, &nerr) < 0) {
+		log_warn("tearing down the network of container %s: %s", c->config.id, nerr->msg);
+		cpod_error_free(nerr);
+	}
 	struct store *s = engine_store(e, err);
 	if (!s)
 		return -EIO;

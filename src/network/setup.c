@@ -161,7 +161,26 @@ int net_teardown(const struct net_env *env, const struct net_setup_opts *opts,
 	if (ret < 0)
 		return ret;
 	if (json_object_size(info) > 0 && opts->netns_path) {
-		_cleanup_json_ json_t *nopts = netavark_options(opts, opts->networks, info);
+		/* netavark finds the port forwarding rules by the container's addresses */
+		_cleanup_json_ json_t *nets = json_deep_copy(opts->networks);
+		const char *name;
+		json_t *per;
+		json_object_foreach(nets, name, per) {
+			_cleanup_json_ json_t *leases = NULL;
+			if (!json_is_object(per) || net_ipam_leases(env, name, &leases, NULL) < 0)
+				continue;
+			json_t *ips = json_array();
+			const char *ip;
+			json_t *owner;
+			json_object_foreach(leases, ip, owner)
+				if (strcmp(json_string_value(owner), opts->container_id) == 0)
+					json_array_append_new(ips, json_string(ip));
+			if (json_array_size(ips))
+				json_object_set_new(per, "static_ips", ips);
+			else
+				json_decref(ips);
+		}
+		_cleanup_json_ json_t *nopts = netavark_options(opts, nets, info);
 		ret = net_netavark_run(env, "teardown", opts->netns_path, nopts, NULL, err);
 	}
 	int r = net_ipam_release(env, opts->container_id, opts->networks, ret < 0 ? NULL : err);

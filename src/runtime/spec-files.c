@@ -181,6 +181,11 @@ static int make_hosts(const struct spec_opts *opts, const struct spec_defaults *
 		char *names[] = {(char *)hostname, (char *)opts->name, NULL};
 		hosts_add(&b, &seen, "127.0.0.1", names);
 	}
+	/* Podman: each address of the container's networks with its hostname and name */
+	STRV_FOREACH (ip, (char **)opts->container_ips) {
+		char *names[] = {(char *)hostname, (char *)opts->name, NULL};
+		hosts_add(&b, &seen, *ip, names);
+	}
 	return write_userdata(opts, "hosts", buf_str(&b), mounts, "/etc/hosts", err);
 }
 
@@ -221,6 +226,15 @@ static int make_resolv(const struct spec_opts *opts, json_t *mounts, struct cpod
 	}
 	bool have_ns = false;
 	char *save = NULL;
+	/* aardvark-dns first, as Podman writes it: it forwards what it cannot answer */
+	if (opts->net_dns_search && *opts->net_dns_search) {
+		_cleanup_free_ char *j = strv_join((char **)opts->net_dns_search, " ");
+		buf_printf(&b, "search %s\n", j);
+	}
+	STRV_FOREACH (ns, (char **)opts->net_dns_servers) {
+		buf_printf(&b, "nameserver %s\n", *ns);
+		have_ns = true;
+	}
 	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (nameserver_is_local(line))
 			continue;

@@ -102,6 +102,9 @@ struct spec_opts {
 	const char *userdata_dir;     /* where generated files go; NULL: none generated/mounted */
 	char *const *extra_hosts;     /* --add-host "name:ip" */
 	const char *host_internal_ip; /* host.containers.internal; NULL: first global IPv4 */
+	char *const *container_ips;   /* the container's network addresses (/etc/hosts) */
+	char *const *net_dns_servers; /* aardvark-dns servers, first in resolv.conf */
+	char *const *net_dns_search;  /* their search domains ("dns.podman") */
 	const json_t *mounts;         /* extra OCI mounts (volumes); they win over defaults */
 	bool autoremove;              /* --rm, for the annotation */
 	const char *created;          /* RFC 3339 creation time; NULL: now */

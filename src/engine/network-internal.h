@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CPOD_ENGINE_NETWORK_INTERNAL_H
+#define CPOD_ENGINE_NETWORK_INTERNAL_H
+
+/*
+ * The engine's side of container networking (container-network.c): which namespace a
+ * container gets, setting it up through the network layer before the spec is generated,
+ * and tearing it down at cleanup. The state lives in the run side userdata directory as
+ * network.json ({"netns", "networks", "port_mappings", "result"}), tmpfs like the
+ * namespaces themselves.
+ */
+#include <jansson.h>
+
+#include "engine/container.h"
+#include "network/network.h"
+
+/* The network layer's environment for this engine; strings owned by *ret_store. */
+struct engine_net_env {
+	struct net_env env;
+	char *config_dir, *run_dir, *netns_dir;
+};
+int engine_net_env(struct engine *e, struct engine_net_env *ret, struct cpod_error **err);
+void engine_net_env_release(struct engine_net_env *n);
+
+/* What the spec needs from the network setup; strings owned. */
+struct container_net {
+	int mode;          /* enum spec_ns_mode */
+	char *netns_path;  /* SPEC_NS_PATH */
+	char **ips;        /* the container's addresses, for /etc/hosts */
+	char **dns;        /* aardvark-dns servers for resolv.conf (empty without DNS) */
+	char **search;     /* search domains ("dns.podman") */
+	char *gateway;     /* first network's gateway (host.containers.internal) */
+};
+void container_net_release(struct container_net *n);
+
+/*
+ * Set up the container's network for its mode (none, host, ns:PATH, bridge, private,
+ * NAME[,NAME...]): netns + netavark for networks. Writes network.json in run_dir.
+ */
+int container_network_setup(struct engine *e, const struct container *c, const char *run_dir,
+			    struct container_net *ret, struct cpod_error **err);
+
+/* Undo container_network_setup (idempotent; missing state is fine). */
+int container_network_teardown(struct engine *e, const struct container *c,
+			       struct cpod_error **err);
+
+/* The saved network.json of a container (new reference) or NULL when it has none. */
+json_t *container_network_state(struct engine *e, const char *id);
+
+#endif
