@@ -2,8 +2,9 @@
 /*
  * volume export / import: a tar of the volume's data (paths relative to _data, symlinks
  * stored, never followed) and its extraction into _data. Extraction refuses entries that
- * would land outside the volume (absolute paths, "..", paths through symlinks) through
- * libarchive's secure extraction flags.
+ * would land outside the volume: absolute paths are skipped here (the names are made
+ * absolute below _data), ".." and paths through symlinks are refused by libarchive's secure
+ * extraction flags.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -23,7 +24,7 @@ static void archive_freep(struct archive **a)
 
 /* The volume, mounted for the duration when its driver needs it (lock held). */
 static int open_volume(struct engine *e, const char *name, struct volume **ret, int *ret_lock,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	int r = volume_get_locked(e, name, ret, ret_lock, err);
 	if (r < 0)
@@ -46,10 +47,11 @@ static int write_tree(struct volume *v, int fd, struct cpod_error **err)
 	archive_read_disk_set_standard_lookup(disk);
 	archive_write_set_format_pax_restricted(out);
 	if (archive_write_open_fd(out, fd) != ARCHIVE_OK)
-		return cpod_error_set(err, EIO, "writing the export: %s", archive_error_string(out));
+		return cpod_error_set(err, EIO, "writing the export: %s",
+		                      archive_error_string(out));
 	if (archive_read_disk_open(disk, v->mountpoint) != ARCHIVE_OK)
 		return cpod_error_set(err, EIO, "reading volume %s: %s", v->name,
-				      archive_error_string(disk));
+		                      archive_error_string(disk));
 	size_t plen = strlen(v->mountpoint);
 	int r = 0;
 	for (;;) {
@@ -62,7 +64,7 @@ static int write_tree(struct volume *v, int fd, struct cpod_error **err)
 		if (rc < ARCHIVE_WARN) {
 			archive_entry_free(ent);
 			r = cpod_error_set(err, EIO, "reading volume %s: %s", v->name,
-					   archive_error_string(disk));
+			                   archive_error_string(disk));
 			break;
 		}
 		archive_read_disk_descend(disk);
@@ -76,7 +78,7 @@ static int write_tree(struct volume *v, int fd, struct cpod_error **err)
 		if (rc < ARCHIVE_WARN) {
 			archive_entry_free(ent);
 			r = cpod_error_set(err, EIO, "writing the export: %s",
-					   archive_error_string(out));
+			                   archive_error_string(out));
 			break;
 		}
 		if (archive_entry_filetype(ent) == AE_IFREG && archive_entry_size(ent) > 0) {
@@ -89,7 +91,7 @@ static int write_tree(struct volume *v, int fd, struct cpod_error **err)
 				}
 			if (n < 0)
 				r = cpod_error_set(err, EIO, "exporting %s: %s", p,
-						   archive_error_string(out));
+				                   archive_error_string(out));
 		}
 		archive_entry_free(ent);
 		if (r < 0)
@@ -137,14 +139,13 @@ static int read_tree(struct volume *v, int fd, struct cpod_error **err)
 	archive_read_support_filter_all(in);
 	archive_read_support_format_tar(in);
 	archive_read_support_format_gnutar(in);
-	archive_write_disk_set_options(
-		disk, ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-			      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_PERM |
-			      ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_TIME |
-			      ARCHIVE_EXTRACT_UNLINK);
+	archive_write_disk_set_options(disk, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	                                             ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+	                                             ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
+	                                             ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_UNLINK);
 	if (archive_read_open_fd(in, fd, 65536) != ARCHIVE_OK)
 		return cpod_error_set(err, EINVAL, "reading the tarball: %s",
-				      archive_error_string(in));
+		                      archive_error_string(in));
 	struct archive_entry *ent;
 	int rc;
 	while ((rc = archive_read_next_header(in, &ent)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
@@ -152,31 +153,31 @@ static int read_tree(struct volume *v, int fd, struct cpod_error **err)
 			continue;
 		if (prefix_path(ent, v->mountpoint, true) < 0)
 			return cpod_error_set(err, EINVAL, "invalid hard link in the tarball: %s",
-					      archive_entry_pathname(ent));
+			                      archive_entry_pathname(ent));
 		rc = archive_write_header(disk, ent);
 		if (rc < ARCHIVE_WARN)
 			return cpod_error_set(err, EIO, "importing %s: %s",
-					      archive_entry_pathname(ent),
-					      archive_error_string(disk));
+			                      archive_entry_pathname(ent),
+			                      archive_error_string(disk));
 		const void *buf;
 		size_t len;
 		la_int64_t off;
 		while ((rc = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
 			if (archive_write_data_block(disk, buf, len, off) < ARCHIVE_WARN)
 				return cpod_error_set(err, EIO, "importing %s: %s",
-						      archive_entry_pathname(ent),
-						      archive_error_string(disk));
+				                      archive_entry_pathname(ent),
+				                      archive_error_string(disk));
 		if (rc != ARCHIVE_EOF)
 			return cpod_error_set(err, EIO, "reading the tarball: %s",
-					      archive_error_string(in));
+			                      archive_error_string(in));
 		if (archive_write_finish_entry(disk) < ARCHIVE_WARN)
 			return cpod_error_set(err, EIO, "importing %s: %s",
-					      archive_entry_pathname(ent),
-					      archive_error_string(disk));
+			                      archive_entry_pathname(ent),
+			                      archive_error_string(disk));
 	}
 	if (rc != ARCHIVE_EOF)
 		return cpod_error_set(err, EINVAL, "reading the tarball: %s",
-				      archive_error_string(in));
+		                      archive_error_string(in));
 	archive_write_close(disk);
 	return 0;
 }

@@ -32,14 +32,14 @@ static char **json_strv(const json_t *a)
 }
 
 static json_t *oci_mount(const char *dest, const char *type, const char *source,
-			 char *const *processed)
+                         char *const *processed)
 {
 	_cleanup_strv_free_ char **opts = volume_spec_options(processed);
 	json_t *a = json_array();
 	STRV_FOREACH(o, opts)
 	json_array_append_new(a, json_string(*o));
 	return json_pack("{s:s,s:s,s:s,s:o}", "destination", dest, "type", type, "source", source,
-			 "options", a);
+	                 "options", a);
 }
 
 static char *overlay_dir(struct engine *e, const struct container *c, size_t idx)
@@ -49,7 +49,7 @@ static char *overlay_dir(struct engine *e, const struct container *c, size_t idx
 }
 
 static int setup_overlay(struct engine *e, const struct container *c, size_t idx,
-			 const char *source, char **ret_merged, struct cpod_error **err)
+                         const char *source, char **ret_merged, struct cpod_error **err)
 {
 	_cleanup_free_ char *dir = overlay_dir(e, c, idx);
 	_cleanup_free_ char *upper = path_join(dir, "upper");
@@ -63,20 +63,20 @@ static int setup_overlay(struct engine *e, const struct container *c, size_t idx
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "creating overlay directories in %s", dir);
 	_cleanup_free_ char *data =
-		xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", source, upper, work);
+	        xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", source, upper, work);
 	if (strlen(data) >= 4096)
 		return cpod_error_set(err, ENAMETOOLONG, "overlay mount of %s: paths too long",
-				      source);
+		                      source);
 	if (mount("overlay", merged, "overlay", 0, data) < 0)
 		return cpod_error_set_errno(err, errno, "mounting overlay of %s on %s", source,
-					    merged);
+		                            merged);
 	*ret_merged = TAKE_PTR(merged);
 	return 0;
 }
 
 /* Mount one volume for the container; counted in the volume's state. */
 static int setup_volume(struct engine *e, const json_t *m, const char *rootfs,
-			const struct spec_user *u, struct cpod_error **err)
+                        const struct spec_user *u, struct cpod_error **err)
 {
 	const char *name = json_get_string(m, "name");
 	_cleanup_(volume_freep) struct volume *v = NULL;
@@ -89,7 +89,7 @@ static int setup_volume(struct engine *e, const json_t *m, const char *rootfs,
 		return r;
 	_cleanup_strv_free_ char **opts = json_strv(json_object_get(m, "options"));
 	r = volume_first_use_locked(e, v, rootfs, json_get_string(m, "destination"),
-				    !strv_contains(opts, "nocopy"), u->uid, u->gid, err);
+	                            !strv_contains(opts, "nocopy"), u->uid, u->gid, err);
 	if (r >= 0 && strv_contains(opts, "U"))
 		r = volume_chown_tree(v->mountpoint, u->uid, u->gid, err);
 	if (r < 0) {
@@ -132,7 +132,7 @@ void container_mounts_teardown(struct engine *e, const struct container *c)
 }
 
 int container_mounts_setup(struct engine *e, const struct container *c, const char *rootfs,
-			   json_t **ret, struct cpod_error **err)
+                           json_t **ret, struct cpod_error **err)
 {
 	const json_t *mounts = json_object_get(c->config.spec_extra, "mounts");
 	_cleanup_json_ json_t *out = json_array();
@@ -170,7 +170,8 @@ int container_mounts_setup(struct engine *e, const struct container *c, const ch
 				r = volume_chown_tree(merged, u.uid, u.gid, err);
 			char *const bind_opts[] = {"rw", "rprivate", "rbind", NULL};
 			if (r >= 0)
-				json_array_append_new(out, oci_mount(dest, "bind", merged, bind_opts));
+				json_array_append_new(out,
+				                      oci_mount(dest, "bind", merged, bind_opts));
 		} else if (!strcmp(type, "tmpfs")) {
 			json_array_append_new(out, oci_mount(dest, "tmpfs", "tmpfs", opts));
 		} else if (!strcmp(type, "devpts")) {

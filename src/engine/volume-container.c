@@ -74,7 +74,8 @@ static int add_volume(struct prep *p, const struct mount_spec *s, struct cpod_er
 			struct volume_create_opts vo = {.name = s->source, .ignore_existing = true};
 			r = volume_create(p->e, &vo, &v, err);
 			if (r < 0)
-				return cpod_error_wrap(err, "creating named volume \"%s\"", s->source);
+				return cpod_error_wrap(err, "creating named volume \"%s\"",
+				                       s->source);
 		} else if (r < 0) {
 			cpod_error_move(err, &lerr);
 			return r;
@@ -84,11 +85,10 @@ static int add_volume(struct prep *p, const struct mount_spec *s, struct cpod_er
 	r = volume_process_options(s->options, false, NULL, &opts, err);
 	if (r < 0)
 		return r;
-	json_array_append_new(p->mounts,
-			      json_pack("{s:s,s:s,s:s,s:s,s:o,s:b}", "type", "volume", "name",
-					v->name, "source", v->mountpoint, "destination",
-					s->destination, "options", strv_to_json(opts), "anonymous",
-					v->anonymous));
+	json_array_append_new(p->mounts, json_pack("{s:s,s:s,s:s,s:s,s:o,s:b}", "type", "volume",
+	                                           "name", v->name, "source", v->mountpoint,
+	                                           "destination", s->destination, "options",
+	                                           strv_to_json(opts), "anonymous", v->anonymous));
 	return 0;
 }
 
@@ -96,7 +96,7 @@ static int add_spec(struct prep *p, const struct mount_spec *s, struct cpod_erro
 {
 	if (have_dest(p->mounts, s->destination))
 		return cpod_error_set(err, EINVAL, "%s: duplicate mount destination",
-				      s->destination);
+		                      s->destination);
 	_cleanup_strv_free_ char **opts = NULL;
 	int r = 0;
 	switch (s->type) {
@@ -121,16 +121,16 @@ static int add_spec(struct prep *p, const struct mount_spec *s, struct cpod_erro
 	case MOUNT_IMAGE:
 	default:
 		return cpod_error_set(err, ENOTSUP,
-				      "mount type \"%s\" is not supported yet: operation not "
-				      "supported",
-				      mount_type_to_string(s->type));
+		                      "mount type \"%s\" is not supported yet: operation not "
+		                      "supported",
+		                      mount_type_to_string(s->type));
 	}
 	if (r < 0)
 		return r;
 	const char *type = mount_type_to_string(s->type);
 	json_array_append_new(p->mounts, json_pack("{s:s,s:s?,s:s,s:o}", "type", type, "source",
-						   s->source, "destination", s->destination,
-						   "options", strv_to_json(opts)));
+	                                           s->source, "destination", s->destination,
+	                                           "options", strv_to_json(opts)));
 	return 0;
 }
 
@@ -158,7 +158,8 @@ static int add_volumes_from(struct prep *p, const char *arg, struct cpod_error *
 			continue;
 		json_t *copy = json_deep_copy(m);
 		if (rw >= 0) {
-			_cleanup_strv_free_ char **opts = json_to_strv(json_object_get(m, "options"));
+			_cleanup_strv_free_ char **opts =
+			        json_to_strv(json_object_get(m, "options"));
 			strv_remove(opts, "ro");
 			strv_remove(opts, "rw");
 			char **nopts = NULL;
@@ -174,10 +175,10 @@ static int add_volumes_from(struct prep *p, const char *arg, struct cpod_error *
 }
 
 static int parse_all(struct prep *p, const struct container_create_opts *o, json_t *user,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	int (*parsers[3])(const char *, struct mount_spec *, struct cpod_error **) = {
-		volume_parse_volume_flag, volume_parse_mount_flag, volume_parse_tmpfs_flag};
+	        volume_parse_volume_flag, volume_parse_mount_flag, volume_parse_tmpfs_flag};
 	char *const *lists[3] = {o->volumes, o->mounts, o->tmpfs};
 	for (int k = 0; k < 3; k++)
 		for (size_t i = 0; lists[k] && lists[k][i]; i++) {
@@ -187,7 +188,7 @@ static int parse_all(struct prep *p, const struct container_create_opts *o, json
 				return r;
 			/* the same mount twice is accepted, as Podman does */
 			json_t *key = json_pack("{s:i,s:s?,s:s,s:o}", "t", s.type, "s", s.source,
-						"d", s.destination, "o", strv_to_json(s.options));
+			                        "d", s.destination, "o", strv_to_json(s.options));
 			bool dup = false;
 			size_t j;
 			json_t *prev;
@@ -196,8 +197,8 @@ static int parse_all(struct prep *p, const struct container_create_opts *o, json
 				json_array_append(user, key);
 				/* user mounts win over --volumes-from at the same place */
 				for (size_t n = json_array_size(p->mounts); n-- > 0;) {
-					const char *d = json_get_string(json_array_get(p->mounts, n),
-									"destination");
+					const char *d = json_get_string(
+					        json_array_get(p->mounts, n), "destination");
 					if (d && !strcmp(d, s.destination))
 						json_array_remove(p->mounts, n);
 				}
@@ -212,8 +213,8 @@ static int parse_all(struct prep *p, const struct container_create_opts *o, json
 }
 
 int container_mounts_prepare(struct engine *e, const struct container_create_opts *o,
-			     const json_t *img, struct container_config *cc, char ***ret_anon,
-			     struct cpod_error **err)
+                             const json_t *img, struct container_config *cc, char ***ret_anon,
+                             struct cpod_error **err)
 {
 	struct prep p = {.e = e, .mounts = json_array(), .anon = xnew(char *, 1)};
 	_cleanup_json_ json_t *user = json_array();
@@ -249,7 +250,7 @@ int container_mounts_prepare(struct engine *e, const struct container_create_opt
 }
 
 int container_mounts_link(struct engine *e, const struct container_config *cc,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -349,12 +350,13 @@ json_t *container_mounts_binds(const struct container *c)
 			bool vol = !strcmp(t, "volume");
 			if (!((pass == 0 && vol) || (pass == 1 && !strcmp(t, "bind"))))
 				continue;
-			_cleanup_strv_free_ char **opts = json_to_strv(json_object_get(m, "options"));
+			_cleanup_strv_free_ char **opts =
+			        json_to_strv(json_object_get(m, "options"));
 			_cleanup_free_ char *joined = strv_join(opts, ",");
 			_cleanup_free_ char *s = xasprintf(
-				"%s:%s:%s",
-				vol ? json_get_string(m, "name") : json_get_string(m, "source"),
-				json_get_string(m, "destination"), joined);
+			        "%s:%s:%s",
+			        vol ? json_get_string(m, "name") : json_get_string(m, "source"),
+			        json_get_string(m, "destination"), joined);
 			json_array_append_new(out, json_string(s));
 		}
 	}
@@ -383,6 +385,6 @@ json_t *container_mounts_destinations(const struct container *c)
 	size_t i;
 	json_t *m;
 	json_array_foreach(json_object_get(c->config.spec_extra, "mounts"), i, m)
-		json_array_append_new(out, json_string(json_get_string(m, "destination")));
+	        json_array_append_new(out, json_string(json_get_string(m, "destination")));
 	return out;
 }

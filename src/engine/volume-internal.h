@@ -20,17 +20,17 @@
 int volume_db_insert(struct state_db *db, const struct volume *v, struct cpod_error **err);
 /* Exact name; ENOENT with Podman's message. */
 int volume_db_get(struct state_db *db, const char *name, struct volume **ret,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 /* Exact name, then unique prefix; *ret owned. */
 int volume_db_resolve(struct state_db *db, const char *key, char **ret, struct cpod_error **err);
 /* All volumes sorted by name. */
 int volume_db_list(struct state_db *db, struct volume ***ret, size_t *ret_n,
-		   struct cpod_error **err);
+                   struct cpod_error **err);
 int volume_db_save_state(struct state_db *db, const struct volume *v, struct cpod_error **err);
 int volume_db_delete(struct state_db *db, const char *name, struct cpod_error **err);
 /* container_volumes rows. */
 int volume_db_link(struct state_db *db, const char *ctr_id, const char *name,
-		   struct cpod_error **err);
+                   struct cpod_error **err);
 int volume_db_users(struct state_db *db, const char *name, char ***ret, struct cpod_error **err);
 /* Names of every volume some container uses (owned strv). */
 int volume_db_used(struct state_db *db, char ***ret, struct cpod_error **err);
@@ -42,7 +42,7 @@ char *volume_dir(struct engine *e, const char *name); /* graph_root/volumes/<nam
 int volume_lock(struct engine *e, const char *name, struct cpod_error **err);
 /* Lookup by exact name or prefix, then take the lock and read the record again. */
 int volume_get_locked(struct engine *e, const char *key, struct volume **ret, int *ret_fd,
-		      struct cpod_error **err);
+                      struct cpod_error **err);
 
 /* ---- local driver (volume-mount.c) --------------------------------------------------------- */
 
@@ -58,8 +58,8 @@ int volume_unmount_locked(struct engine *e, struct volume *v, struct cpod_error 
  * the directory does not exist in the image. copy false: "nocopy" (no copy-up).
  */
 int volume_first_use_locked(struct engine *e, struct volume *v, const char *rootfs,
-			    const char *dest, bool copy, uid_t uid, gid_t gid,
-			    struct cpod_error **err);
+                            const char *dest, bool copy, uid_t uid, gid_t gid,
+                            struct cpod_error **err);
 /* Recursive lchown of a tree below path (the U option). */
 int volume_chown_tree(const char *path, uid_t uid, gid_t gid, struct cpod_error **err);
 
@@ -72,17 +72,17 @@ int volume_chown_tree(const char *path, uid_t uid, gid_t gid, struct cpod_error 
  * removed if the creation fails later.
  */
 int container_mounts_prepare(struct engine *e, const struct container_create_opts *o,
-			     const json_t *img, struct container_config *cc, char ***ret_anon,
-			     struct cpod_error **err);
+                             const json_t *img, struct container_config *cc, char ***ret_anon,
+                             struct cpod_error **err);
 /* Record in the database which volumes the container uses (after its row exists). */
 int container_mounts_link(struct engine *e, const struct container_config *cc,
-			  struct cpod_error **err);
+                          struct cpod_error **err);
 /*
  * At init: mount the volumes (copy-up, chown, U), the overlay mounts, and return the OCI
  * mounts for the spec (new reference). On failure everything mounted so far is undone.
  */
 int container_mounts_setup(struct engine *e, const struct container *c, const char *rootfs,
-			   json_t **ret, struct cpod_error **err);
+                           json_t **ret, struct cpod_error **err);
 /* At stop/cleanup: unmount what container_mounts_setup mounted. Errors are logged. */
 void container_mounts_teardown(struct engine *e, const struct container *c);
 /* After the container's removal: remove its anonymous volumes (rm -v, --rm). */

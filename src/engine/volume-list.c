@@ -21,7 +21,8 @@ static bool kv_match(char *const *kv, const char *want)
 	/* "key" matches any value, "key=value" that value */
 	bool with_value = strchr(want, '=') != NULL;
 	size_t wlen = with_value ? strlen(want) : strlen(want);
-	STRV_FOREACH(p, (char **)kv) {
+	STRV_FOREACH(p, (char **)kv)
+	{
 		if (with_value) {
 			if (strcmp(*p, want) == 0)
 				return true;
@@ -43,9 +44,9 @@ static int parse_bool(const char *key, const char *val, bool *ret, struct cpod_e
 		return 0;
 	}
 	return cpod_error_set(err, EINVAL,
-			      "%s is not a valid value for the \"%s\" filter - must be true or "
-			      "false",
-			      val, key);
+	                      "%s is not a valid value for the \"%s\" filter - must be true or "
+	                      "false",
+	                      val, key);
 }
 
 static int parse_until(const char *val, int64_t *ret, struct cpod_error **err)
@@ -61,7 +62,7 @@ static int parse_until(const char *val, int64_t *ret, struct cpod_error **err)
 
 /* 1 when v matches filter key=val, 0 when not */
 static int match_one(struct volume *v, bool used, const char *key, const char *val,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	bool b;
 	if (!strcmp(key, "name")) {
@@ -140,7 +141,7 @@ static int check_filters(char *const *filters, struct cpod_error **err)
 }
 
 int volume_list(struct engine *e, char *const *filters, struct volume ***ret, size_t *ret_n,
-		struct cpod_error **err)
+                struct cpod_error **err)
 {
 	int r = check_filters(filters, err);
 	if (r < 0)
@@ -173,7 +174,8 @@ int volume_list(struct engine *e, char *const *filters, struct volume ***ret, si
 		if (!v[i])
 			continue;
 		free(v[i]->mountpoint);
-		v[i]->mountpoint = xasprintf("%s/volumes/%s/_data", engine_graph_root(e), v[i]->name);
+		v[i]->mountpoint =
+		        xasprintf("%s/volumes/%s/_data", engine_graph_root(e), v[i]->name);
 		v[k++] = v[i];
 	}
 	*ret = v;

@@ -39,18 +39,18 @@ static int parse_bool_value(const char *key, const char *val, bool *ret, struct 
 		return 0;
 	}
 	return cpod_error_set(err, EINVAL,
-			      "'%s' must be set to true or false, instead received \"%s\": must "
-			      "provide an argument for option",
-			      key, val);
+	                      "'%s' must be set to true or false, instead received \"%s\": must "
+	                      "provide an argument for option",
+	                      key, val);
 }
 
 static int opt_rwro(struct mount_parse *p, const char *key, const char *val,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	if (p->set_rwro)
 		return cpod_error_set(err, EINVAL,
-				      "cannot pass 'readonly', 'ro', or 'rw' options more than "
-				      "once: must provide an argument for option");
+		                      "cannot pass 'readonly', 'ro', or 'rw' options more than "
+		                      "once: must provide an argument for option");
 	p->set_rwro = true;
 	bool on;
 	int r = parse_bool_value(key, val, &on, err);
@@ -66,14 +66,15 @@ static int opt_rwro(struct mount_parse *p, const char *key, const char *val,
 }
 
 static int opt_dest(struct mount_parse *p, const char *key, const char *val,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	int r = need_value(key, val, err);
 	if (r < 0)
 		return r;
 	if (val[0] != '/')
 		return cpod_error_set(err, EINVAL,
-				      "invalid container path \"%s\", must be an absolute path", val);
+		                      "invalid container path \"%s\", must be an absolute path",
+		                      val);
 	free(p->m.destination);
 	p->m.destination = volume_path_clean(val);
 	p->set_dest = true;
@@ -82,7 +83,7 @@ static int opt_dest(struct mount_parse *p, const char *key, const char *val,
 
 /* Options every type but image understands; 1 when handled, 0 when not, <0 on error. */
 static int common_option(struct mount_parse *p, const char *key, const char *val,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	if (!strcmp(key, "readonly") || !strcmp(key, "ro") || !strcmp(key, "rw"))
 		return opt_rwro(p, key, val, err) < 0 ? -EINVAL : 1;
@@ -102,7 +103,7 @@ static int common_option(struct mount_parse *p, const char *key, const char *val
 }
 
 static int bind_option(struct mount_parse *p, const char *key, const char *val, const char *tok,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	if (!strcmp(key, "bind-nonrecursive")) {
 		strv_push(&p->m.options, "bind");
@@ -111,8 +112,8 @@ static int bind_option(struct mount_parse *p, const char *key, const char *val, 
 			return -EINVAL;
 		strv_push(&p->m.options, val);
 	} else if (!strcmp(key, "nosuid") || !strcmp(key, "suid") || !strcmp(key, "nodev") ||
-		   !strcmp(key, "dev") || !strcmp(key, "noexec") || !strcmp(key, "exec") ||
-		   !strcmp(key, "z") || !strcmp(key, "Z") || !strcmp(key, "idmap")) {
+	           !strcmp(key, "dev") || !strcmp(key, "noexec") || !strcmp(key, "exec") ||
+	           !strcmp(key, "z") || !strcmp(key, "Z") || !strcmp(key, "idmap")) {
 		strv_push(&p->m.options, tok);
 	} else if (!strcmp(key, "relabel")) {
 		if (need_value(key, val, err) < 0)
@@ -123,9 +124,9 @@ static int bind_option(struct mount_parse *p, const char *key, const char *val, 
 			strv_push(&p->m.options, "Z");
 		else
 			return cpod_error_set(err, EINVAL,
-					      "%s mount option must be 'private' or 'shared': "
-					      "invalid mount option",
-					      key);
+			                      "%s mount option must be 'private' or 'shared': "
+			                      "invalid mount option",
+			                      key);
 	} else if (!strcmp(key, "src") || !strcmp(key, "source")) {
 		if (need_value(key, val, err) < 0)
 			return -EINVAL;
@@ -141,7 +142,7 @@ static int bind_option(struct mount_parse *p, const char *key, const char *val, 
 }
 
 static int tmpfs_option(struct mount_parse *p, const char *key, const char *val, const char *tok,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	if (!strcmp(key, "tmpcopyup") || !strcmp(key, "notmpcopyup") || !strcmp(key, "nosuid") ||
 	    !strcmp(key, "suid") || !strcmp(key, "nodev") || !strcmp(key, "dev") ||
@@ -150,8 +151,7 @@ static int tmpfs_option(struct mount_parse *p, const char *key, const char *val,
 	} else if (!strcmp(key, "tmpfs-mode") || !strcmp(key, "tmpfs-size")) {
 		if (need_value(key, val, err) < 0)
 			return -EINVAL;
-		_cleanup_free_ char *o =
-			xasprintf("%s=%s", key[6] == 'm' ? "mode" : "size", val);
+		_cleanup_free_ char *o = xasprintf("%s=%s", key[6] == 'm' ? "mode" : "size", val);
 		strv_push(&p->m.options, o);
 	} else if (!strcmp(key, "src") || !strcmp(key, "source")) {
 		return cpod_error_set(err, EINVAL, "source is not supported with tmpfs mounts");
@@ -162,7 +162,7 @@ static int tmpfs_option(struct mount_parse *p, const char *key, const char *val,
 }
 
 static int devpts_option(struct mount_parse *p, const char *key, const char *val, const char *tok,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	if (!strcmp(key, "uid") || !strcmp(key, "gid") || !strcmp(key, "mode") ||
 	    !strcmp(key, "max")) {
@@ -175,7 +175,7 @@ static int devpts_option(struct mount_parse *p, const char *key, const char *val
 }
 
 static int volume_option(struct mount_parse *p, const char *key, const char *val, const char *tok,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	if (!strcmp(key, "volume-nocopy")) {
 		strv_push(&p->m.options, "nocopy");
@@ -198,7 +198,7 @@ static int volume_option(struct mount_parse *p, const char *key, const char *val
 }
 
 static int image_option(struct mount_parse *p, const char *key, const char *val,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	if (!strcmp(key, "src") || !strcmp(key, "source")) {
 		if (need_value(key, val, err) < 0)
@@ -272,16 +272,17 @@ int volume_parse_mount_flag(const char *arg, struct mount_spec *ret, struct cpod
 		type = *t + 5;
 	if (!type)
 		return cpod_error_set(err, EINVAL,
-				      "incorrect mount format: should be --mount "
-				      "type=<bind|tmpfs|volume>,[src=<host-dir|volume-name>,]"
-				      "target=<ctr-dir>[,options]");
+		                      "incorrect mount format: should be --mount "
+		                      "type=<bind|tmpfs|volume>,[src=<host-dir|volume-name>,]"
+		                      "target=<ctr-dir>[,options]");
 	struct mount_parse p = {0};
 	p.m.type = mount_type_from_string(type);
 	if ((int)p.m.type < 0 || p.m.type == MOUNT_OVERLAY)
 		return cpod_error_set(err, EINVAL, "invalid filesystem type \"%s\"", type);
 	p.m.options = xnew(char *, 1);
 	int r = 0;
-	STRV_FOREACH(t, toks) {
+	STRV_FOREACH(t, toks)
+	{
 		r = parse_token(&p, *t, err);
 		if (r < 0)
 			break;

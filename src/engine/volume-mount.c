@@ -46,14 +46,15 @@ static unsigned long mount_flags(const char *o, char **ret_data)
 		const char *name;
 		unsigned long set;
 	} flags[] = {
-		{"ro", MS_RDONLY},   {"nosuid", MS_NOSUID},	    {"nodev", MS_NODEV},
-		{"noexec", MS_NOEXEC}, {"bind", MS_BIND},	    {"rbind", MS_BIND | MS_REC},
-		{"noatime", MS_NOATIME}, {"relatime", MS_RELATIME}, {"sync", MS_SYNCHRONOUS},
+	        {"ro", MS_RDONLY},       {"nosuid", MS_NOSUID},     {"nodev", MS_NODEV},
+	        {"noexec", MS_NOEXEC},   {"bind", MS_BIND},         {"rbind", MS_BIND | MS_REC},
+	        {"noatime", MS_NOATIME}, {"relatime", MS_RELATIME}, {"sync", MS_SYNCHRONOUS},
 	};
 	unsigned long f = 0;
 	_cleanup_strv_free_ char **parts = strv_split(o ? o : "", ",");
 	char **data = xnew(char *, 1);
-	STRV_FOREACH(p, parts) {
+	STRV_FOREACH(p, parts)
+	{
 		if (!**p || !strcmp(*p, "rw") || !strcmp(*p, "defaults"))
 			continue;
 		bool known = false;
@@ -85,10 +86,10 @@ int volume_mount_locked(struct engine *e, struct volume *v, struct cpod_error **
 		if (!type || !*type)
 			type = (flags & MS_BIND) ? NULL : "none";
 		if (mount(dev && *dev ? dev : (type ? type : "none"), v->mountpoint, type, flags,
-			  *data ? data : NULL) < 0)
-			return cpod_error_set_errno(err, errno, "mounting volume %s: mount %s on %s",
-						    v->name, dev ? dev : (type ? type : ""),
-						    v->mountpoint);
+		          *data ? data : NULL) < 0)
+			return cpod_error_set_errno(err, errno,
+			                            "mounting volume %s: mount %s on %s", v->name,
+			                            dev ? dev : (type ? type : ""), v->mountpoint);
 		log_debug("mounted volume %s", v->name);
 	}
 	v->mount_count++;
@@ -121,7 +122,7 @@ static int open_in_root(const char *rootfs, const char *dest)
 	if (root < 0)
 		return -errno;
 	struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	                       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	const char *rel = dest;
 	while (*rel == '/')
 		rel++;
@@ -161,7 +162,7 @@ static int copy_up(struct volume *v, int src, struct cpod_error **err)
 		if (dup_fd >= 0)
 			close(dup_fd);
 		return cpod_error_set_errno(err, errno, "reading the copy-up source of volume %s",
-					    v->name);
+		                            v->name);
 	}
 	struct dirent *de;
 	int r = 0;
@@ -178,8 +179,8 @@ static int copy_up(struct volume *v, int src, struct cpod_error **err)
 }
 
 int volume_first_use_locked(struct engine *e, struct volume *v, const char *rootfs,
-			    const char *dest, bool copy, uid_t uid, gid_t gid,
-			    struct cpod_error **err)
+                            const char *dest, bool copy, uid_t uid, gid_t gid,
+                            struct cpod_error **err)
 {
 	if (!v->needs_chown && !(v->needs_copy_up && copy))
 		return 0;
@@ -237,6 +238,6 @@ int volume_chown_tree(const char *path, uid_t uid, gid_t gid, struct cpod_error 
 	pthread_mutex_unlock(&lock);
 	if (r != 0)
 		return cpod_error_set_errno(err, e, "chown %s to %u:%u", path, (unsigned)uid,
-					    (unsigned)gid);
+		                            (unsigned)gid);
 	return 0;
 }

@@ -18,8 +18,8 @@
 #define MAX_FLAG_LEN 4096
 
 static const char *const type_names[_MOUNT_TYPE_MAX] = {
-	[MOUNT_BIND] = "bind",   [MOUNT_VOLUME] = "volume", [MOUNT_TMPFS] = "tmpfs",
-	[MOUNT_IMAGE] = "image", [MOUNT_DEVPTS] = "devpts", [MOUNT_OVERLAY] = "overlay",
+        [MOUNT_BIND] = "bind",   [MOUNT_VOLUME] = "volume", [MOUNT_TMPFS] = "tmpfs",
+        [MOUNT_IMAGE] = "image", [MOUNT_DEVPTS] = "devpts", [MOUNT_OVERLAY] = "overlay",
 };
 
 const char *mount_type_to_string(enum mount_type t)
@@ -51,7 +51,8 @@ char *volume_path_clean(const char *path)
 	_cleanup_strv_free_ char **parts = strv_split(path, "/");
 	char **out = xnew(char *, 1);
 	size_t n = 0;
-	STRV_FOREACH(p, parts) {
+	STRV_FOREACH(p, parts)
+	{
 		if (!**p || strcmp(*p, ".") == 0)
 			continue;
 		if (strcmp(*p, "..") == 0) {
@@ -72,8 +73,9 @@ char *volume_path_clean(const char *path)
 static int check_ctr_dir(const char *dest, struct cpod_error **err)
 {
 	if (!dest || dest[0] != '/')
-		return cpod_error_set(err, EINVAL, "invalid container path \"%s\", must be an absolute path",
-				      dest ? dest : "");
+		return cpod_error_set(err, EINVAL,
+		                      "invalid container path \"%s\", must be an absolute path",
+		                      dest ? dest : "");
 	return 0;
 }
 
@@ -82,13 +84,13 @@ static int once_error(char *const *opts, const char *what, struct cpod_error **e
 {
 	_cleanup_free_ char *joined = strv_join((char **)opts, ", ");
 	return cpod_error_set(err, EINVAL, "invalid options \"%s\", can only specify 1 %s option",
-			      joined, what);
+	                      joined, what);
 }
 
 static bool is_propagation(const char *o)
 {
-	static const char *const props[] = {"private", "rprivate", "shared",	 "rshared",
-					    "slave",   "rslave",   "unbindable", "runbindable"};
+	static const char *const props[] = {"private", "rprivate", "shared",     "rshared",
+	                                    "slave",   "rslave",   "unbindable", "runbindable"};
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
 		if (strcmp(o, props[i]) == 0)
 			return true;
@@ -117,8 +119,9 @@ int volume_opts_validate(char *const *opts, char ***ret, struct cpod_error **err
 		else if (!strcmp(o, "rw") || !strcmp(o, "ro"))
 			what = ++rwro > 1 ? "'rw' or 'ro'" : NULL;
 		else if (is_propagation(o))
-			what = ++prop > 1 ? "'[r]shared', '[r]private', '[r]slave' or '[r]unbindable'"
-					  : NULL;
+			what = ++prop > 1
+			               ? "'[r]shared', '[r]private', '[r]slave' or '[r]unbindable'"
+			               : NULL;
 		else if (!strcmp(o, "bind") || !strcmp(o, "rbind"))
 			what = ++bind > 1 ? "'[r]bind'" : NULL;
 		else if (!strcmp(o, "z") || !strcmp(o, "Z") || !strcmp(o, "O"))
@@ -127,8 +130,8 @@ int volume_opts_validate(char *const *opts, char ***ret, struct cpod_error **err
 			what = ++chown > 1 ? "'U'" : NULL;
 		else if (!strcmp(o, "copy") || !strcmp(o, "nocopy"))
 			what = ++copy > 1 ? "'copy' or 'nocopy'" : NULL;
-		else if (!strcmp(o, "idmap") || has_prefix(o, "idmap=") || has_prefix(o, "upperdir=") ||
-			 has_prefix(o, "workdir="))
+		else if (!strcmp(o, "idmap") || has_prefix(o, "idmap=") ||
+		         has_prefix(o, "upperdir=") || has_prefix(o, "workdir="))
 			;
 		else {
 			strv_free(out);
@@ -162,9 +165,9 @@ int volume_parse_volume_flag(const char *arg, struct mount_spec *ret, struct cpo
 	size_t n = strv_length(parts);
 	if (n == 0 || n > 3)
 		return cpod_error_set(err, EINVAL,
-				      "%s: incorrect volume format, should be "
-				      "[host-dir:]ctr-dir[:option]",
-				      arg);
+		                      "%s: incorrect volume format, should be "
+		                      "[host-dir:]ctr-dir[:option]",
+		                      arg);
 	const char *src = n > 1 ? parts[0] : NULL;
 	const char *dst = n > 1 ? parts[1] : parts[0];
 	if (n > 1 && !*src)
@@ -192,8 +195,8 @@ int volume_parse_volume_flag(const char *arg, struct mount_spec *ret, struct cpo
 		if (!src || (src[0] != '/' && src[0] != '.')) {
 			free(m.destination);
 			return cpod_error_set(err, EINVAL,
-					      "overlay mounts need a host directory as source: %s",
-					      arg);
+			                      "overlay mounts need a host directory as source: %s",
+			                      arg);
 		}
 		m.type = MOUNT_OVERLAY;
 		m.source = make_absolute(src);
@@ -234,15 +237,18 @@ int volume_parse_volumes_from(const char *arg, char **ret_ctr, int *ret_rw, stru
 		return 0;
 	}
 	_cleanup_strv_free_ char **given = strv_split(colon + 1, ",");
-	STRV_FOREACH(o, given) {
+	STRV_FOREACH(o, given)
+	{
 		if (!strcmp(*o, "ro") || !strcmp(*o, "rw")) {
 			if (*ret_rw >= 0)
 				return cpod_error_set(err, EINVAL,
-						      "cannot set ro or rw options more than once");
+				                      "cannot set ro or rw options more than once");
 			*ret_rw = strcmp(*o, "rw") == 0;
 		} else if (strcmp(*o, "z") != 0) {
-			return cpod_error_set(err, EINVAL, "invalid options %s, can only specify "
-					      "'ro', 'rw', and 'z", colon + 1);
+			return cpod_error_set(err, EINVAL,
+			                      "invalid options %s, can only specify "
+			                      "'ro', 'rw', and 'z",
+			                      colon + 1);
 		}
 	}
 	*ret_ctr = xstrndup(arg, (size_t)(colon - arg));
@@ -250,7 +256,7 @@ int volume_parse_volumes_from(const char *arg, char **ret_ctr, int *ret_rw, stru
 }
 
 int volume_process_options(char *const *opts, bool tmpfs, const char *source, char ***ret,
-			   struct cpod_error **err)
+                           struct cpod_error **err)
 {
 	bool write = false, prop = false, exec = false, suid = false, dev = false, copyup = false,
 	     bind = false;
@@ -276,18 +282,19 @@ int volume_process_options(char *const *opts, bool tmpfs, const char *source, ch
 		} else if (!strcmp(key, "bind") || !strcmp(key, "rbind"))
 			bind = true;
 		else if ((!strcmp(key, "size") || !strcmp(key, "mode") || !strcmp(key, "uid") ||
-			  !strcmp(key, "gid") || !strcmp(key, "nr_inodes")) &&
-			 tmpfs)
+		          !strcmp(key, "gid") || !strcmp(key, "nr_inodes")) &&
+		         tmpfs)
 			;
 		else if (!strcmp(key, "z") || !strcmp(key, "Z") || !strcmp(key, "U") ||
-			 !strcmp(key, "O") || !strcmp(key, "idmap") || !strcmp(key, "copy") ||
-			 !strcmp(key, "nocopy") || !strcmp(key, "upperdir") ||
-			 !strcmp(key, "workdir") || !strcmp(key, "volume-opt"))
+		         !strcmp(key, "O") || !strcmp(key, "idmap") || !strcmp(key, "copy") ||
+		         !strcmp(key, "nocopy") || !strcmp(key, "upperdir") ||
+		         !strcmp(key, "workdir") || !strcmp(key, "volume-opt"))
 			;
 		else {
 			strv_free(out);
 			return cpod_error_set(err, EINVAL,
-					      "unknown mount option \"%s\": invalid mount option", o);
+			                      "unknown mount option \"%s\": invalid mount option",
+			                      o);
 		}
 		strv_push(&out, o);
 	}

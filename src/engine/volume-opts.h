@@ -16,7 +16,7 @@
 
 enum mount_type {
 	MOUNT_BIND,
-	MOUNT_VOLUME,  /* named, or anonymous when source is NULL */
+	MOUNT_VOLUME, /* named, or anonymous when source is NULL */
 	MOUNT_TMPFS,
 	MOUNT_IMAGE,
 	MOUNT_DEVPTS,
@@ -50,7 +50,7 @@ int volume_parse_tmpfs_flag(const char *arg, struct mount_spec *ret, struct cpod
 
 /* --volumes-from CTR[:ro|rw|z...]: *ret_ctr owned; *ret_rw -1 (keep), 0 (ro), 1 (rw). */
 int volume_parse_volumes_from(const char *arg, char **ret_ctr, int *ret_rw,
-			      struct cpod_error **err);
+                              struct cpod_error **err);
 
 /*
  * ProcessOptions: the final option list of a mount as Podman records it (HostConfig.Binds):
@@ -62,7 +62,7 @@ int volume_parse_volumes_from(const char *arg, char **ret_ctr, int *ret_rw,
  * `unknown mount option "x": invalid mount option`.
  */
 int volume_process_options(char *const *opts, bool tmpfs, const char *source, char ***ret,
-			   struct cpod_error **err);
+                           struct cpod_error **err);
 
 /* The options of the OCI spec mount: processed ones without z, Z, U, idmap, O, copy, nocopy. */
 char **volume_spec_options(char *const *processed);

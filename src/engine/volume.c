@@ -45,7 +45,7 @@ bool volume_name_valid(const char *name)
 		return false;
 	for (const char *p = name; *p; p++) {
 		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			     (*p >= '0' && *p <= '9');
+		             (*p >= '0' && *p <= '9');
 		if (!alnum && (p == name || !strchr("_.-", *p)))
 			return false;
 	}
@@ -70,7 +70,7 @@ static void fill_mountpoint(struct engine *e, struct volume *v)
 }
 
 int volume_get_locked(struct engine *e, const char *key, struct volume **ret, int *ret_fd,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -92,9 +92,10 @@ int volume_get_locked(struct engine *e, const char *key, struct volume **ret, in
 
 static int check_options(struct volume *v, struct cpod_error **err)
 {
-	static const char *const keys[] = {"device", "o",	"type", "uid",	  "gid",
-					   "size",   "inodes", "noquota", "copy", "nocopy"};
-	STRV_FOREACH(kv, v->options) {
+	static const char *const keys[] = {"device", "o",      "type",    "uid",  "gid",
+	                                   "size",   "inodes", "noquota", "copy", "nocopy"};
+	STRV_FOREACH(kv, v->options)
+	{
 		const char *eq = strchr(*kv, '=');
 		_cleanup_free_ char *k = eq ? xstrndup(*kv, (size_t)(eq - *kv)) : xstrdup(*kv);
 		const char *val = eq ? eq + 1 : "";
@@ -103,26 +104,26 @@ static int check_options(struct volume *v, struct cpod_error **err)
 			known |= strcasecmp(k, keys[i]) == 0;
 		if (!known)
 			return cpod_error_set(err, EINVAL,
-					      "invalid mount option %s for driver 'local': invalid "
-					      "argument",
-					      k);
+			                      "invalid mount option %s for driver 'local': invalid "
+			                      "argument",
+			                      k);
 		if (!strcasecmp(k, "uid") || !strcasecmp(k, "gid")) {
 			char *end = NULL;
 			errno = 0;
 			long id = strtol(val, &end, 10);
 			if (!*val || *end || errno || id < 0 || id > 0x7fffffff)
 				return cpod_error_set(err, EINVAL,
-						      "cannot convert %s %s to integer: invalid "
-						      "argument",
-						      !strcasecmp(k, "uid") ? "UID" : "GID", val);
+				                      "cannot convert %s %s to integer: invalid "
+				                      "argument",
+				                      !strcasecmp(k, "uid") ? "UID" : "GID", val);
 			if (!strcasecmp(k, "uid"))
 				v->uid = (uid_t)id;
 			else
 				v->gid = (gid_t)id;
 		} else if (!strcasecmp(k, "size") || !strcasecmp(k, "inodes")) {
 			return cpod_error_set(err, EINVAL,
-					      "volume options size and inodes not supported. "
-					      "Filesystem does not support Project Quota");
+			                      "volume options size and inodes not supported. "
+			                      "Filesystem does not support Project Quota");
 		} else if (!strcasecmp(k, "nocopy")) {
 			v->needs_copy_up = false;
 		}
@@ -159,14 +160,14 @@ static char **kv_normalize(char *const *in)
 }
 
 int volume_create(struct engine *e, const struct volume_create_opts *opts, struct volume **ret,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	const char *driver = opts->driver && *opts->driver ? opts->driver : "local";
 	if (strcmp(driver, "local") != 0)
 		return cpod_error_set(err, EINVAL,
-				      "volume plugin %s (needed by volume %s) not found: no such "
-				      "volume plugin",
-				      driver, opts->name && *opts->name ? opts->name : "");
+		                      "volume plugin %s (needed by volume %s) not found: no such "
+		                      "volume plugin",
+		                      driver, opts->name && *opts->name ? opts->name : "");
 	struct state_db *db = engine_state(e, err);
 	if (!db)
 		return -EIO;
@@ -174,8 +175,8 @@ int volume_create(struct engine *e, const struct volume_create_opts *opts, struc
 	if (opts->name && *opts->name) {
 		if (!volume_name_valid(opts->name))
 			return cpod_error_set(err, EINVAL,
-					      "running volume create option: names must match "
-					      "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+			                      "running volume create option: names must match "
+			                      "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
 		v->name = xstrdup(opts->name);
 	} else {
 		char id[65];
@@ -232,8 +233,7 @@ int volume_create(struct engine *e, const struct volume_create_opts *opts, struc
 	return 0;
 }
 
-int volume_lookup(struct engine *e, const char *name, struct volume **ret,
-		  struct cpod_error **err)
+int volume_lookup(struct engine *e, const char *name, struct volume **ret, struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -275,7 +275,8 @@ int volume_users(struct engine *e, const char *name, char ***ret, struct cpod_er
 static json_t *kv_json(char *const *kv)
 {
 	json_t *o = json_object();
-	STRV_FOREACH(p, (char **)kv) {
+	STRV_FOREACH(p, (char **)kv)
+	{
 		const char *eq = strchr(*p, '=');
 		_cleanup_free_ char *k = eq ? xstrndup(*p, (size_t)(eq - *p)) : xstrdup(*p);
 		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
@@ -286,7 +287,7 @@ static json_t *kv_json(char *const *kv)
 json_t *volume_inspect_json(const struct volume *v)
 {
 	struct timespec ts = {.tv_sec = v->created / 1000000000,
-			      .tv_nsec = v->created % 1000000000};
+	                      .tv_nsec = v->created % 1000000000};
 	_cleanup_free_ char *created = units_time_rfc3339nano(&ts, false);
 	json_t *o = json_object();
 	json_object_set_new(o, "Name", json_string(v->name));
@@ -310,13 +311,14 @@ json_t *volume_inspect_json(const struct volume *v)
 /* ---- remove and prune ------------------------------------------------------------------- */
 
 static int remove_users(struct engine *e, const char *name, const struct volume_remove_opts *o,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **users = NULL;
 	int r = volume_users(e, name, &users, err);
 	if (r < 0)
 		return r;
-	STRV_FOREACH(id, users) {
+	STRV_FOREACH(id, users)
+	{
 		struct container_remove_opts ro = {.force = true, .timeout = o->timeout};
 		struct cpod_error *rerr = NULL;
 		r = container_remove(e, *id, &ro, &rerr);
@@ -327,14 +329,14 @@ static int remove_users(struct engine *e, const char *name, const struct volume_
 		if (r < 0) {
 			cpod_error_move(err, &rerr);
 			return cpod_error_wrap(err, "removing container %s that uses volume %s",
-					       *id, name);
+			                       *id, name);
 		}
 	}
 	return 0;
 }
 
 int volume_remove(struct engine *e, const char *key, const struct volume_remove_opts *opts,
-		  struct cpod_error **err)
+                  struct cpod_error **err)
 {
 	struct volume_remove_opts def = {.timeout = -1};
 	if (!opts)
@@ -364,9 +366,9 @@ int volume_remove(struct engine *e, const char *key, const struct volume_remove_
 	if (users[0]) {
 		_cleanup_free_ char *list = strv_join(users, ", ");
 		return cpod_error_set(err, EBUSY,
-				      "volume %s is being used by the following container(s): %s: "
-				      "volume is being used",
-				      v->name, list);
+		                      "volume %s is being used by the following container(s): %s: "
+		                      "volume is being used",
+		                      v->name, list);
 	}
 	if (v->mount_count > 0 || volume_needs_mount(v)) {
 		v->mount_count = v->mount_count ? 1 : 0;
@@ -380,7 +382,7 @@ int volume_remove(struct engine *e, const char *key, const struct volume_remove_
 	r = rm_rf_at(AT_FDCWD, dir);
 	if (r < 0 && r != -ENOENT)
 		return cpod_error_set_errno(err, -r, "removing volume %s: removing %s", v->name,
-					    dir);
+		                            dir);
 	r = volume_db_delete(db, v->name, err);
 	if (r < 0)
 		return r;
@@ -391,7 +393,7 @@ int volume_remove(struct engine *e, const char *key, const struct volume_remove_
 }
 
 int volume_prune(struct engine *e, char *const *filters, char ***ret_removed,
-		 struct cpod_error **err)
+                 struct cpod_error **err)
 {
 	/* dangling=true in addition to the user's filters: only unused volumes */
 	_cleanup_strv_free_ char **all = strv_copy(filters ? filters : (char *const[]){NULL});

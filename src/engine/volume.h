@@ -52,22 +52,21 @@ void volume_list_free(struct volume **v, size_t n);
 bool volume_name_valid(const char *name);
 
 struct volume_create_opts {
-	const char *name;       /* NULL or "": a random 64-hex name */
-	const char *driver;     /* NULL: "local" (the only driver) */
-	char *const *labels;    /* "k=v" or "k" */
-	char *const *options;   /* "k=v": type, device, o, uid, gid, size, inodes, noquota, copy,
-				   nocopy */
-	bool anonymous;         /* created for a container's -v /path or image VOLUME */
-	bool ignore_existing;   /* --ignore: return the existing volume */
+	const char *name;     /* NULL or "": a random 64-hex name */
+	const char *driver;   /* NULL: "local" (the only driver) */
+	char *const *labels;  /* "k=v" or "k" */
+	char *const *options; /* "k=v": type, device, o, uid, gid, size, inodes, noquota, copy,
+	                         nocopy */
+	bool anonymous;       /* created for a container's -v /path or image VOLUME */
+	bool ignore_existing; /* --ignore: return the existing volume */
 };
 
 /* Create a volume (record and directories). *ret (may be NULL): volume_free(). */
 int volume_create(struct engine *e, const struct volume_create_opts *opts, struct volume **ret,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 
 /* By exact name, then unique name prefix (Podman's LookupVolume). ENOENT, EINVAL (ambiguous). */
-int volume_lookup(struct engine *e, const char *name, struct volume **ret,
-		  struct cpod_error **err);
+int volume_lookup(struct engine *e, const char *name, struct volume **ret, struct cpod_error **err);
 
 /* 1 when a volume of that name exists, 0 when not, <0 on error. */
 int volume_exists(struct engine *e, const char *name, struct cpod_error **err);
@@ -78,7 +77,7 @@ int volume_exists(struct engine *e, const char *name, struct cpod_error **err);
  * filter: `"x" is an invalid volume filter`.
  */
 int volume_list(struct engine *e, char *const *filters, struct volume ***ret, size_t *ret_n,
-		struct cpod_error **err);
+                struct cpod_error **err);
 
 /* IDs of the containers using the volume (owned strv, possibly empty). */
 int volume_users(struct engine *e, const char *name, char ***ret, struct cpod_error **err);
@@ -92,11 +91,11 @@ struct volume_remove_opts {
 };
 /* Remove a volume (EBUSY when in use without force). */
 int volume_remove(struct engine *e, const char *name, const struct volume_remove_opts *opts,
-		  struct cpod_error **err);
+                  struct cpod_error **err);
 
 /* Remove every volume no container uses and that matches filters. *ret_removed: owned strv. */
 int volume_prune(struct engine *e, char *const *filters, char ***ret_removed,
-		 struct cpod_error **err);
+                 struct cpod_error **err);
 
 /* Write a tar of the volume's data to fd / extract a tar (possibly compressed) from fd. */
 int volume_export(struct engine *e, const char *name, int fd, struct cpod_error **err);

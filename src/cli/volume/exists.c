@@ -15,14 +15,14 @@ static int exists_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 }
 
 const struct cli_command cmd_volume_exists = {
-	.name = "exists",
-	.short_help = "Volume exists",
-	.long_help = "If the given volume exists, cpod volume exists exits with 0, otherwise the "
-		     "exit code will be 1.",
-	.usage = "VOLUME",
-	.examples = "cpod volume exists myvol",
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CLI_NEEDS_ENGINE,
-	.run = exists_run,
+        .name = "exists",
+        .short_help = "Volume exists",
+        .long_help = "If the given volume exists, cpod volume exists exits with 0, otherwise the "
+                     "exit code will be 1.",
+        .usage = "VOLUME",
+        .examples = "cpod volume exists myvol",
+        .min_args = 1,
+        .max_args = 1,
+        .flags = CLI_NEEDS_ENGINE,
+        .run = exists_run,
 };

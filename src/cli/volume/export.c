@@ -15,10 +15,10 @@ struct export_opts {
 };
 
 static const struct cli_option export_options[] = {
-	CLI_STRING("output", 'o', struct export_opts, output,
-		   "Write to a specified file (default: stdout, which must be redirected) "
-		   "(default \"/dev/stdout\")"),
-	CLI_OPT_END,
+        CLI_STRING("output", 'o', struct export_opts, output,
+                   "Write to a specified file (default: stdout, which must be redirected) "
+                   "(default \"/dev/stdout\")"),
+        CLI_OPT_END,
 };
 
 static int export_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -36,7 +36,7 @@ static int export_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		out = fd;
 	} else if (isatty(STDOUT_FILENO)) {
 		return cli_errorf(ctx, "cannot write to terminal, use command-line redirection or "
-				       "the --output flag");
+		                       "the --output flag");
 	}
 	if (volume_export(ctx->engine, argv[0], out, &err) < 0)
 		return cli_error(ctx, err);
@@ -44,15 +44,15 @@ static int export_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_volume_export = {
-	.name = "export",
-	.short_help = "Export volumes",
-	.long_help = "\ncpod volume export\n\nAllow content of volume to be exported into "
-		     "external tar.",
-	.usage = "[options] VOLUME",
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = export_options,
-	.opts_size = sizeof(struct export_opts),
-	.run = export_run,
+        .name = "export",
+        .short_help = "Export volumes",
+        .long_help = "\ncpod volume export\n\nAllow content of volume to be exported into "
+                     "external tar.",
+        .usage = "[options] VOLUME",
+        .min_args = 1,
+        .max_args = 1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = export_options,
+        .opts_size = sizeof(struct export_opts),
+        .run = export_run,
 };

@@ -29,15 +29,15 @@ static int import_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_volume_import = {
-	.name = "import",
-	.short_help = "Import a tarball contents into a cpod volume",
-	.long_help = "Imports contents into a cpod volume from specified tarball (.tar, .tar.gz, "
-		     ".tgz, .bzip, .tar.xz, .txz).",
-	.usage = "VOLUME [SOURCE]",
-	.examples = "cpod volume import my_vol /home/user/import.tar\n"
-		    "cat ctr.tar | cpod volume import my_vol -",
-	.min_args = 1,
-	.max_args = 2,
-	.flags = CLI_NEEDS_ENGINE,
-	.run = import_run,
+        .name = "import",
+        .short_help = "Import a tarball contents into a cpod volume",
+        .long_help = "Imports contents into a cpod volume from specified tarball (.tar, .tar.gz, "
+                     ".tgz, .bzip, .tar.xz, .txz).",
+        .usage = "VOLUME [SOURCE]",
+        .examples = "cpod volume import my_vol /home/user/import.tar\n"
+                    "cat ctr.tar | cpod volume import my_vol -",
+        .min_args = 1,
+        .max_args = 2,
+        .flags = CLI_NEEDS_ENGINE,
+        .run = import_run,
 };

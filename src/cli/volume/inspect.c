@@ -18,10 +18,10 @@ struct inspect_opts {
 };
 
 static const struct cli_option inspect_options[] = {
-	CLI_BOOL("all", 'a', struct inspect_opts, all, "Inspect all volumes"),
-	CLI_STRING("format", 'f', struct inspect_opts, format,
-		   "Format volume output using Go template (default \"json\")"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct inspect_opts, all, "Inspect all volumes"),
+        CLI_STRING("format", 'f', struct inspect_opts, format,
+                   "Format volume output using Go template (default \"json\")"),
+        CLI_OPT_END,
 };
 
 static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -30,7 +30,7 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_error_ struct cpod_error *err = NULL;
 	if (o->all == (argc > 0))
 		return cli_errorf(ctx, o->all ? "provide one or more volume names or use --all"
-					      : "provide one or more volume names or use --all");
+		                              : "provide one or more volume names or use --all");
 	_cleanup_json_ json_t *out = json_array();
 	const char *missing = NULL;
 	if (o->all) {
@@ -62,7 +62,7 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		_cleanup_free_ char *s = json_dumps(out, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
 		printf("%s\n", s ? s : "[]");
 	} else if (json_array_size(out) > 0 &&
-		   cli_output_format(ctx, o->format, out, NULL, &err) < 0) {
+	           cli_output_format(ctx, o->format, out, NULL, &err) < 0) {
 		return cli_error(ctx, err);
 	}
 	fflush(stdout);
@@ -72,17 +72,17 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_volume_inspect = {
-	.name = "inspect",
-	.short_help = "Display detailed information on one or more volumes",
-	.long_help = "Display detailed information on one or more volumes.\n\n"
-		     "  Use a Go template to change the format from JSON.",
-	.usage = "[options] VOLUME [VOLUME...]",
-	.examples = "cpod volume inspect myvol\ncpod volume inspect --all\n"
-		    "cpod volume inspect --format \"{{.Driver}} {{.Scope}}\" myvol",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = inspect_options,
-	.opts_size = sizeof(struct inspect_opts),
-	.run = inspect_run,
+        .name = "inspect",
+        .short_help = "Display detailed information on one or more volumes",
+        .long_help = "Display detailed information on one or more volumes.\n\n"
+                     "  Use a Go template to change the format from JSON.",
+        .usage = "[options] VOLUME [VOLUME...]",
+        .examples = "cpod volume inspect myvol\ncpod volume inspect --all\n"
+                    "cpod volume inspect --format \"{{.Driver}} {{.Scope}}\" myvol",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = inspect_options,
+        .opts_size = sizeof(struct inspect_opts),
+        .run = inspect_run,
 };

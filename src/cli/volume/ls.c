@@ -22,13 +22,13 @@ struct ls_opts {
 };
 
 static const struct cli_option ls_options[] = {
-	CLI_STRINGS("filter", 'f', struct ls_opts, filter, "Filter volume output"),
-	CLI_STRING("format", 0, struct ls_opts, format,
-		   "Format volume output using Go template (default "
-		   "\"{{range .}}{{.Driver}}\\t{{.Name}}\\n{{end -}}\")"),
-	CLI_BOOL("noheading", 0, struct ls_opts, noheading, "Do not print headers"),
-	CLI_BOOL("quiet", 'q', struct ls_opts, quiet, "Print volume output in quiet mode"),
-	CLI_OPT_END,
+        CLI_STRINGS("filter", 'f', struct ls_opts, filter, "Filter volume output"),
+        CLI_STRING("format", 0, struct ls_opts, format,
+                   "Format volume output using Go template (default "
+                   "\"{{range .}}{{.Driver}}\\t{{.Name}}\\n{{end -}}\")"),
+        CLI_BOOL("noheading", 0, struct ls_opts, noheading, "Do not print headers"),
+        CLI_BOOL("quiet", 'q', struct ls_opts, quiet, "Print volume output in quiet mode"),
+        CLI_OPT_END,
 };
 
 /*
@@ -103,9 +103,9 @@ static int ls_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (o->noheading && strncmp(format, "table ", 6) == 0)
 		format += 6;
 	_cleanup_json_ json_t *headers =
-		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "Driver", "DRIVER", "Name", "VOLUME NAME",
-			  "Mountpoint", "MOUNTPOINT", "Scope", "SCOPE", "CreatedAt", "CREATED AT",
-			  "Labels", "LABELS");
+	        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "Driver", "DRIVER", "Name", "VOLUME NAME",
+	                  "Mountpoint", "MOUNTPOINT", "Scope", "SCOPE", "CreatedAt", "CREATED AT",
+	                  "Labels", "LABELS");
 	if (cli_output_format(ctx, format, rows, headers, &err) < 0)
 		return cli_error(ctx, err);
 	return 0;
@@ -114,17 +114,17 @@ static int ls_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 static const char *const ls_aliases[] = {"list", NULL};
 
 const struct cli_command cmd_volume_ls = {
-	.name = "ls",
-	.aliases = ls_aliases,
-	.short_help = "List volumes",
-	.long_help = "\ncpod volume ls\n\nList all available volumes. The output of the volumes "
-		     "can be filtered\nand the output format can be changed to JSON or a user "
-		     "specified Go template.",
-	.usage = "[options]",
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = ls_options,
-	.opts_size = sizeof(struct ls_opts),
-	.run = ls_run,
+        .name = "ls",
+        .aliases = ls_aliases,
+        .short_help = "List volumes",
+        .long_help = "\ncpod volume ls\n\nList all available volumes. The output of the volumes "
+                     "can be filtered\nand the output format can be changed to JSON or a user "
+                     "specified Go template.",
+        .usage = "[options]",
+        .min_args = 0,
+        .max_args = 0,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = ls_options,
+        .opts_size = sizeof(struct ls_opts),
+        .run = ls_run,
 };

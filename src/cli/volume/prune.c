@@ -15,10 +15,10 @@ struct prune_opts {
 };
 
 static const struct cli_option prune_options[] = {
-	CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
-			 "Provide filter values (e.g. 'label=<key>=<value>')"),
-	CLI_BOOL("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
-	CLI_OPT_END,
+        CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
+                         "Provide filter values (e.g. 'label=<key>=<value>')"),
+        CLI_BOOL("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
+        CLI_OPT_END,
 };
 
 static void confirm(void)
@@ -64,16 +64,16 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_volume_prune = {
-	.name = "prune",
-	.short_help = "Remove all unused volumes",
-	.long_help = "Volumes that are not currently owned by a container will be removed.\n\n"
-		     "  The command prompts for confirmation which can be overridden with the "
-		     "--force flag.\n  Note all data will be destroyed.",
-	.usage = "[options]",
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = prune_options,
-	.opts_size = sizeof(struct prune_opts),
-	.run = prune_run,
+        .name = "prune",
+        .short_help = "Remove all unused volumes",
+        .long_help = "Volumes that are not currently owned by a container will be removed.\n\n"
+                     "  The command prompts for confirmation which can be overridden with the "
+                     "--force flag.\n  Note all data will be destroyed.",
+        .usage = "[options]",
+        .min_args = 0,
+        .max_args = 0,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = prune_options,
+        .opts_size = sizeof(struct prune_opts),
+        .run = prune_run,
 };

@@ -14,13 +14,13 @@ struct rm_opts {
 };
 
 static const struct cli_option rm_options[] = {
-	CLI_BOOL("all", 'a', struct rm_opts, all, "Remove all volumes"),
-	CLI_BOOL("force", 'f', struct rm_opts, force,
-		 "Remove a volume by force, even if it is being used by a container"),
-	CLI_UINT("time", 't', struct rm_opts, time,
-		 "Seconds to wait for running containers to stop before killing the container "
-		 "(default 10)"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct rm_opts, all, "Remove all volumes"),
+        CLI_BOOL("force", 'f', struct rm_opts, force,
+                 "Remove a volume by force, even if it is being used by a container"),
+        CLI_UINT("time", 't', struct rm_opts, time,
+                 "Seconds to wait for running containers to stop before killing the container "
+                 "(default 10)"),
+        CLI_OPT_END,
 };
 
 static void rm_init(void *opts)
@@ -29,7 +29,7 @@ static void rm_init(void *opts)
 }
 
 static int rm_one(struct cli_ctx *ctx, const char *name, const struct volume_remove_opts *ro,
-		  int *exit_code)
+                  int *exit_code)
 {
 	_cleanup_error_ struct cpod_error *err = NULL;
 	if (volume_remove(ctx->engine, name, ro, &err) < 0) {
@@ -69,20 +69,20 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 static const char *const rm_aliases[] = {"remove", NULL};
 
 const struct cli_command cmd_volume_rm = {
-	.name = "rm",
-	.aliases = rm_aliases,
-	.short_help = "Remove one or more volumes",
-	.long_help = "Remove one or more existing volumes.\n\n  By default only volumes that are "
-		     "not being used by any containers will be removed. To remove the volumes "
-		     "anyways, use the --force flag.",
-	.usage = "[options] VOLUME [VOLUME...]",
-	.examples = "cpod volume rm myvol1 myvol2\ncpod volume rm --all\n"
-		    "cpod volume rm --force myvol",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = rm_options,
-	.opts_size = sizeof(struct rm_opts),
-	.opts_init = rm_init,
-	.run = rm_run,
+        .name = "rm",
+        .aliases = rm_aliases,
+        .short_help = "Remove one or more volumes",
+        .long_help = "Remove one or more existing volumes.\n\n  By default only volumes that are "
+                     "not being used by any containers will be removed. To remove the volumes "
+                     "anyways, use the --force flag.",
+        .usage = "[options] VOLUME [VOLUME...]",
+        .examples = "cpod volume rm myvol1 myvol2\ncpod volume rm --all\n"
+                    "cpod volume rm --force myvol",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = rm_options,
+        .opts_size = sizeof(struct rm_opts),
+        .opts_init = rm_init,
+        .run = rm_run,
 };
