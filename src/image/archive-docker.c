@@ -19,18 +19,17 @@
 
 struct docker_writer {
 	struct archive_sink sink;
-	char **written;     /* member names already sent */
-	json_t *manifest;   /* array of items */
-	json_t *repos;      /* repositories: name -> {tag -> v1 id} */
+	char **written;   /* member names already sent */
+	json_t *manifest; /* array of items */
+	json_t *repos;    /* repositories: name -> {tag -> v1 id} */
 	FILE *progress;
 };
 
 /* Go's encoding/json escapes <, > and & even inside raw messages */
 static char *go_json_compact(json_t *v)
 {
-	_cleanup_free_ char *s = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
-						   JSON_ENCODE_ANY)
-				   : NULL;
+	_cleanup_free_ char *s =
+	        v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
 	struct buf b = BUF_INIT;
 	if (!s)
 		return xstrdup("null");
@@ -52,10 +51,10 @@ static char *go_json_compact(json_t *v)
  * "layer_id" (the latter only to compute the ID).
  */
 static char *legacy_json(json_t *config, bool top, const char *key_id, const char *id,
-			 const char *parent)
+                         const char *parent)
 {
-	static const char *const attrs[] = {"architecture", "config", "container",
-					    "container_config", "created", "docker_version"};
+	static const char *const attrs[] = {"architecture",     "config",  "container",
+	                                    "container_config", "created", "docker_version"};
 	struct buf b = BUF_INIT;
 	bool first = true;
 
@@ -76,8 +75,8 @@ static char *legacy_json(json_t *config, bool top, const char *key_id, const cha
 	return buf_take(&b);
 }
 
-static int write_legacy(struct docker_writer *w, const struct export_image *e,
-			char **ret_top_id, struct cpod_error **err)
+static int write_legacy(struct docker_writer *w, const struct export_image *e, char **ret_top_id,
+                        struct cpod_error **err)
 {
 	_cleanup_json_ json_t *config = json_loadb(e->config, e->config_len, JSON_DECODE_ANY, NULL);
 	_cleanup_free_ char *chain = NULL, *last = NULL;
@@ -116,7 +115,7 @@ static int write_legacy(struct docker_writer *w, const struct export_image *e,
 }
 
 static int write_layers(struct docker_writer *w, struct store *s, const struct export_image *e,
-			json_t *layer_paths, struct cpod_error **err)
+                        json_t *layer_paths, struct cpod_error **err)
 {
 	for (size_t i = 0; i < e->n_layers; i++) {
 		const struct store_layer *l = e->layers[i];
@@ -130,7 +129,7 @@ static int write_layers(struct docker_writer *w, struct store *s, const struct e
 		if (fd < 0)
 			return fd;
 		int r = archive_sink_put_layer_tar(&w->sink, member, fd, l->diff_id, l->diff_size,
-						   err);
+		                                   err);
 		if (r < 0)
 			return r;
 		strv_push(&w->written, member);
@@ -140,7 +139,7 @@ static int write_layers(struct docker_writer *w, struct store *s, const struct e
 
 /* "name:tag" entries for RepoTags, with the legacy `repositories` map updated. */
 static void add_repo_tag(struct docker_writer *w, json_t *tags, const char *name,
-			 const char *legacy_id)
+                         const char *legacy_id)
 {
 	_cleanup_(image_ref_freep) struct image_ref *ref = NULL;
 	if (image_ref_parse(name, &ref, NULL) < 0 || !ref->tag)
@@ -149,9 +148,7 @@ static void add_repo_tag(struct docker_writer *w, json_t *tags, const char *name
 	_cleanup_free_ char *full = xasprintf("%s:%s", repo, ref->tag);
 	size_t i;
 	json_t *t;
-	json_array_foreach(tags, i, t)
-		if (strcmp(json_string_value(t), full) == 0)
-			return;
+	json_array_foreach(tags, i, t) if (strcmp(json_string_value(t), full) == 0) return;
 	json_array_append_new(tags, json_string(full));
 	if (!legacy_id)
 		return;
@@ -164,7 +161,7 @@ static void add_repo_tag(struct docker_writer *w, json_t *tags, const char *name
 }
 
 static int write_image(struct docker_writer *w, struct store *s, const char *name,
-		       const struct image_export_opts *opts, struct cpod_error **err)
+                       const struct image_export_opts *opts, struct cpod_error **err)
 {
 	struct export_image e = {0};
 	_cleanup_free_ char *legacy_id = NULL;
@@ -190,12 +187,11 @@ static int write_image(struct docker_writer *w, struct store *s, const char *nam
 
 	json_t *item = NULL, *it;
 	size_t i;
-	json_array_foreach(w->manifest, i, it)
-		if (strcmp(json_get_string(it, "Config"), cfg_member) == 0)
-			item = it;
+	json_array_foreach(w->manifest, i, it) if (strcmp(json_get_string(it, "Config"),
+	                                                  cfg_member) == 0) item = it;
 	if (!item) {
 		item = json_pack("{s:s,s:[],s:O}", "Config", cfg_member, "RepoTags", "Layers",
-				 layer_paths);
+		                 layer_paths);
 		json_array_append_new(w->manifest, item);
 	}
 	json_t *tags = json_object_get(item, "RepoTags");
@@ -215,10 +211,10 @@ out:
 }
 
 int image_export_docker_archive(struct store *s, int fd, char *const *names,
-				const struct image_export_opts *opts, struct cpod_error **err)
+                                const struct image_export_opts *opts, struct cpod_error **err)
 {
-	struct docker_writer w = {.manifest = json_array(), .repos = json_object(),
-				  .progress = opts->progress};
+	struct docker_writer w = {
+	        .manifest = json_array(), .repos = json_object(), .progress = opts->progress};
 	_cleanup_json_ json_t *manifest = w.manifest, *repos = w.repos;
 	int r = archive_sink_open_tar(&w.sink, fd, err);
 	if (r < 0)

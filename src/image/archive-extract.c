@@ -21,7 +21,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define CHUNK 65536
+#define CHUNK       65536
 #define MAX_MEMBERS 100000
 
 static int extract_file(struct archive *a, int dirfd, const char *name, struct cpod_error **err)
@@ -34,8 +34,8 @@ static int extract_file(struct archive *a, int dirfd, const char *name, struct c
 		if (r < 0)
 			return cpod_error_set_errno(err, -r, "unpacking \"%s\"", name);
 	}
-	_cleanup_close_ int fd = openat(dirfd, name,
-					O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	_cleanup_close_ int fd =
+	        openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 && errno == EEXIST)
 		return cpod_error_set(err, EINVAL, "archive member \"%s\" appears twice", name);
 	if (fd < 0)
@@ -44,8 +44,8 @@ static int extract_file(struct archive *a, int dirfd, const char *name, struct c
 	for (;;) {
 		la_ssize_t n = archive_read_data(a, chunk, CHUNK);
 		if (n < 0)
-			return cpod_error_set(err, EINVAL, "reading archive member \"%s\": %s", name,
-					      archive_error_string(a));
+			return cpod_error_set(err, EINVAL, "reading archive member \"%s\": %s",
+			                      name, archive_error_string(a));
 		if (n == 0)
 			return 0;
 		int r = write_all(fd, chunk, (size_t)n);
@@ -82,7 +82,7 @@ static int extract(int fd, int dirfd, struct cpod_error **err)
 		const char *name = archive_entry_pathname(e);
 		if (++count > MAX_MEMBERS) {
 			r = cpod_error_set(err, EINVAL, "archive has more than %d members",
-					   MAX_MEMBERS);
+			                   MAX_MEMBERS);
 			goto out;
 		}
 		_cleanup_free_ char *clean = xstrdup(name ? name : "");
@@ -93,7 +93,7 @@ static int extract(int fd, int dirfd, struct cpod_error **err)
 			continue;
 		if (!archive_member_name_ok(clean)) {
 			r = cpod_error_set(err, EINVAL, "invalid archive member name \"%s\"",
-					   name ? name : "");
+			                   name ? name : "");
 			goto out;
 		}
 		mode_t type = archive_entry_filetype(e);
@@ -112,7 +112,8 @@ static int extract(int fd, int dirfd, struct cpod_error **err)
 	}
 	if (rc != ARCHIVE_EOF)
 		r = cpod_error_set(err, EINVAL, "reading archive: %s",
-				   archive_error_string(a) ? archive_error_string(a) : "bad header");
+		                   archive_error_string(a) ? archive_error_string(a)
+		                                           : "bad header");
 out:
 	archive_read_free(a);
 	return r;
@@ -131,7 +132,7 @@ static char *dir_default_name(const char *path)
 }
 
 static int load_dir(struct store *s, const char *path, FILE *progress, char ***ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	_cleanup_close_ int dfd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (dfd < 0)
@@ -164,7 +165,7 @@ static int spool(int in, struct cpod_error **err)
 }
 
 int image_load(struct store *s, const struct image_load_opts *opts, char ***ret_names,
-	       struct cpod_error **err)
+               struct cpod_error **err)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;
@@ -184,7 +185,8 @@ int image_load(struct store *s, const struct image_load_opts *opts, char ***ret_
 			return fd;
 	}
 	const char *tmp = getenv("TMPDIR");
-	_cleanup_free_ char *tmpl = xasprintf("%s/cpod-load-XXXXXX", tmp && *tmp ? tmp : "/var/tmp");
+	_cleanup_free_ char *tmpl =
+	        xasprintf("%s/cpod-load-XXXXXX", tmp && *tmp ? tmp : "/var/tmp");
 	if (!mkdtemp(tmpl))
 		return cpod_error_set_errno(err, errno, "creating a temporary directory");
 	_cleanup_close_ int dfd = open(tmpl, O_DIRECTORY | O_RDONLY | O_CLOEXEC);

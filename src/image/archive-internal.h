@@ -23,13 +23,13 @@ int archive_sink_open_tar(struct archive_sink *sink, int fd, struct cpod_error *
 /* Finish the tar stream (when aw) and free it. */
 int archive_sink_close(struct archive_sink *sink, struct cpod_error **err);
 int archive_sink_put_bytes(struct archive_sink *sink, const char *name, const void *data,
-			   size_t len, struct cpod_error **err);
+                           size_t len, struct cpod_error **err);
 /* Copy size bytes of fd (from offset 0) as member name. */
 int archive_sink_put_fd(struct archive_sink *sink, const char *name, int fd, int64_t size,
-			struct cpod_error **err);
+                        struct cpod_error **err);
 int archive_sink_mkdir(struct archive_sink *sink, const char *name, struct cpod_error **err);
 int archive_sink_symlink(struct archive_sink *sink, const char *name, const char *target,
-			 struct cpod_error **err);
+                         struct cpod_error **err);
 
 enum blob_compression { BLOB_PLAIN, BLOB_GZIP, BLOB_ZSTD, BLOB_OTHER };
 /* Sniff the magic at offset 0 of fd. */
@@ -40,7 +40,7 @@ enum blob_compression archive_blob_compression(int fd);
  * diff_size, checking that its sha256 is diff_id.
  */
 int archive_sink_put_layer_tar(struct archive_sink *sink, const char *name, int fd,
-			       const char *diff_id, int64_t diff_size, struct cpod_error **err);
+                               const char *diff_id, int64_t diff_size, struct cpod_error **err);
 
 /*
  * gzip fd (from offset 0) into a new unlinked temporary file; returns its fd (at offset 0)
@@ -56,13 +56,13 @@ struct export_image {
 	struct store_image *img;
 	char *config;
 	size_t config_len;
-	char *config_digest; /* "sha256:<id>" */
-	char *name;          /* the resolved name when looked up by name, else NULL */
+	char *config_digest;         /* "sha256:<id>" */
+	char *name;                  /* the resolved name when looked up by name, else NULL */
 	struct store_layer **layers; /* base first */
 	size_t n_layers;
 };
 int export_image_resolve(struct store *s, const char *name, const struct image_lookup_opts *lookup,
-			 struct export_image *ret, struct cpod_error **err);
+                         struct export_image *ret, struct cpod_error **err);
 void export_image_release(struct export_image *e);
 
 #endif

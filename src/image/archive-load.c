@@ -34,7 +34,7 @@ struct load_image {
 	size_t n_layers;
 	const char *manifest; /* OCI manifest bytes, or NULL to build one */
 	size_t manifest_len;
-	char **names;         /* full names to give */
+	char **names; /* full names to give */
 };
 
 static char *chain_next(const char *parent, const char *diff_id)
@@ -53,27 +53,27 @@ static void forget_new_layers(struct store *s, const char *top)
 	_cleanup_error_ struct cpod_error *e = NULL;
 	char id[65];
 	id_random(id);
-	struct store_image_create_opts o = {.id = id, .top_layer = top, .config = "{}",
-					    .config_len = 2};
+	struct store_image_create_opts o = {
+	        .id = id, .top_layer = top, .config = "{}", .config_len = 2};
 	if (store_image_create(s, &o, &e) < 0 || store_image_delete(s, id, &e) < 0)
 		log_debug("removing the layers of a failed load: %s", e ? e->msg : "");
 }
 
 static int read_member(int dirfd, const char *member, char **ret, size_t *ret_len,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	int r = read_file_at(dirfd, member, IMAGE_CONFIG_MAX, ret, ret_len);
 	if (r == -EFBIG)
 		return cpod_error_set(err, EFBIG, "%s: larger than %u bytes", member,
-				      IMAGE_CONFIG_MAX);
+		                      IMAGE_CONFIG_MAX);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "reading archive member \"%s\"", member);
 	return 0;
 }
 
 static int add_layers(struct store *s, int dirfd, const struct load_image *li, json_t *diff_ids,
-		      FILE *progress, char **ret_top, char **ret_new_top,
-		      struct image_manifest_layer *ml, char **owned, struct cpod_error **err)
+                      FILE *progress, char **ret_top, char **ret_new_top,
+                      struct image_manifest_layer *ml, char **owned, struct cpod_error **err)
 {
 	_cleanup_free_ char *parent = NULL;
 	for (size_t i = 0; i < li->n_layers; i++) {
@@ -85,20 +85,21 @@ static int add_layers(struct store *s, int dirfd, const struct load_image *li, j
 		_cleanup_error_ struct cpod_error *ignored = NULL;
 		bool existed = store_layer_get(s, cid, &l, &ignored) == 0;
 		store_layer_free(TAKE_PTR(l));
-		_cleanup_close_ int fd = openat(dirfd, li->layers[i].member,
-						O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		_cleanup_close_ int fd =
+		        openat(dirfd, li->layers[i].member, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0)
 			return cpod_error_set_errno(err, errno, "opening archive member \"%s\"",
-						    li->layers[i].member);
+			                            li->layers[i].member);
 		if (progress)
 			fprintf(progress, "Copying blob %s\n",
-				li->layers[i].expected_digest ? li->layers[i].expected_digest : diff);
+			        li->layers[i].expected_digest ? li->layers[i].expected_digest
+			                                      : diff);
 		struct store_layer_create_opts o = {
-			.parent = parent,
-			.fd = fd,
-			.expected_digest = li->layers[i].expected_digest,
-			.expected_diff_id = diff,
-			.keep_blob = true,
+		        .parent = parent,
+		        .fd = fd,
+		        .expected_digest = li->layers[i].expected_digest,
+		        .expected_diff_id = diff,
+		        .keep_blob = true,
 		};
 		int r = store_layer_create(s, &o, &l, err);
 		if (r < 0)
@@ -108,9 +109,9 @@ static int add_layers(struct store *s, int dirfd, const struct load_image *li, j
 			*ret_new_top = xstrdup(l->id);
 		}
 		enum blob_compression c = archive_blob_compression(fd);
-		ml[i].media_type = c == BLOB_GZIP ? "application/vnd.oci.image.layer.v1.tar+gzip" :
-				   c == BLOB_ZSTD ? "application/vnd.oci.image.layer.v1.tar+zstd" :
-						    "application/vnd.oci.image.layer.v1.tar";
+		ml[i].media_type = c == BLOB_GZIP   ? "application/vnd.oci.image.layer.v1.tar+gzip"
+		                   : c == BLOB_ZSTD ? "application/vnd.oci.image.layer.v1.tar+zstd"
+		                                    : "application/vnd.oci.image.layer.v1.tar";
 		owned[i] = xstrdup(l->compressed_digest);
 		ml[i].digest = owned[i];
 		ml[i].size = l->compressed_size;
@@ -122,7 +123,7 @@ static int add_layers(struct store *s, int dirfd, const struct load_image *li, j
 }
 
 static int load_one(struct store *s, int dirfd, const struct load_image *li, FILE *progress,
-		    char ***names_out, struct cpod_error **err)
+                    char ***names_out, struct cpod_error **err)
 {
 	_cleanup_free_ char *config = NULL, *top = NULL, *new_top = NULL, *built = NULL;
 	_cleanup_free_ char *man_digest = NULL, *cfg_digest = NULL;
@@ -137,13 +138,14 @@ static int load_one(struct store *s, int dirfd, const struct load_image *li, FIL
 	digest_sha256_hex(config, config_len, id);
 	if (li->expected_config_digest && strcmp(li->expected_config_digest + 7, id) != 0)
 		return cpod_error_set(err, EINVAL, "config blob digest sha256:%s does not match %s",
-				      id, li->expected_config_digest);
+		                      id, li->expected_config_digest);
 	if ((r = image_config_parse(config, config_len, &info, err)) < 0)
 		return r;
 	if (json_array_size(info.diff_ids) != li->n_layers) {
-		r = cpod_error_set(err, EINVAL,
-				   "image config lists %zu diff IDs, but the archive has %zu layers",
-				   json_array_size(info.diff_ids), li->n_layers);
+		r = cpod_error_set(
+		        err, EINVAL,
+		        "image config lists %zu diff IDs, but the archive has %zu layers",
+		        json_array_size(info.diff_ids), li->n_layers);
 		goto out;
 	}
 	if (progress)
@@ -152,8 +154,10 @@ static int load_one(struct store *s, int dirfd, const struct load_image *li, FIL
 	owned = xnew(char *, li->n_layers + 1);
 	r = add_layers(s, dirfd, li, info.diff_ids, progress, &top, &new_top, ml, owned, err);
 	if (r >= 0 && progress)
-		fprintf(progress, "Copying config sha256:%s\nWriting manifest to image "
-				  "destination\nStoring signatures\n", id);
+		fprintf(progress,
+		        "Copying config sha256:%s\nWriting manifest to image "
+		        "destination\nStoring signatures\n",
+		        id);
 	cfg_digest = xasprintf("sha256:%s", id);
 	if (r >= 0 && !li->manifest)
 		built = image_manifest_build(cfg_digest, (int64_t)config_len, ml, li->n_layers);
@@ -165,15 +169,15 @@ static int load_one(struct store *s, int dirfd, const struct load_image *li, FIL
 	size_t manifest_len = li->manifest ? li->manifest_len : strlen(built);
 	man_digest = digest_sha256_string(manifest, manifest_len);
 	struct store_image_create_opts io = {
-		.id = id,
-		.top_layer = top,
-		.names = li->names,
-		.config = config,
-		.config_len = config_len,
-		.manifest = manifest,
-		.manifest_len = manifest_len,
-		.manifest_digest = man_digest,
-		.created = info.has_created ? info.created.tv_sec : 0,
+	        .id = id,
+	        .top_layer = top,
+	        .names = li->names,
+	        .config = config,
+	        .config_len = config_len,
+	        .manifest = manifest,
+	        .manifest_len = manifest_len,
+	        .manifest_digest = man_digest,
+	        .created = info.has_created ? info.created.tv_sec : 0,
 	};
 	r = store_image_create(s, &io, err);
 	if (r < 0)
@@ -181,7 +185,7 @@ static int load_one(struct store *s, int dirfd, const struct load_image *li, FIL
 	if (strv_length(li->names) == 0)
 		strv_consume(names_out, xasprintf("sha256:%s", id));
 	STRV_FOREACH(n, li->names)
-		strv_push(names_out, *n);
+	strv_push(names_out, *n);
 out:
 	if (r < 0 && new_top)
 		forget_new_layers(s, new_top);
@@ -208,7 +212,7 @@ static int normalize_names(char *const *in, char ***ret, struct cpod_error **err
 }
 
 static int load_docker(struct store *s, int dirfd, FILE *progress, char ***names_out,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0, n = 0;
@@ -226,8 +230,10 @@ static int load_docker(struct store *s, int dirfd, FILE *progress, char ***names
 		_cleanup_strv_free_ char **names = NULL;
 		r = normalize_names(items[i].repo_tags, &names, err);
 		if (r >= 0) {
-			struct load_image li = {.config_member = items[i].config, .layers = layers,
-						.n_layers = nl, .names = names};
+			struct load_image li = {.config_member = items[i].config,
+			                        .layers = layers,
+			                        .n_layers = nl,
+			                        .names = names};
 			r = load_one(s, dirfd, &li, progress, names_out, err);
 		}
 		free(layers);
@@ -259,8 +265,8 @@ static int oci_names(const struct archive_descriptor *d, const char *default_nam
 }
 
 static int load_oci_manifest(struct store *s, int dirfd, const struct archive_descriptor *d,
-			     const char *default_name, FILE *progress, char ***names_out,
-			     struct cpod_error **err)
+                             const char *default_name, FILE *progress, char ***names_out,
+                             struct cpod_error **err)
 {
 	_cleanup_free_ char *member = blob_member(d->digest), *data = NULL;
 	size_t len = 0, nl = 0;
@@ -271,7 +277,7 @@ static int load_oci_manifest(struct store *s, int dirfd, const struct archive_de
 	_cleanup_free_ char *got = digest_sha256_string(data, len);
 	if (strcmp(got, d->digest) != 0)
 		return cpod_error_set(err, EINVAL, "manifest blob digest %s does not match %s", got,
-				      d->digest);
+		                      d->digest);
 	if ((r = archive_oci_manifest_parse(data, len, &cfg, &layers, &nl, err)) < 0)
 		return r;
 	_cleanup_free_ char *cfg_member = blob_member(cfg.digest);
@@ -284,9 +290,13 @@ static int load_oci_manifest(struct store *s, int dirfd, const struct archive_de
 	}
 	_cleanup_strv_free_ char **names = NULL;
 	oci_names(d, default_name, &names);
-	struct load_image li = {.config_member = cfg_member, .expected_config_digest = cfg.digest,
-				.layers = ll, .n_layers = nl, .manifest = data, .manifest_len = len,
-				.names = names};
+	struct load_image li = {.config_member = cfg_member,
+	                        .expected_config_digest = cfg.digest,
+	                        .layers = ll,
+	                        .n_layers = nl,
+	                        .manifest = data,
+	                        .manifest_len = len,
+	                        .names = names};
 	r = load_one(s, dirfd, &li, progress, names_out, err);
 	strv_free(members);
 	free(ll);
@@ -298,7 +308,7 @@ static int load_oci_manifest(struct store *s, int dirfd, const struct archive_de
 }
 
 static int load_oci(struct store *s, int dirfd, const char *default_name, FILE *progress,
-		    char ***names_out, struct cpod_error **err)
+                    char ***names_out, struct cpod_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0, n = 0;
@@ -312,13 +322,13 @@ static int load_oci(struct store *s, int dirfd, const char *default_name, FILE *
 		r = cpod_error_set(err, EINVAL, "index.json: no image manifests");
 	for (size_t i = 0; i < n && r >= 0; i++)
 		r = load_oci_manifest(s, dirfd, &d[i], n == 1 ? default_name : NULL, progress,
-				      names_out, err);
+		                      names_out, err);
 	archive_descriptors_free(d, n);
 	return r;
 }
 
 int image_import_archive_dir(struct store *s, int dirfd, const char *oci_default_name,
-			     FILE *progress, char ***ret_names, struct cpod_error **err)
+                             FILE *progress, char ***ret_names, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **names = xnew(char *, 1);
 	int r;
@@ -329,9 +339,9 @@ int image_import_archive_dir(struct store *s, int dirfd, const char *oci_default
 		r = load_oci(s, dirfd, oci_default_name, progress, &names, err);
 	else
 		r = cpod_error_set(err, EINVAL,
-				   "payload does not match any of the supported image formats "
-				   "(oci, oci-archive, docker-archive): neither manifest.json nor "
-				   "index.json found");
+		                   "payload does not match any of the supported image formats "
+		                   "(oci, oci-archive, docker-archive): neither manifest.json nor "
+		                   "index.json found");
 	if (r < 0)
 		return r;
 	*ret_names = TAKE_PTR(names);

@@ -15,9 +15,9 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define ARCHIVE_MAX_ITEMS 4096
+#define ARCHIVE_MAX_ITEMS  4096
 #define ARCHIVE_MAX_LAYERS 1024
-#define ARCHIVE_NAME_MAX 4096
+#define ARCHIVE_NAME_MAX   4096
 
 bool archive_member_name_ok(const char *name)
 {
@@ -44,12 +44,13 @@ bool archive_member_name_ok(const char *name)
 }
 
 static int load_json(const char *what, const char *data, size_t len, json_t **ret,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	json_error_t je;
 
 	if (len > IMAGE_CONFIG_MAX)
-		return cpod_error_set(err, EFBIG, "%s: larger than %u bytes", what, IMAGE_CONFIG_MAX);
+		return cpod_error_set(err, EFBIG, "%s: larger than %u bytes", what,
+		                      IMAGE_CONFIG_MAX);
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return cpod_error_set(err, EINVAL, "parsing %s: %s", what, je.text);
@@ -58,7 +59,7 @@ static int load_json(const char *what, const char *data, size_t len, json_t **re
 }
 
 static int string_list(const char *what, json_t *arr, bool names, size_t max, char ***ret,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **v = xnew(char *, 1);
 	size_t i;
@@ -68,12 +69,13 @@ static int string_list(const char *what, json_t *arr, bool names, size_t max, ch
 		return cpod_error_set(err, EINVAL, "%s: not an array", what);
 	if (json_array_size(arr) > max)
 		return cpod_error_set(err, EINVAL, "%s: too many entries", what);
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		if (!json_is_string(e))
 			return cpod_error_set(err, EINVAL, "%s: not a string", what);
 		if (names && !archive_member_name_ok(json_string_value(e)))
 			return cpod_error_set(err, EINVAL, "%s: invalid archive member name \"%s\"",
-					      what, json_string_value(e));
+			                      what, json_string_value(e));
 		strv_push(&v, json_string_value(e));
 	}
 	*ret = TAKE_PTR(v);
@@ -91,7 +93,7 @@ void archive_docker_items_free(struct archive_docker_item *items, size_t n)
 }
 
 int archive_docker_manifest_parse(const char *data, size_t len, struct archive_docker_item **ret,
-				  size_t *ret_n, struct cpod_error **err)
+                                  size_t *ret_n, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *root = NULL;
 	int r = load_json("manifest.json", data, len, &root, err);
@@ -107,16 +109,17 @@ int archive_docker_manifest_parse(const char *data, size_t len, struct archive_d
 		json_t *o = json_array_get(root, i);
 		const char *cfg = json_is_object(o) ? json_get_string(o, "Config") : NULL;
 		if (!cfg || !archive_member_name_ok(cfg)) {
-			r = cpod_error_set(err, EINVAL, "manifest.json: item %zu: invalid Config", i);
+			r = cpod_error_set(err, EINVAL, "manifest.json: item %zu: invalid Config",
+			                   i);
 			goto fail;
 		}
 		items[i].config = xstrdup(cfg);
 		r = string_list("manifest.json: RepoTags", json_object_get(o, "RepoTags"), false,
-				ARCHIVE_MAX_ITEMS, &items[i].repo_tags, err);
+		                ARCHIVE_MAX_ITEMS, &items[i].repo_tags, err);
 		if (r < 0)
 			goto fail;
 		r = string_list("manifest.json: Layers", json_object_get(o, "Layers"), true,
-				ARCHIVE_MAX_LAYERS, &items[i].layers, err);
+		                ARCHIVE_MAX_LAYERS, &items[i].layers, err);
 		if (r < 0)
 			goto fail;
 	}
@@ -139,7 +142,7 @@ void archive_descriptors_free(struct archive_descriptor *d, size_t n)
 }
 
 static int descriptor(const char *what, json_t *o, struct archive_descriptor *d,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	if (!json_is_object(o))
 		return cpod_error_set(err, EINVAL, "%s: not an object", what);
@@ -155,8 +158,9 @@ static int descriptor(const char *what, json_t *o, struct archive_descriptor *d,
 	json_t *ann = json_object_get(o, "annotations");
 	if (ann && !json_is_object(ann) && !json_is_null(ann))
 		return cpod_error_set(err, EINVAL, "%s: invalid annotations", what);
-	const char *ref = json_is_object(ann) ?
-		json_get_string(ann, "org.opencontainers.image.ref.name") : NULL;
+	const char *ref = json_is_object(ann)
+	                          ? json_get_string(ann, "org.opencontainers.image.ref.name")
+	                          : NULL;
 	d->digest = xstrdup(digest);
 	d->size = size ? json_integer_value(size) : -1;
 	d->media_type = mt ? xstrdup(json_string_value(mt)) : NULL;
@@ -165,7 +169,7 @@ static int descriptor(const char *what, json_t *o, struct archive_descriptor *d,
 }
 
 static int descriptor_list(const char *what, json_t *arr, size_t max,
-			   struct archive_descriptor **ret, size_t *ret_n, struct cpod_error **err)
+                           struct archive_descriptor **ret, size_t *ret_n, struct cpod_error **err)
 {
 	if (arr && !json_is_array(arr))
 		return cpod_error_set(err, EINVAL, "%s: not an array", what);
@@ -186,7 +190,7 @@ static int descriptor_list(const char *what, json_t *arr, size_t max,
 }
 
 int archive_oci_index_parse(const char *data, size_t len, struct archive_descriptor **ret,
-			    size_t *ret_n, struct cpod_error **err)
+                            size_t *ret_n, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *root = NULL;
 	int r = load_json("index.json", data, len, &root, err);
@@ -198,12 +202,12 @@ int archive_oci_index_parse(const char *data, size_t len, struct archive_descrip
 	if (sv && (!json_is_integer(sv) || json_integer_value(sv) != 2))
 		return cpod_error_set(err, EINVAL, "index.json: unsupported schemaVersion");
 	return descriptor_list("index.json: manifests", json_object_get(root, "manifests"),
-			       ARCHIVE_MAX_ITEMS, ret, ret_n, err);
+	                       ARCHIVE_MAX_ITEMS, ret, ret_n, err);
 }
 
 int archive_oci_manifest_parse(const char *data, size_t len, struct archive_descriptor *ret_config,
-			       struct archive_descriptor **ret_layers, size_t *ret_n,
-			       struct cpod_error **err)
+                               struct archive_descriptor **ret_layers, size_t *ret_n,
+                               struct cpod_error **err)
 {
 	_cleanup_json_ json_t *root = NULL;
 	int r = load_json("image manifest", data, len, &root, err);
@@ -213,13 +217,13 @@ int archive_oci_manifest_parse(const char *data, size_t len, struct archive_desc
 		return cpod_error_set(err, EINVAL, "image manifest: not an object");
 	if (json_object_get(root, "manifests"))
 		return cpod_error_set(err, ENOTSUP,
-				      "image manifest: manifest lists are not supported here");
+		                      "image manifest: manifest lists are not supported here");
 	struct archive_descriptor cfg = {0};
 	r = descriptor("image manifest: config", json_object_get(root, "config"), &cfg, err);
 	if (r < 0)
 		return r;
 	r = descriptor_list("image manifest: layers", json_object_get(root, "layers"),
-			    ARCHIVE_MAX_LAYERS, ret_layers, ret_n, err);
+	                    ARCHIVE_MAX_LAYERS, ret_layers, ret_n, err);
 	if (r < 0) {
 		free(cfg.media_type);
 		free(cfg.digest);

@@ -13,10 +13,10 @@
 #include "util/banned.h"
 
 static const char *const format_names[_IMAGE_ARCHIVE_MAX] = {
-	[IMAGE_ARCHIVE_DOCKER] = "docker-archive",
-	[IMAGE_ARCHIVE_OCI] = "oci-archive",
-	[IMAGE_ARCHIVE_OCI_DIR] = "oci-dir",
-	[IMAGE_ARCHIVE_DOCKER_DIR] = "docker-dir",
+        [IMAGE_ARCHIVE_DOCKER] = "docker-archive",
+        [IMAGE_ARCHIVE_OCI] = "oci-archive",
+        [IMAGE_ARCHIVE_OCI_DIR] = "oci-dir",
+        [IMAGE_ARCHIVE_DOCKER_DIR] = "docker-dir",
 };
 
 enum image_archive_format image_archive_format_from_string(const char *s)
@@ -45,7 +45,7 @@ void export_image_release(struct export_image *e)
 }
 
 int export_image_resolve(struct store *s, const char *name, const struct image_lookup_opts *lookup,
-			 struct export_image *ret, struct cpod_error **err)
+                         struct export_image *ret, struct cpod_error **err)
 {
 	struct export_image e = {0};
 	_cleanup_free_ char *resolved = NULL;
@@ -90,7 +90,7 @@ static int check_dir_output(const char *path, struct cpod_error **err)
 }
 
 int image_save(struct store *s, char *const *names, const struct image_save_opts *opts,
-	       struct cpod_error **err)
+               struct cpod_error **err)
 {
 	size_t n = strv_length(names);
 	const char *fmt = image_archive_format_to_string(opts->format);
@@ -102,20 +102,23 @@ int image_save(struct store *s, char *const *names, const struct image_save_opts
 		return cpod_error_set(err, EINVAL, "unknown format");
 	if (opts->compress && opts->format != IMAGE_ARCHIVE_OCI_DIR &&
 	    opts->format != IMAGE_ARCHIVE_DOCKER_DIR)
-		return cpod_error_set(err, EINVAL, "--compress can only be set when --format is "
-						   "either 'oci-dir' or 'docker-dir'");
+		return cpod_error_set(err, EINVAL,
+		                      "--compress can only be set when --format is "
+		                      "either 'oci-dir' or 'docker-dir'");
 	if (opts->multi && n > 1 && opts->format != IMAGE_ARCHIVE_DOCKER)
 		return cpod_error_set(err, EINVAL,
-				      "unsupported format \"%s\" for saving multiple images (only "
-				      "docker-archive)",
-				      fmt);
+		                      "unsupported format \"%s\" for saving multiple images (only "
+		                      "docker-archive)",
+		                      fmt);
 	if (opts->format == IMAGE_ARCHIVE_DOCKER_DIR)
-		return cpod_error_set(err, ENOTSUP, "saving in the docker-dir format is not supported");
+		return cpod_error_set(err, ENOTSUP,
+		                      "saving in the docker-dir format is not supported");
 
 	struct image_export_opts eo = {.progress = opts->progress, .lookup = opts->lookup};
 	if (opts->format == IMAGE_ARCHIVE_OCI_DIR) {
 		if (!opts->output)
-			return cpod_error_set(err, EINVAL, "oci-dir needs an output directory (-o)");
+			return cpod_error_set(err, EINVAL,
+			                      "oci-dir needs an output directory (-o)");
 		if ((r = check_dir_output(opts->output, err)) < 0)
 			return r;
 		return image_export_oci_dir(s, opts->output, names[0], &eo, err);

@@ -38,7 +38,7 @@ enum blob_compression archive_blob_compression(int fd)
 	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
 		return BLOB_ZSTD;
 	if (n >= 3 && ((m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
-		       (m[0] == 0xfd && m[1] == '7' && m[2] == 'z')))
+	               (m[0] == 0xfd && m[1] == '7' && m[2] == 'z')))
 		return BLOB_OTHER;
 	return BLOB_PLAIN;
 }
@@ -47,7 +47,7 @@ static int aw_error(struct archive *a, const char *what, struct cpod_error **err
 {
 	int e = archive_errno(a);
 	return cpod_error_set(err, e > 0 ? e : EIO, "%s: %s", what,
-			      archive_error_string(a) ? archive_error_string(a) : "write error");
+	                      archive_error_string(a) ? archive_error_string(a) : "write error");
 }
 
 int archive_sink_open_tar(struct archive_sink *sink, int fd, struct cpod_error **err)
@@ -78,7 +78,7 @@ int archive_sink_close(struct archive_sink *sink, struct cpod_error **err)
 }
 
 static struct archive_entry *entry_new(const struct archive_sink *sink, const char *name,
-				       mode_t type, int64_t size)
+                                       mode_t type, int64_t size)
 {
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, name);
@@ -97,7 +97,7 @@ static struct archive_entry *entry_new(const struct archive_sink *sink, const ch
 }
 
 static int put_header(struct archive_sink *sink, struct archive_entry *e, const char *name,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	int r = archive_write_header(sink->aw, e);
 	archive_entry_free(e);
@@ -109,7 +109,7 @@ static int put_header(struct archive_sink *sink, struct archive_entry *e, const 
 }
 
 static int put_data(struct archive_sink *sink, int out_fd, const char *name, const void *data,
-		    size_t len, struct cpod_error **err)
+                    size_t len, struct cpod_error **err)
 {
 	if (sink->aw) {
 		la_ssize_t n = archive_write_data(sink->aw, data, len);
@@ -128,14 +128,14 @@ static int put_data(struct archive_sink *sink, int out_fd, const char *name, con
 static int open_dir_member(struct archive_sink *sink, const char *name, struct cpod_error **err)
 {
 	int fd = openat(sink->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-			0644);
+	                0644);
 	if (fd < 0)
 		return cpod_error_set_errno(err, errno, "creating \"%s\"", name);
 	return fd;
 }
 
 int archive_sink_put_bytes(struct archive_sink *sink, const char *name, const void *data,
-			   size_t len, struct cpod_error **err)
+                           size_t len, struct cpod_error **err)
 {
 	_cleanup_close_ int fd = -1;
 	int r;
@@ -151,7 +151,7 @@ int archive_sink_put_bytes(struct archive_sink *sink, const char *name, const vo
 }
 
 int archive_sink_put_fd(struct archive_sink *sink, const char *name, int in, int64_t size,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *chunk = xmalloc(CHUNK);
@@ -174,7 +174,7 @@ int archive_sink_put_fd(struct archive_sink *sink, const char *name, int in, int
 			return cpod_error_set_errno(err, errno, "reading blob for \"%s\"", name);
 		if (n == 0)
 			return cpod_error_set(err, EIO, "blob for \"%s\" is shorter than expected",
-					      name);
+			                      name);
 		if ((r = put_data(sink, fd, name, chunk, (size_t)n, err)) < 0)
 			return r;
 		off += n;
@@ -192,7 +192,7 @@ int archive_sink_mkdir(struct archive_sink *sink, const char *name, struct cpod_
 }
 
 int archive_sink_symlink(struct archive_sink *sink, const char *name, const char *target,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	if (!sink->aw)
 		return 0;
@@ -219,7 +219,7 @@ static struct archive *open_decompressor(int fd)
 }
 
 int archive_sink_put_layer_tar(struct archive_sink *sink, const char *name, int fd,
-			       const char *diff_id, int64_t diff_size, struct cpod_error **err)
+                               const char *diff_id, int64_t diff_size, struct cpod_error **err)
 {
 	_cleanup_(digester_freep) struct digester *d = digester_new();
 	_cleanup_free_ char *chunk = xmalloc(CHUNK);
@@ -237,14 +237,14 @@ int archive_sink_put_layer_tar(struct archive_sink *sink, const char *name, int 
 		la_ssize_t n = archive_read_data(a, chunk, CHUNK);
 		if (n < 0) {
 			r = cpod_error_set(err, EINVAL, "layer %s: %s", diff_id,
-					   archive_error_string(a) ? archive_error_string(a) : "");
+			                   archive_error_string(a) ? archive_error_string(a) : "");
 			break;
 		}
 		if (n == 0)
 			break;
 		if (total + n > diff_size) {
 			r = cpod_error_set(err, EINVAL, "layer %s: longer than its recorded size",
-					   diff_id);
+			                   diff_id);
 			break;
 		}
 		digester_update(d, chunk, (size_t)n);
@@ -255,11 +255,12 @@ int archive_sink_put_layer_tar(struct archive_sink *sink, const char *name, int 
 	if (r < 0)
 		return r;
 	if (total != diff_size)
-		return cpod_error_set(err, EIO, "layer %s: shorter than its recorded size", diff_id);
+		return cpod_error_set(err, EIO, "layer %s: shorter than its recorded size",
+		                      diff_id);
 	digester_final_hex(d, hex);
 	if (strncmp(diff_id, "sha256:", 7) != 0 || strcmp(diff_id + 7, hex) != 0)
 		return cpod_error_set(err, EIO, "layer %s: its content does not match the diff ID",
-				      diff_id);
+		                      diff_id);
 	return 0;
 }
 

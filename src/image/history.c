@@ -34,7 +34,7 @@ static void images_release(struct images *im)
 
 /* The image whose top layer is layer: img itself when it is one of them, else the first. */
 static const struct store_image *image_at(const struct images *im, const char *layer,
-					  const struct store_image *prefer)
+                                          const struct store_image *prefer)
 {
 	if (prefer->top_layer && strcmp(prefer->top_layer, layer) == 0)
 		return prefer;
@@ -47,18 +47,20 @@ static const struct store_image *image_at(const struct images *im, const char *l
 static int fill_entry(struct image_history_entry *e, json_t *h)
 {
 	e->id = xstrdup("<missing>");
-	e->created_by = xstrdup(json_is_object(h) && json_get_string(h, "created_by") ?
-					json_get_string(h, "created_by") : "");
-	e->comment = xstrdup(json_is_object(h) && json_get_string(h, "comment") ?
-				     json_get_string(h, "comment") : "");
+	e->created_by = xstrdup(json_is_object(h) && json_get_string(h, "created_by")
+	                                ? json_get_string(h, "created_by")
+	                                : "");
+	e->comment = xstrdup(json_is_object(h) && json_get_string(h, "comment")
+	                             ? json_get_string(h, "comment")
+	                             : "");
 	e->tags = xnew(char *, 1);
 	const char *c = json_is_object(h) ? json_get_string(h, "created") : NULL;
 	e->has_created = c && image_time_parse_rfc3339(c, &e->created) == 0;
 	return json_is_object(h) && json_is_true(json_object_get(h, "empty_layer"));
 }
 
-int image_history(struct store *s, const struct store_image *img,
-		  struct image_history_entry **ret, size_t *ret_n, struct cpod_error **err)
+int image_history(struct store *s, const struct store_image *img, struct image_history_entry **ret,
+                  size_t *ret_n, struct cpod_error **err)
 {
 	_cleanup_free_ char *cfg = NULL;
 	size_t len = 0;
@@ -113,12 +115,12 @@ static json_t *layer_tags(const struct images *im, const char *layer)
 	for (size_t i = 0; i < im->n; i++)
 		if (im->v[i]->top_layer && strcmp(im->v[i]->top_layer, layer) == 0)
 			STRV_FOREACH(name, im->v[i]->names)
-				json_array_append_new(a, json_string(*name));
+	json_array_append_new(a, json_string(*name));
 	return a;
 }
 
-static int tree_node(struct store *s, const struct images *im, const char *id, bool down,
-		     int depth, json_t **ret, struct cpod_error **err)
+static int tree_node(struct store *s, const struct images *im, const char *id, bool down, int depth,
+                     json_t **ret, struct cpod_error **err)
 {
 	_cleanup_(store_layer_freep) struct store_layer *l = NULL;
 	int r = store_layer_get(s, id, &l, err);
@@ -126,8 +128,9 @@ static int tree_node(struct store *s, const struct images *im, const char *id, b
 		return r;
 	if (depth > 4096)
 		return cpod_error_set(err, ELOOP, "layer tree too deep");
-	json_t *node = json_pack("{s:s,s:I,s:o,s:[]}", "id", l->id, "size", (json_int_t)l->diff_size,
-				 "tags", layer_tags(im, l->id), "children");
+	json_t *node =
+	        json_pack("{s:s,s:I,s:o,s:[]}", "id", l->id, "size", (json_int_t)l->diff_size,
+	                  "tags", layer_tags(im, l->id), "children");
 	json_t *children = json_object_get(node, "children");
 	_cleanup_strv_free_ char **next = xnew(char *, 1);
 	if (!down && l->parent) {
@@ -138,7 +141,8 @@ static int tree_node(struct store *s, const struct images *im, const char *id, b
 				if (strcmp(p[0], id) == 0 && !strv_contains(next, p[1]))
 					strv_push(&next, p[1]);
 	}
-	STRV_FOREACH(c, next) {
+	STRV_FOREACH(c, next)
+	{
 		json_t *child = NULL;
 		if ((r = tree_node(s, im, *c, down, depth + 1, &child, err)) < 0) {
 			json_decref(node);
@@ -151,7 +155,7 @@ static int tree_node(struct store *s, const struct images *im, const char *id, b
 }
 
 int image_tree(struct store *s, const struct store_image *img, bool whatrequires, json_t **ret,
-	       struct cpod_error **err)
+               struct cpod_error **err)
 {
 	struct images im = {0};
 	*ret = NULL;

@@ -33,9 +33,9 @@
 #include "util/error.h"
 
 enum image_archive_format {
-	IMAGE_ARCHIVE_DOCKER,  /* "docker-archive" */
-	IMAGE_ARCHIVE_OCI,     /* "oci-archive" */
-	IMAGE_ARCHIVE_OCI_DIR, /* "oci-dir" */
+	IMAGE_ARCHIVE_DOCKER,     /* "docker-archive" */
+	IMAGE_ARCHIVE_OCI,        /* "oci-archive" */
+	IMAGE_ARCHIVE_OCI_DIR,    /* "oci-dir" */
 	IMAGE_ARCHIVE_DOCKER_DIR, /* "docker-dir": recognised, refused with ENOTSUP */
 	_IMAGE_ARCHIVE_MAX,
 	_IMAGE_ARCHIVE_INVALID = -22,
@@ -59,15 +59,15 @@ struct image_export_opts {
  * carries that name in RepoTags, one named by ID none. 0 or negative with *err.
  */
 int image_export_docker_archive(struct store *s, int fd, char *const *names,
-				const struct image_export_opts *opts, struct cpod_error **err);
+                                const struct image_export_opts *opts, struct cpod_error **err);
 
 /* Write one image as an OCI layout in a tar stream to fd. */
 int image_export_oci_archive(struct store *s, int fd, const char *name,
-			     const struct image_export_opts *opts, struct cpod_error **err);
+                             const struct image_export_opts *opts, struct cpod_error **err);
 
 /* Write one image into the OCI layout directory dir (created if missing; blobs added). */
 int image_export_oci_dir(struct store *s, const char *dir, const char *name,
-			 const struct image_export_opts *opts, struct cpod_error **err);
+                         const struct image_export_opts *opts, struct cpod_error **err);
 
 /* ---- save ------------------------------------------------------------------------------ */
 
@@ -88,7 +88,7 @@ struct image_save_opts {
  * is either 'oci-dir' or 'docker-dir'").
  */
 int image_save(struct store *s, char *const *names, const struct image_save_opts *opts,
-	       struct cpod_error **err);
+               struct cpod_error **err);
 
 /* ---- load ------------------------------------------------------------------------------ */
 
@@ -104,24 +104,24 @@ struct image_load_opts {
  * names given, or "sha256:<id>" for an untagged image. -EINVAL names the offending member.
  */
 int image_load(struct store *s, const struct image_load_opts *opts, char ***ret_names,
-	       struct cpod_error **err);
+               struct cpod_error **err);
 
 /* Load from an already opened directory holding a docker-archive or an OCI layout. */
 int image_import_archive_dir(struct store *s, int dirfd, const char *oci_default_name,
-			     FILE *progress, char ***ret_names, struct cpod_error **err);
+                             FILE *progress, char ***ret_names, struct cpod_error **err);
 
 /* ---- parsers (pure; untrusted input) ---------------------------------------------------- */
 
 struct archive_docker_item {
-	char *config;    /* member name of the config */
+	char *config;     /* member name of the config */
 	char **repo_tags; /* NULL-terminated, maybe empty */
-	char **layers;   /* member names, base first */
+	char **layers;    /* member names, base first */
 };
 void archive_docker_items_free(struct archive_docker_item *items, size_t n);
 
 /* Parse a docker-archive manifest.json. Member names are checked (archive_member_name_ok). */
 int archive_docker_manifest_parse(const char *data, size_t len, struct archive_docker_item **ret,
-				  size_t *ret_n, struct cpod_error **err);
+                                  size_t *ret_n, struct cpod_error **err);
 
 struct archive_descriptor {
 	char *media_type; /* may be NULL */
@@ -133,12 +133,12 @@ void archive_descriptors_free(struct archive_descriptor *d, size_t n);
 
 /* Parse an OCI index.json: its manifests[]. */
 int archive_oci_index_parse(const char *data, size_t len, struct archive_descriptor **ret,
-			    size_t *ret_n, struct cpod_error **err);
+                            size_t *ret_n, struct cpod_error **err);
 
 /* Parse an OCI (or Docker schema 2) image manifest: config descriptor and layers[]. */
 int archive_oci_manifest_parse(const char *data, size_t len, struct archive_descriptor *ret_config,
-			       struct archive_descriptor **ret_layers, size_t *ret_n,
-			       struct cpod_error **err);
+                               struct archive_descriptor **ret_layers, size_t *ret_n,
+                               struct cpod_error **err);
 
 /* True for a relative member name without "..", "." or empty components ("./" prefix ok). */
 bool archive_member_name_ok(const char *name);

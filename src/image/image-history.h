@@ -20,19 +20,19 @@
 #include "util/error.h"
 
 struct image_history_entry {
-	char *id;          /* image ID (full hex) or "<missing>" */
+	char *id; /* image ID (full hex) or "<missing>" */
 	bool has_created;
 	struct timespec created;
-	char *created_by;  /* "" when absent */
-	char *comment;     /* "" when absent */
-	int64_t size;      /* uncompressed size of the entry's layer, 0 for empty layers */
-	char **tags;       /* names of the image with that ID (NULL-terminated; may be empty) */
+	char *created_by; /* "" when absent */
+	char *comment;    /* "" when absent */
+	int64_t size;     /* uncompressed size of the entry's layer, 0 for empty layers */
+	char **tags;      /* names of the image with that ID (NULL-terminated; may be empty) */
 };
 void image_history_free(struct image_history_entry *h, size_t n);
 
 /* History entries, newest first. Free with image_history_free(). */
-int image_history(struct store *s, const struct store_image *img,
-		  struct image_history_entry **ret, size_t *ret_n, struct cpod_error **err);
+int image_history(struct store *s, const struct store_image *img, struct image_history_entry **ret,
+                  size_t *ret_n, struct cpod_error **err);
 
 /*
  * The layer tree of img as nested JSON nodes {"id", "size", "tags": [...], "children": [...]}
@@ -41,7 +41,7 @@ int image_history(struct store *s, const struct store_image *img,
  * without layers. New reference.
  */
 int image_tree(struct store *s, const struct store_image *img, bool whatrequires, json_t **ret,
-	       struct cpod_error **err);
+               struct cpod_error **err);
 
 struct image_prune_opts {
 	bool all;
@@ -50,6 +50,6 @@ struct image_prune_opts {
 
 /* Remove images as `podman image prune` does; *ret_deleted gets their full IDs (strv). */
 int image_prune(struct store *s, const struct image_prune_opts *opts, char ***ret_deleted,
-		struct cpod_error **err);
+                struct cpod_error **err);
 
 #endif

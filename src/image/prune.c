@@ -22,7 +22,7 @@ struct filter {
 };
 
 static int parse_filters(char *const *in, struct filter **ret, size_t *ret_n,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	size_t n = 0;
 	struct filter *f = xnew(struct filter, strv_length(in) + 1);
@@ -44,8 +44,8 @@ static int parse_filters(char *const *in, struct filter **ret, size_t *ret_n,
 		if (x->kind == F_DANGLING) {
 			if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0) {
 				free(f);
-				return cpod_error_set(err, EINVAL, "invalid dangling filter value \"%s\"",
-						      val);
+				return cpod_error_set(err, EINVAL,
+				                      "invalid dangling filter value \"%s\"", val);
 			}
 			x->dangling = strcmp(val, "true") == 0;
 		} else {
@@ -55,7 +55,7 @@ static int parse_filters(char *const *in, struct filter **ret, size_t *ret_n,
 		}
 		n++;
 		continue;
-bad:
+	bad:
 		for (size_t i = 0; i < n; i++) {
 			free(f[i].key);
 			free(f[i].value);
@@ -87,8 +87,8 @@ static bool has_child(struct store_image **v, size_t n, const struct store_image
 }
 
 static int matches(struct store *s, struct store_image **v, size_t n, const struct store_image *img,
-		   const struct image_prune_opts *opts, const struct filter *f, size_t nf,
-		   bool *ret, struct cpod_error **err)
+                   const struct image_prune_opts *opts, const struct filter *f, size_t nf,
+                   bool *ret, struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **users = NULL;
 	int r = store_image_containers(s, img->id, &users, err);
@@ -119,7 +119,7 @@ static int matches(struct store *s, struct store_image **v, size_t n, const stru
 }
 
 int image_prune(struct store *s, const struct image_prune_opts *opts, char ***ret_deleted,
-		struct cpod_error **err)
+                struct cpod_error **err)
 {
 	_cleanup_strv_free_ char **deleted = xnew(char *, 1);
 	struct filter *f = NULL;

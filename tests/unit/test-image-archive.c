@@ -32,8 +32,9 @@ static void test_archive_member_name_ok(void **state)
 static void test_archive_docker_manifest_parse(void **state)
 {
 	(void)state;
-	const char *good = "[{\"Config\":\"c.json\",\"RepoTags\":[\"a:1\",\"b\"],\"Layers\":[\"l1.tar\","
-			   "\"d/layer.tar\"]},{\"Config\":\"d.json\",\"RepoTags\":null,\"Layers\":[]}]";
+	const char *good =
+	        "[{\"Config\":\"c.json\",\"RepoTags\":[\"a:1\",\"b\"],\"Layers\":[\"l1.tar\","
+	        "\"d/layer.tar\"]},{\"Config\":\"d.json\",\"RepoTags\":null,\"Layers\":[]}]";
 	struct archive_docker_item *items = NULL;
 	size_t n = 0;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -46,15 +47,22 @@ static void test_archive_docker_manifest_parse(void **state)
 	archive_docker_items_free(items, n);
 
 	static const char *const bad[] = {
-		"{}", "[]", "[1]", "[{\"Layers\":[]}]", "[{\"Config\":\"../c.json\"}]",
-		"[{\"Config\":\"c\",\"Layers\":[\"/etc/shadow\"]}]",
-		"[{\"Config\":\"c\",\"Layers\":[\"../../x\"]}]", "[{\"Config\":\"c\",\"Layers\":[3]}]",
-		"[{\"Config\":\"c\",\"RepoTags\":\"x\"}]", "not json",
+	        "{}",
+	        "[]",
+	        "[1]",
+	        "[{\"Layers\":[]}]",
+	        "[{\"Config\":\"../c.json\"}]",
+	        "[{\"Config\":\"c\",\"Layers\":[\"/etc/shadow\"]}]",
+	        "[{\"Config\":\"c\",\"Layers\":[\"../../x\"]}]",
+	        "[{\"Config\":\"c\",\"Layers\":[3]}]",
+	        "[{\"Config\":\"c\",\"RepoTags\":\"x\"}]",
+	        "not json",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		_cleanup_error_ struct cpod_error *e = NULL;
 		items = NULL;
-		assert_true(archive_docker_manifest_parse(bad[i], strlen(bad[i]), &items, &n, &e) < 0);
+		assert_true(archive_docker_manifest_parse(bad[i], strlen(bad[i]), &items, &n, &e) <
+		            0);
 		assert_non_null(e);
 		assert_null(items);
 	}
@@ -80,9 +88,10 @@ static void test_archive_oci_index_parse(void **state)
 	(void)state;
 	const char *d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	_cleanup_free_ char *good = xasprintf(
-		"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"x\",\"digest\":\"%s\",\"size\":3,"
-		"\"annotations\":{\"org.opencontainers.image.ref.name\":\"localhost/a:1\"}}]}",
-		d);
+	        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"x\",\"digest\":\"%s\","
+	        "\"size\":3,"
+	        "\"annotations\":{\"org.opencontainers.image.ref.name\":\"localhost/a:1\"}}]}",
+	        d);
 	struct archive_descriptor *desc = NULL;
 	size_t n = 0;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -94,9 +103,11 @@ static void test_archive_oci_index_parse(void **state)
 	archive_descriptors_free(desc, n);
 
 	static const char *const bad[] = {
-		"[]", "{\"schemaVersion\":1,\"manifests\":[]}",
-		"{\"manifests\":[{\"digest\":\"sha256:../../etc\"}]}",
-		"{\"manifests\":[{\"digest\":\"md5:00\"}]}", "{\"manifests\":{}}",
+	        "[]",
+	        "{\"schemaVersion\":1,\"manifests\":[]}",
+	        "{\"manifests\":[{\"digest\":\"sha256:../../etc\"}]}",
+	        "{\"manifests\":[{\"digest\":\"md5:00\"}]}",
+	        "{\"manifests\":{}}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		_cleanup_error_ struct cpod_error *e = NULL;
@@ -109,8 +120,8 @@ static void test_archive_oci_manifest_parse(void **state)
 	(void)state;
 	const char *d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	_cleanup_free_ char *m = xasprintf("{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},"
-					   "\"layers\":[{\"digest\":\"%s\",\"size\":1}]}",
-					   d, d);
+	                                   "\"layers\":[{\"digest\":\"%s\",\"size\":1}]}",
+	                                   d, d);
 	struct archive_descriptor cfg = {0}, *layers = NULL;
 	size_t n = 0;
 	_cleanup_error_ struct cpod_error *err = NULL;
@@ -128,7 +139,7 @@ static void test_archive_oci_manifest_parse(void **state)
 
 /* Write a tar with one file into dir/name and import it as ref; returns the ID (owned). */
 static char *import_image(struct store *s, const char *dir, const char *file, const char *data,
-			  const char *ref)
+                          const char *ref)
 {
 	struct tent e[] = {{file, 'f', data}};
 	char hex[65];
@@ -250,7 +261,7 @@ static void test_multi_image_archive(void **state)
 	_cleanup_error_ struct cpod_error *e2 = NULL;
 	assert_int_equal(image_save(f->s, names, &bad, &e2), -EINVAL);
 	assert_string_equal(e2->msg, "unsupported format \"oci-archive\" for saving multiple "
-				     "images (only docker-archive)");
+	                             "images (only docker-archive)");
 }
 
 /* A tar with the given members (name, content) at path. */
@@ -301,11 +312,11 @@ static void test_load_hostile(void **state)
 	expect_load_fails(f, p, "invalid archive member name");
 
 	const char *missing[] = {"manifest.json",
-				 "[{\"Config\":\"c.json\",\"RepoTags\":[],\"Layers\":[\"l.tar\"]}]",
-				 "c.json",
-				 "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
-				 "0000000000000000000000000000000000000000000000000000000000000000"
-				 "\"]}}"};
+	                         "[{\"Config\":\"c.json\",\"RepoTags\":[],\"Layers\":[\"l.tar\"]}]",
+	                         "c.json",
+	                         "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+	                         "0000000000000000000000000000000000000000000000000000000000000000"
+	                         "\"]}}"};
 	write_archive(p, missing, 2);
 	expect_load_fails(f, p, "\"l.tar\"");
 
@@ -330,9 +341,10 @@ static void test_load_digest_mismatch(void **state)
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax_restricted(a);
 	archive_write_open_fd(a, out);
-	const char *manifest = "[{\"Config\":\"c.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l.tar\"]}]";
+	const char *manifest =
+	        "[{\"Config\":\"c.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l.tar\"]}]";
 	const char *cfg = "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
-			  "1111111111111111111111111111111111111111111111111111111111111111\"]}}";
+	                  "1111111111111111111111111111111111111111111111111111111111111111\"]}}";
 	const char *names[] = {"l.tar", "c.json", "manifest.json"};
 	const char *datas[] = {tar, cfg, manifest};
 	size_t lens[] = {len, strlen(cfg), strlen(manifest)};
@@ -357,11 +369,11 @@ int main(void)
 {
 	(void)drv_overlay;
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_archive_member_name_ok),
-		cmocka_unit_test(test_archive_docker_manifest_parse),
-		cmocka_unit_test(test_archive_docker_manifest_parse_huge),
-		cmocka_unit_test(test_archive_oci_index_parse),
-		cmocka_unit_test(test_archive_oci_manifest_parse),
+	        cmocka_unit_test(test_archive_member_name_ok),
+	        cmocka_unit_test(test_archive_docker_manifest_parse),
+	        cmocka_unit_test(test_archive_docker_manifest_parse_huge),
+	        cmocka_unit_test(test_archive_oci_index_parse),
+	        cmocka_unit_test(test_archive_oci_manifest_parse),
 	};
 	int failed = cmocka_run_group_tests_name("image-archive-parse", pure, NULL, NULL);
 	if (geteuid() != 0) {
@@ -369,18 +381,18 @@ int main(void)
 		return failed ? 1 : 77;
 	}
 	const struct CMUnitTest store[] = {
-		cmocka_unit_test_prestate_setup_teardown(test_round_trip_docker, setup, teardown,
-							 &drv_vfs),
-		cmocka_unit_test_prestate_setup_teardown(test_round_trip_oci_archive, setup,
-							 teardown, &drv_vfs),
-		cmocka_unit_test_prestate_setup_teardown(test_round_trip_oci_dir, setup, teardown,
-							 &drv_vfs),
-		cmocka_unit_test_prestate_setup_teardown(test_multi_image_archive, setup, teardown,
-							 &drv_vfs),
-		cmocka_unit_test_prestate_setup_teardown(test_load_hostile, setup, teardown,
-							 &drv_vfs),
-		cmocka_unit_test_prestate_setup_teardown(test_load_digest_mismatch, setup, teardown,
-							 &drv_vfs),
+	        cmocka_unit_test_prestate_setup_teardown(test_round_trip_docker, setup, teardown,
+	                                                 &drv_vfs),
+	        cmocka_unit_test_prestate_setup_teardown(test_round_trip_oci_archive, setup,
+	                                                 teardown, &drv_vfs),
+	        cmocka_unit_test_prestate_setup_teardown(test_round_trip_oci_dir, setup, teardown,
+	                                                 &drv_vfs),
+	        cmocka_unit_test_prestate_setup_teardown(test_multi_image_archive, setup, teardown,
+	                                                 &drv_vfs),
+	        cmocka_unit_test_prestate_setup_teardown(test_load_hostile, setup, teardown,
+	                                                 &drv_vfs),
+	        cmocka_unit_test_prestate_setup_teardown(test_load_digest_mismatch, setup, teardown,
+	                                                 &drv_vfs),
 	};
 	failed += cmocka_run_group_tests_name("image-archive-store", store, NULL, NULL);
 	return failed ? 1 : 0;

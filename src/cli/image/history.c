@@ -16,7 +16,7 @@
 #include "util/xalloc.h"
 #include "banned.h"
 
-#define DEFAULT_TABLE "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+#define DEFAULT_TABLE  "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
 #define CREATED_BY_MAX 45
 
 struct history_opts {
@@ -30,17 +30,22 @@ static void history_init(void *opts_)
 }
 
 static const struct cli_option history_options[] = {
-	CLI_STRING("format", 0, struct history_opts, format,
-		   "Change the output to JSON or a Go template"),
-	{.long_name = "human", .short_name = 'H', .type = CLI_OPT_BOOL,
-	 .offset = offsetof(struct history_opts, human),
-	 .help = "Display sizes and dates in human readable format", .def_help = "true"},
-	CLI_BOOL("no-trunc", 0, struct history_opts, no_trunc, "Do not truncate the output"),
-	{.long_name = "notruncate", .type = CLI_OPT_BOOL,
-	 .offset = offsetof(struct history_opts, notruncate), .help = "Do not truncate the output",
-	 .flags = CLI_OPT_HIDDEN},
-	CLI_BOOL("quiet", 'q', struct history_opts, quiet, "Display the numeric IDs only"),
-	CLI_OPT_END,
+        CLI_STRING("format", 0, struct history_opts, format,
+                   "Change the output to JSON or a Go template"),
+        {.long_name = "human",
+         .short_name = 'H',
+         .type = CLI_OPT_BOOL,
+         .offset = offsetof(struct history_opts, human),
+         .help = "Display sizes and dates in human readable format",
+         .def_help = "true"},
+        CLI_BOOL("no-trunc", 0, struct history_opts, no_trunc, "Do not truncate the output"),
+        {.long_name = "notruncate",
+         .type = CLI_OPT_BOOL,
+         .offset = offsetof(struct history_opts, notruncate),
+         .help = "Do not truncate the output",
+         .flags = CLI_OPT_HIDDEN},
+        CLI_BOOL("quiet", 'q', struct history_opts, quiet, "Display the numeric IDs only"),
+        CLI_OPT_END,
 };
 
 /* Podman's history size: HumanSizeWithPrecision(size, 3) with a space before the unit */
@@ -72,10 +77,10 @@ static json_t *history_json(const struct image_history_entry *h, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *c = h[i].has_created ? units_time_rfc3339nano(&h[i].created, true)
-							  : NULL;
-		_cleanup_free_ char *c2 = h[i].has_created ? units_time_rfc3339(&h[i].created, true)
-							   : NULL;
+		_cleanup_free_ char *c =
+		        h[i].has_created ? units_time_rfc3339nano(&h[i].created, true) : NULL;
+		_cleanup_free_ char *c2 =
+		        h[i].has_created ? units_time_rfc3339(&h[i].created, true) : NULL;
 		json_t *o = json_pack("{s:s}", "id", h[i].id);
 		if (c)
 			json_object_set_new(o, "created", json_string(c));
@@ -91,14 +96,15 @@ static json_t *history_json(const struct image_history_entry *h, size_t n)
 }
 
 static json_t *history_rows(const struct image_history_entry *h, size_t n,
-			    const struct history_opts *opts)
+                            const struct history_opts *opts)
 {
 	json_t *a = json_array();
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	for (size_t i = 0; i < n; i++) {
 		bool trunc = !opts->no_trunc && !opts->notruncate;
-		_cleanup_free_ char *id = xstrndup(h[i].id, trunc && strlen(h[i].id) >= 12 ? 12 : 64);
+		_cleanup_free_ char *id =
+		        xstrndup(h[i].id, trunc && strlen(h[i].id) >= 12 ? 12 : 64);
 		_cleanup_free_ char *ago = units_time_ago(&now, &h[i].created);
 		_cleanup_free_ char *abs = units_time_rfc3339(&h[i].created, true);
 		_cleanup_free_ char *by = NULL;
@@ -107,10 +113,10 @@ static json_t *history_rows(const struct image_history_entry *h, size_t n,
 		else
 			by = xstrdup(h[i].created_by);
 		_cleanup_free_ char *size = size_string(h[i].size);
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", id, "Created",
-				     opts->human ? ago : abs, "CreatedAt", abs, "CreatedSince", ago,
-				     "CreatedBy", by, "Size", size, "Comment", h[i].comment));
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "ID", id,
+		                                   "Created", opts->human ? ago : abs, "CreatedAt",
+		                                   abs, "CreatedSince", ago, "CreatedBy", by,
+		                                   "Size", size, "Comment", h[i].comment));
 	}
 	return a;
 }
@@ -138,14 +144,13 @@ static int history_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	} else if (opts->quiet) {
 		size_t i;
 		json_t *row;
-		json_array_foreach(rows, i, row)
-			printf("%s\n", json_get_string(row, "ID"));
+		json_array_foreach(rows, i, row) printf("%s\n", json_get_string(row, "ID"));
 	} else {
-		_cleanup_json_ json_t *headers = json_pack(
-			"{s:s,s:s,s:s,s:s,s:s}", "ID", "ID", "Created", "CREATED", "CreatedBy",
-			"CREATED BY", "Size", "SIZE", "Comment", "COMMENT");
+		_cleanup_json_ json_t *headers =
+		        json_pack("{s:s,s:s,s:s,s:s,s:s}", "ID", "ID", "Created", "CREATED",
+		                  "CreatedBy", "CREATED BY", "Size", "SIZE", "Comment", "COMMENT");
 		if (cli_output_format(ctx, opts->format ? opts->format : DEFAULT_TABLE, rows,
-				      headers, &err) < 0)
+		                      headers, &err) < 0)
 			r = cli_error(ctx, err);
 	}
 	image_history_free(h, n);
@@ -153,17 +158,17 @@ static int history_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_image_history = {
-	.name = "history",
-	.short_help = "Show history of a specified image",
-	.long_help = "Displays the history of an image.\n\n  The information can be printed out "
-		     "in an easy to read, or user specified format, and can be truncated.",
-	.usage = "[options] IMAGE",
-	.examples = "cpod history quay.io/fedora/fedora",
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = history_options,
-	.opts_size = sizeof(struct history_opts),
-	.opts_init = history_init,
-	.run = history_run,
+        .name = "history",
+        .short_help = "Show history of a specified image",
+        .long_help = "Displays the history of an image.\n\n  The information can be printed out "
+                     "in an easy to read, or user specified format, and can be truncated.",
+        .usage = "[options] IMAGE",
+        .examples = "cpod history quay.io/fedora/fedora",
+        .min_args = 1,
+        .max_args = 1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = history_options,
+        .opts_size = sizeof(struct history_opts),
+        .opts_init = history_init,
+        .run = history_run,
 };

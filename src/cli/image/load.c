@@ -17,13 +17,17 @@ struct load_opts {
 };
 
 static const struct cli_option load_options[] = {
-	CLI_STRING("input", 'i', struct load_opts, input, "Read from specified archive file "
-							  "(default: stdin)"),
-	CLI_BOOL("quiet", 'q', struct load_opts, quiet, "Suppress the output"),
-	{.long_name = "signature-policy", .type = CLI_OPT_STRING,
-	 .offset = offsetof(struct load_opts, signature_policy), .arg_name = "string",
-	 .help = "Pathname of signature policy file", .flags = CLI_OPT_HIDDEN},
-	CLI_OPT_END,
+        CLI_STRING("input", 'i', struct load_opts, input,
+                   "Read from specified archive file "
+                   "(default: stdin)"),
+        CLI_BOOL("quiet", 'q', struct load_opts, quiet, "Suppress the output"),
+        {.long_name = "signature-policy",
+         .type = CLI_OPT_STRING,
+         .offset = offsetof(struct load_opts, signature_policy),
+         .arg_name = "string",
+         .help = "Pathname of signature policy file",
+         .flags = CLI_OPT_HIDDEN},
+        CLI_OPT_END,
 };
 
 static int load_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -37,33 +41,33 @@ static int load_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	bool from_stdin = !opts->input || !*opts->input;
 	if (from_stdin && isatty(STDIN_FILENO))
 		return cli_errorf(ctx, "cannot read from terminal, use command-line redirection or "
-				       "the --input flag");
+		                       "the --input flag");
 	struct store *s = engine_store(ctx->engine, &err);
 	if (!s)
 		return cli_error(ctx, err);
 	struct image_load_opts lo = {
-		.input = from_stdin ? NULL : opts->input,
-		.in_fd = STDIN_FILENO,
-		.progress = opts->quiet ? NULL : stderr,
+	        .input = from_stdin ? NULL : opts->input,
+	        .in_fd = STDIN_FILENO,
+	        .progress = opts->quiet ? NULL : stderr,
 	};
 	if (image_load(s, &lo, &names, &err) < 0)
 		return cli_error(ctx, err);
 	STRV_FOREACH(n, names)
-		printf("Loaded image: %s\n", *n);
+	printf("Loaded image: %s\n", *n);
 	return 0;
 }
 
 const struct cli_command cmd_image_load = {
-	.name = "load",
-	.short_help = "Load image(s) from a tar archive",
-	.long_help = "Loads an image from a locally stored archive (tar file) into container "
-		     "storage.",
-	.usage = "[options]",
-	.examples = "cpod load --quiet -i fedora.tar\ncpod load < fedora.tar",
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = load_options,
-	.opts_size = sizeof(struct load_opts),
-	.run = load_run,
+        .name = "load",
+        .short_help = "Load image(s) from a tar archive",
+        .long_help = "Loads an image from a locally stored archive (tar file) into container "
+                     "storage.",
+        .usage = "[options]",
+        .examples = "cpod load --quiet -i fedora.tar\ncpod load < fedora.tar",
+        .min_args = 0,
+        .max_args = 0,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = load_options,
+        .opts_size = sizeof(struct load_opts),
+        .run = load_run,
 };

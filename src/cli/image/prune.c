@@ -16,25 +16,26 @@ struct prune_opts {
 };
 
 static const struct cli_option prune_options[] = {
-	CLI_BOOL("all", 'a', struct prune_opts, all,
-		 "Remove all images not in use by containers, not just dangling ones"),
-	{.long_name = "external", .type = CLI_OPT_BOOL,
-	 .offset = offsetof(struct prune_opts, external),
-	 .help = "Remove images even when they are used by external containers (e.g., by "
-		 "build containers)",
-	 .flags = CLI_OPT_HIDDEN},
-	CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
-			 "Provide filter values (e.g. 'label=<key>=<value>')"),
-	CLI_BOOL("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct prune_opts, all,
+                 "Remove all images not in use by containers, not just dangling ones"),
+        {.long_name = "external",
+         .type = CLI_OPT_BOOL,
+         .offset = offsetof(struct prune_opts, external),
+         .help = "Remove images even when they are used by external containers (e.g., by "
+                 "build containers)",
+         .flags = CLI_OPT_HIDDEN},
+        CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
+                         "Provide filter values (e.g. 'label=<key>=<value>')"),
+        CLI_BOOL("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
+        CLI_OPT_END,
 };
 
 static bool confirm(bool all)
 {
 	char line[64];
 	fputs(all ? "WARNING! This command removes all images without at least one container "
-		    "associated with them.\n"
-		  : "WARNING! This command removes all dangling images.\n",
+	            "associated with them.\n"
+	          : "WARNING! This command removes all dangling images.\n",
 	      stdout);
 	fputs("Are you sure you want to continue? [y/N] ", stdout);
 	fflush(stdout);
@@ -61,20 +62,20 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (image_prune(s, &po, &deleted, &err) < 0)
 		return cli_error(ctx, err);
 	STRV_FOREACH(d, deleted)
-		printf("%s\n", *d);
+	printf("%s\n", *d);
 	return 0;
 }
 
 const struct cli_command cmd_image_prune = {
-	.name = "prune",
-	.short_help = "Remove unused images",
-	.long_help = "Removes dangling or unused images from local storage.",
-	.usage = "[options]",
-	.examples = "cpod image prune",
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = prune_options,
-	.opts_size = sizeof(struct prune_opts),
-	.run = prune_run,
+        .name = "prune",
+        .short_help = "Remove unused images",
+        .long_help = "Removes dangling or unused images from local storage.",
+        .usage = "[options]",
+        .examples = "cpod image prune",
+        .min_args = 0,
+        .max_args = 0,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = prune_options,
+        .opts_size = sizeof(struct prune_opts),
+        .run = prune_run,
 };

@@ -20,9 +20,9 @@ struct tree_opts {
 };
 
 static const struct cli_option tree_options[] = {
-	CLI_BOOL("whatrequires", 0, struct tree_opts, whatrequires,
-		 "Show all child images and layers of the specified image"),
-	CLI_OPT_END,
+        CLI_BOOL("whatrequires", 0, struct tree_opts, whatrequires,
+                 "Show all child images and layers of the specified image"),
+        CLI_OPT_END,
 };
 
 /* A Go slice of strings as %s prints it: "[a b]" */
@@ -31,8 +31,7 @@ static void go_slice(struct buf *b, json_t *a)
 	size_t i;
 	json_t *v;
 	buf_putc(b, '[');
-	json_array_foreach(a, i, v)
-		buf_printf(b, "%s%s", i ? " " : "", json_string_value(v));
+	json_array_foreach(a, i, v) buf_printf(b, "%s%s", i ? " " : "", json_string_value(v));
 	buf_putc(b, ']');
 }
 
@@ -40,13 +39,14 @@ static void draw(struct buf *out, json_t *nodes, struct buf *prefix)
 {
 	size_t i, n = json_array_size(nodes);
 	json_t *node;
-	json_array_foreach(nodes, i, node) {
+	json_array_foreach(nodes, i, node)
+	{
 		bool last = i == n - 1;
 		const char *id = json_get_string(node, "id");
 		_cleanup_free_ char *size = units_human_size_prec(
-			(double)json_integer_value(json_object_get(node, "size")), 4);
+		        (double)json_integer_value(json_object_get(node, "size")), 4);
 		buf_printf(out, "%s%sID: %.12s Size: %7s", buf_str(prefix), last ? "└── " : "├── ",
-			   id, size);
+		           id, size);
 		json_t *tags = json_object_get(node, "tags");
 		if (json_array_size(tags) > 0) {
 			buf_puts(out, " Top Layer of: ");
@@ -97,7 +97,7 @@ static int tree_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	_cleanup_free_ char *size = units_human_size_prec((double)image_tree_size(s, img), 4);
 	_cleanup_free_ char *names = strv_join(img->names, " ");
 	buf_printf(&out, "Image ID: %.12s\nTags:     [%s]\nSize:     %s\n%s\n", img->id, names,
-		   size, root ? "Image Layers" : "No Image Layers");
+	           size, root ? "Image Layers" : "No Image Layers");
 	if (root) {
 		_cleanup_json_ json_t *top = json_pack("[O]", root);
 		buf_puts(&prefix, "");
@@ -109,14 +109,14 @@ static int tree_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_image_tree = {
-	.name = "tree",
-	.short_help = "Prints layer hierarchy of an image in a tree format",
-	.usage = "[options] IMAGE",
-	.examples = "cpod image tree alpine:latest",
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = tree_options,
-	.opts_size = sizeof(struct tree_opts),
-	.run = tree_run,
+        .name = "tree",
+        .short_help = "Prints layer hierarchy of an image in a tree format",
+        .usage = "[options] IMAGE",
+        .examples = "cpod image tree alpine:latest",
+        .min_args = 1,
+        .max_args = 1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = tree_options,
+        .opts_size = sizeof(struct tree_opts),
+        .run = tree_run,
 };
