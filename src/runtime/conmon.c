@@ -43,6 +43,11 @@ struct child_fds {
 	int sync, start, report, null, errw;
 	bool passthrough;
 	bool hide; /* run conmon itself without /sys/fs/cgroup/unified */
+	/*
+	 * conmon's working directory: it writes its "oom" file there (and only there without
+	 * --persist-dir), so Podman runs it in the bundle
+	 */
+	const char *cwd;
 };
 
 static _Noreturn void child_fail(int fd, int stage, int errnum)
@@ -63,6 +68,8 @@ static _Noreturn void child_exec(const char *path, char **argv, char **envp,
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	setpgid(0, 0);
+	if (f->cwd && chdir(f->cwd) < 0)
+		child_fail(f->report, STAGE_FDS, errno);
 	if (f->hide) {
 		int r = runtime_hide_cgroup2_unified();
 		if (r < 0)
@@ -251,6 +258,7 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 	        .errw = errp[1],
 	        .passthrough = o->log_driver && strcmp(o->log_driver, "passthrough") == 0,
 	        .hide = hide,
+	        .cwd = o->bundle,
 	};
 	pid_t pid = fork();
 	if (pid < 0) {
