@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/network-internal.h"
 #include "engine/isolation-internal.h"
 #include "engine/volume-internal.h"
 #include "image/config.h"
@@ -193,7 +195,10 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	cc->stop_timeout = o->stop_timeout >= 0 ? (unsigned)o->stop_timeout
 	                                        : (unsigned)cfg->engine.stop_timeout;
 	cc->tz = xstrdup_or_null(o->tz);
-	cc->network_mode = xstrdup(o->network && *o->network ? o->network : "none");
+	/* Podman's default: the default network as root; rootless would be slirp4netns, which
+	 * cpod does not drive yet, so rootless containers get a private loopback-only netns */
+	cc->network_mode = xstrdup(o->network && *o->network ? o->network
+	                                                     : geteuid() == 0 ? "bridge" : "none");
 	cc->log_driver = xstrdup(
 	        o->log_driver && *o->log_driver
 	                ? o->log_driver
@@ -221,6 +226,9 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	}
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));
 	json_object_set_new(cc->spec_extra, "workdir_set", json_boolean(o->workdir != NULL));
+	r = container_network_create(e, o, img, cc, err);
+	if (r < 0)
+		return r;
 	return container_isolation_create(e, o, cc, err);
 }
 

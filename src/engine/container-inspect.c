@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/network-internal.h"
 #include "engine/isolation-internal.h"
 #include "engine/volume-internal.h"
 #include "format/units.h"
@@ -154,7 +155,8 @@ static json_t *host_config_json(const struct container *c)
 	json_object_set_new(o, "OomScoreAdj", json_integer(0));
 	json_object_set_new(o, "PidMode", json_string("private"));
 	json_object_set_new(o, "Privileged", json_false());
-	json_object_set_new(o, "PublishAllPorts", json_false());
+	json_object_set_new(o, "PublishAllPorts",
+	                    json_boolean(json_is_true(json_object_get(cc->spec_extra, "publish_all"))));
 	json_object_set_new(o, "ReadonlyRootfs", json_boolean(cc->read_only));
 	json_object_set_new(o, "SecurityOpt", json_array());
 	json_object_set_new(o, "Tmpfs", container_mounts_tmpfs(c));
@@ -197,27 +199,6 @@ static json_t *host_config_json(const struct container *c)
 		json_object_set_new(o, ints4[i], json_integer(0));
 	json_object_set_new(o, "CgroupConf", json_null());
 	container_isolation_inspect(c, o);
-	return o;
-}
-
-static json_t *network_settings_json(void)
-{
-	json_t *o = json_object();
-	static const char *const strs[] = {"EndpointID", "Gateway", "IPAddress"};
-	for (size_t i = 0; i < 3; i++)
-		json_object_set_new(o, strs[i], json_string(""));
-	json_object_set_new(o, "IPPrefixLen", json_integer(0));
-	json_object_set_new(o, "IPv6Gateway", json_string(""));
-	json_object_set_new(o, "GlobalIPv6Address", json_string(""));
-	json_object_set_new(o, "GlobalIPv6PrefixLen", json_integer(0));
-	json_object_set_new(o, "MacAddress", json_string(""));
-	json_object_set_new(o, "Bridge", json_string(""));
-	json_object_set_new(o, "SandboxID", json_string(""));
-	json_object_set_new(o, "HairpinMode", json_false());
-	json_object_set_new(o, "LinkLocalIPv6Address", json_string(""));
-	json_object_set_new(o, "LinkLocalIPv6PrefixLen", json_integer(0));
-	json_object_set_new(o, "Ports", json_object());
-	json_object_set_new(o, "SandboxKey", json_string(""));
 	return o;
 }
 
@@ -301,7 +282,7 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	json_object_set_new(o, "GraphDriver", gd);
 	json_object_set_new(o, "Mounts", container_mounts_inspect(c));
 	json_object_set_new(o, "Dependencies", json_array());
-	json_object_set_new(o, "NetworkSettings", network_settings_json());
+	json_object_set_new(o, "NetworkSettings", container_network_settings(e, c));
 	json_object_set_new(o, "Namespace", json_string(""));
 	json_object_set_new(o, "IsInfra", json_false());
 	json_object_set_new(o, "IsService", json_false());

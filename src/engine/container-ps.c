@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/network-internal.h"
 #include "engine/volume-internal.h"
 #include "format/units.h"
 #include "util/strv.h"
@@ -155,7 +156,7 @@ static bool matches(const struct container *c, char *const *filters)
 	return true;
 }
 
-static json_t *ps_row(const struct container *c, int64_t now, bool size)
+static json_t *ps_row(struct engine *e, const struct container *c, int64_t now, bool size)
 {
 	const struct container_config *cc = &c->config;
 	const struct container_state *s = &c->state;
@@ -197,11 +198,11 @@ static json_t *ps_row(const struct container *c, int64_t now, bool size)
 	json_array_append_new(names, json_string(cc->name));
 	json_object_set_new(o, "Names", names);
 	json_object_set_new(o, "Namespaces", json_object());
-	json_object_set_new(o, "Networks", json_array());
+	json_object_set_new(o, "Networks", container_network_ps_networks(c));
 	json_object_set_new(o, "Pid", json_integer(s->pid));
 	json_object_set_new(o, "Pod", json_string(""));
 	json_object_set_new(o, "PodName", json_string(""));
-	json_object_set_new(o, "Ports", json_null());
+	json_object_set_new(o, "Ports", container_network_ps_ports(e, c));
 	if (size) {
 		json_t *sz = json_object();
 		json_object_set_new(sz, "rootFsSize", json_integer(0));
@@ -242,7 +243,7 @@ int container_ps(struct engine *e, const struct container_ps_opts *opts, json_t 
 			continue;
 		if (!matches(v[i], opts->filters))
 			continue;
-		json_array_append_new(rows, ps_row(v[i], now, opts->size));
+		json_array_append_new(rows, ps_row(e, v[i], now, opts->size));
 	}
 	container_list_free(v, n);
 	*ret = rows;

@@ -105,6 +105,9 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	int r = container_network_setup(e, c, run_dir, &net, err);
 	if (r < 0)
 		return r;
+	_cleanup_strv_free_ char **add_hosts = NULL;
+	json_array_foreach(json_object_get(cc->spec_extra, "add_hosts"), i, v)
+		strv_push(&add_hosts, json_string_value(v));
 	const char *mgr =
 	        e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
 	char *const empty[] = {NULL};
@@ -139,6 +142,7 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	        .net_dns_servers = net.dns,
 	        .net_dns_search = net.search,
 	        .host_internal_ip = net.gateway,
+	        .extra_hosts = add_hosts,
 	        .pid = SPEC_NS_PRIVATE,
 	        .ipc = SPEC_NS_PRIVATE,
 	        .uts = SPEC_NS_PRIVATE,

@@ -127,7 +127,18 @@ struct container_create_opts {
 	const char *stop_signal; /* "SIGTERM", "15", "TERM" */
 	int stop_timeout;        /* -1: containers.conf default */
 	const char *tz;
-	const char *network;     /* "none", "host" (default until networking lands: see README) */
+	const char *network;     /* NULL: "bridge" (the default network); "none", "host", NAME[,NAME],
+	                          * "ns:PATH", "container:ID", "private" */
+	/* networking (container-network-create.c) */
+	char *const *publish;         /* -p specs */
+	bool publish_all;             /* -P: the image's exposed ports on random host ports */
+	char *const *expose;          /* --expose "80", "80/udp", "8000-8010" */
+	char *const *network_aliases; /* --network-alias */
+	const char *static_ip;        /* --ip */
+	const char *static_ip6;       /* --ip6 */
+	const char *static_mac;       /* --mac-address */
+	char *const *dns_servers;     /* --dns */
+	char *const *add_hosts;       /* --add-host name:ip */
 	const char *log_driver;
 	const char *log_path;
 	char *const *ulimits;

@@ -47,4 +47,23 @@ int container_network_teardown(struct engine *e, const struct container *c,
 /* The saved network.json of a container (new reference) or NULL when it has none. */
 json_t *container_network_state(struct engine *e, const char *id);
 
+/* ---- create time and views (container-network-create.c) -------------------------------- */
+
+/*
+ * Check and record the networking options of a new container in cc->spec_extra:
+ * "networks" {name: {aliases, static_ips, static_mac}}, "port_mappings", "exposed_ports",
+ * "dns_servers", "add_hosts". img: the image's config object (ExposedPorts for -P).
+ * Errors: the network layer's (unknown network, bad -p, bad --ip) and EINVAL.
+ */
+int container_network_create(struct engine *e, const struct container_create_opts *o,
+			     const json_t *img, struct container_config *cc,
+			     struct cpod_error **err);
+
+/* Podman's inspect NetworkSettings for c (new reference). */
+json_t *container_network_settings(struct engine *e, const struct container *c);
+
+/* ps's Networks (array of names) and Ports (array of mappings or null); new references. */
+json_t *container_network_ps_networks(const struct container *c);
+json_t *container_network_ps_ports(struct engine *e, const struct container *c);
+
 #endif

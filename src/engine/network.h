@@ -35,4 +35,12 @@ int engine_network_remove(struct engine *e, const char *key, bool force, int tim
 int engine_network_prune(struct engine *e, char *const *filters, char ***ret,
 			 struct cpod_error **err);
 
+/*
+ * `cpod port CONTAINER [PRIVATE_PORT[/PROTO]]`: "80/tcp -> 0.0.0.0:8080" lines of the
+ * container's published ports (owned strv; empty when it publishes none or is not running).
+ * ENOENT for an unknown container.
+ */
+int container_port_lines(struct engine *e, const char *key, const char *filter, char ***ret,
+			 struct cpod_error **err);
+
 #endif
