@@ -252,6 +252,50 @@ static int add_groups(const json_t *cfg, json_t *spec, struct cpod_error **err)
 	return 0;
 }
 
+/*
+ * A user namespace that does not own the network namespace (cpod and netavark make it on
+ * the host) may neither mount sysfs nor write that namespace's sysctls: Podman then binds
+ * the host's /sys and leaves out the default net.* sysctls.
+ */
+static void userns_host_netns(const json_t *cfg, json_t *spec, json_t *lx)
+{
+	json_t *nss = json_object_get(lx, "namespaces");
+	json_t *user = find_ns(nss, "user"), *net = find_ns(nss, "network");
+	if (!user || (net && !json_object_get(net, "path")))
+		return;
+	json_t *mounts = json_object_get(spec, "mounts");
+	size_t i;
+	json_t *m;
+	json_array_foreach(mounts, i, m)
+	{
+		const char *dst = json_get_string(m, "destination");
+		if (!dst || strcmp(dst, "/sys") != 0 ||
+		    strcmp(json_get_string(m, "type") ?: "", "sysfs") != 0)
+			continue;
+		json_object_set_new(m, "type", json_string("bind"));
+		json_object_set_new(m, "source", json_string("/sys"));
+		json_object_set_new(m, "options",
+		                    json_pack("[s,s,s,s,s,s]", "rprivate", "nosuid", "noexec",
+		                              "nodev", "ro", "rbind"));
+	}
+	_cleanup_strv_free_ char **wanted = json_strv(json_object_get(cfg, "sysctls"));
+	json_t *sysctl = json_object_get(lx, "sysctl");
+	const char *k;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(sysctl, tmp, k, v)
+	{
+		if (strncmp(k, "net.", 4) != 0)
+			continue;
+		bool asked = false;
+		size_t n = strlen(k);
+		STRV_FOREACH(w, wanted)
+		asked = asked || (strncmp(*w, k, n) == 0 && (*w)[n] == '=');
+		if (!asked)
+			json_object_del(sysctl, k);
+	}
+}
+
 int isolation_apply_spec(const json_t *cfg, json_t *spec, struct cpod_error **err)
 {
 	if (!cfg)
@@ -267,6 +311,7 @@ int isolation_apply_spec(const json_t *cfg, json_t *spec, struct cpod_error **er
 			add_host_devices(arr, "/dev", 0);
 	}
 	apply_namespaces(cfg, lx);
+	userns_host_netns(cfg, spec, lx);
 	const char *cg = json_get_string(cfg, "cgroups");
 	if (cg && strcmp(cg, "disabled") == 0)
 		json_object_del(lx, "cgroupsPath");

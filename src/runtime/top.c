@@ -129,11 +129,10 @@ static char *read_proc(const char *proc, pid_t pid, const char *file)
 	if (read_file_at(AT_FDCWD, p, PROC_FILE_MAX, &t, &len) < 0)
 		return NULL;
 	if (strcmp(file, "cmdline") == 0) {
-		for (size_t i = 0; i + 1 < len; i++)
+		/* psgo joins the NUL-terminated words with spaces: "sleep 100 " */
+		for (size_t i = 0; i < len; i++)
 			if (t[i] == '\0')
 				t[i] = ' ';
-		while (len > 0 && (t[len - 1] == '\0' || t[len - 1] == ' '))
-			t[--len] = '\0';
 	}
 	return t;
 }
@@ -220,6 +219,12 @@ static char *id_name(const char *text, unsigned id)
 	return xasprintf("%u", id);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* psgo: "full" when every capability is set, "none", else the names sorted */
 static char *caps_text(uint64_t mask, unsigned last_cap)
 {
 	_cleanup_strv_free_ char **names = NULL;
@@ -237,6 +242,7 @@ static char *caps_text(uint64_t mask, unsigned last_cap)
 		return xstrdup("none");
 	if (full)
 		return xstrdup("full");
+	qsort(names, strv_length(names), sizeof(char *), cmp_str);
 	return strv_join(names, ",");
 }
 
@@ -478,9 +484,9 @@ char **top_ps_argv(pid_t pid, char *const *args)
 {
 	char **v = NULL;
 	_cleanup_free_ char *t = xasprintf("%d", (int)pid);
-	const char *const pre[] = {
-	        "nsenter",      "--target",      t,         "--pid", "--", "unshare", "--mount",
-	        "--mount-proc", "--propagation", "private", "ps"};
+	/* the container's own ps(1), in its mount and pid namespaces, as `podman exec` would */
+	const char *const pre[] = {"nsenter", "--target", t,    "--mount", "--pid",
+	                           "--root",  "--wd",     "--", "ps"};
 	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
 		strv_push(&v, pre[i]);
 	STRV_FOREACH(a, (char **)args)

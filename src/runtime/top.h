@@ -12,7 +12,7 @@
  * label nice pcpu pgid pid ppid rgroup ruser seccomp state stime time tty user vsz, and
  * the AIX codes %C %G %P %U %a %c %g %n %p %r %t %u %x %y %z. The default set is
  * user pid ppid pcpu etime tty time args. Anything else is a ps(1) option: the caller
- * runs ps in the container's pid namespace instead (top_ps_argv()), as Podman does.
+ * runs the container's ps in its namespaces instead (top_ps_argv()), as Podman does.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,8 +50,9 @@ int top_collect(const struct top_options *o, pid_t init_pid, char *const *descri
                 struct cpod_error **err);
 
 /*
- * The command that runs host ps(1) with the user's arguments inside the pid namespace of
- * pid with a fresh /proc: nsenter + unshare --mount-proc. Owned strv.
+ * The command that runs the container's own ps(1) with the user's arguments in the mount
+ * and pid namespaces (and root) of pid, through nsenter, as Podman's exec of ps does.
+ * Owned strv.
  */
 char **top_ps_argv(pid_t pid, char *const *args);
 

@@ -568,8 +568,7 @@ static void test_top_collect_self(void **state)
 	char *args[] = {(char *)"-ef", NULL};
 	char **argv = top_ps_argv(12, args);
 	_cleanup_free_ char *j = strv_join(argv, " ");
-	assert_string_equal(j, "nsenter --target 12 --pid -- unshare --mount --mount-proc "
-	                       "--propagation private ps -ef");
+	assert_string_equal(j, "nsenter --target 12 --mount --pid --root --wd -- ps -ef");
 	strv_free(argv);
 }
 
