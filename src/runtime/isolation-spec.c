@@ -296,6 +296,24 @@ static void userns_host_netns(const json_t *cfg, json_t *spec, json_t *lx)
 	}
 }
 
+/*
+ * With the host's IPC namespace the runtimes bind the host's /dev/mqueue; a host without
+ * one (no mqueue mounted) would make them fail, so the container goes without it.
+ */
+static void host_ipc_mqueue(const json_t *cfg, json_t *spec)
+{
+	const char *ipc = json_get_string(cfg, "ipc");
+	struct stat st;
+	if (!ipc || strcmp(ipc, "host") != 0 || stat("/dev/mqueue", &st) == 0)
+		return;
+	json_t *mounts = json_object_get(spec, "mounts");
+	for (size_t i = json_array_size(mounts); i-- > 0;) {
+		const char *dst = json_get_string(json_array_get(mounts, i), "destination");
+		if (dst && strcmp(dst, "/dev/mqueue") == 0)
+			json_array_remove(mounts, i);
+	}
+}
+
 int isolation_apply_spec(const json_t *cfg, json_t *spec, struct cpod_error **err)
 {
 	if (!cfg)
@@ -312,6 +330,7 @@ int isolation_apply_spec(const json_t *cfg, json_t *spec, struct cpod_error **er
 	}
 	apply_namespaces(cfg, lx);
 	userns_host_netns(cfg, spec, lx);
+	host_ipc_mqueue(cfg, spec);
 	const char *cg = json_get_string(cfg, "cgroups");
 	if (cg && strcmp(cg, "disabled") == 0)
 		json_object_del(lx, "cgroupsPath");
