@@ -36,7 +36,7 @@ for i in $(seq "$COUNT"); do
 	$C run -d $NET --name "s$i" localhost/bench sleep 100000 >/dev/null
 	$P run -d $NET $PLIM --name "s$i" localhost/bench sleep 100000 >/dev/null 2>&1
 done
-echo "running: cpod $($C ps -q | wc -l), podman $($P ps -q | wc -l)"
+echo "running: cpod $($C stats --no-stream --format "{{.ID}}" | wc -l), podman $($P ps -q | wc -l)"
 
 header "operation ($RT, $COUNT containers)"
 row "stats --no-stream" \
