@@ -11,6 +11,33 @@
 
 #define ALIAS(n, target) (&(const struct cli_command){.name = (n), .alias_of = &(target)})
 
+static const struct cli_command *const container_verbs[] = {
+	&cmd_container_cleanup,
+	&cmd_container_create,
+	&cmd_container_exists,
+	&cmd_container_init,
+	&cmd_container_inspect,
+	&cmd_container_kill,
+	&cmd_container_logs,
+	&cmd_container_port,
+	&cmd_container_prune,
+	&cmd_container_ps,
+	&cmd_container_rename,
+	&cmd_container_restart,
+	&cmd_container_rm,
+	&cmd_container_run,
+	&cmd_container_start,
+	&cmd_container_stop,
+	&cmd_container_wait,
+	NULL,
+};
+
+static const struct cli_command cmd_container = {
+	.name = "container",
+	.short_help = "Manage containers",
+	.subcommands = container_verbs,
+};
+
 static const struct cli_command *const image_verbs[] = {
 	&cmd_image_exists,
 	&cmd_image_history,
@@ -80,21 +107,36 @@ static const struct cli_command cmd_volume = {
 };
 
 static const struct cli_command *const root_commands[] = {
+	&cmd_container,
+	ALIAS("create", cmd_container_create),
 	&cmd_help,
 	&cmd_image,
 	ALIAS("history", cmd_image_history),
 	ALIAS("images", cmd_image_list),
 	ALIAS("import", cmd_image_import),
 	ALIAS("info", cmd_system_info),
+	ALIAS("init", cmd_container_init),
+	&cmd_inspect,
+	ALIAS("kill", cmd_container_kill),
 	ALIAS("load", cmd_image_load),
+	ALIAS("logs", cmd_container_logs),
 	&cmd_network,
+	ALIAS("port", cmd_container_port),
+	ALIAS("ps", cmd_container_ps),
+	ALIAS("rename", cmd_container_rename),
+	ALIAS("restart", cmd_container_restart),
+	ALIAS("rm", cmd_container_rm),
 	ALIAS("rmi", cmd_image_rm),
+	ALIAS("run", cmd_container_run),
 	ALIAS("save", cmd_image_save),
+	ALIAS("start", cmd_container_start),
+	ALIAS("stop", cmd_container_stop),
 	&cmd_system,
 	ALIAS("tag", cmd_image_tag),
 	ALIAS("untag", cmd_image_untag),
 	ALIAS("version", cmd_system_version),
 	&cmd_volume,
+	ALIAS("wait", cmd_container_wait),
 	NULL,
 };
 

@@ -5,6 +5,26 @@
 /* Every verb, defined in src/cli/<group>/<verb>.c and listed in commands.c. */
 #include "cli.h"
 
+/* container */
+extern const struct cli_command cmd_container_cleanup;
+extern const struct cli_command cmd_container_create;
+extern const struct cli_command cmd_container_exists;
+extern const struct cli_command cmd_container_init;
+extern const struct cli_command cmd_container_inspect;
+extern const struct cli_command cmd_container_kill;
+extern const struct cli_command cmd_container_logs;
+extern const struct cli_command cmd_container_port;
+extern const struct cli_command cmd_container_prune;
+extern const struct cli_command cmd_container_ps;
+extern const struct cli_command cmd_container_rename;
+extern const struct cli_command cmd_container_restart;
+extern const struct cli_command cmd_container_rm;
+extern const struct cli_command cmd_container_run;
+extern const struct cli_command cmd_container_start;
+extern const struct cli_command cmd_container_stop;
+extern const struct cli_command cmd_container_wait;
+extern const struct cli_command cmd_inspect;
+
 /* image */
 extern const struct cli_command cmd_image_exists;
 extern const struct cli_command cmd_image_history;

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CPOD_CLI_CTR_COMMON_H
+#define CPOD_CLI_CTR_COMMON_H
+
+/*
+ * Helpers shared by the container verbs: Podman's argument checks for --all/--latest, the
+ * list of containers a verb acts on, and printing several errors the way Podman's
+ * errorhandling.PrintErrors does.
+ */
+#include <stdbool.h>
+
+#include "cli/cli.h"
+#include "util/error.h"
+
+struct engine;
+
+/*
+ * Podman's checkAllLatestAndIDFile: "no arguments are needed with --all", "--latest and
+ * containers cannot be used together", or none_msg when there is nothing to act on. Prints
+ * the error and returns 125, or 0 when the arguments are fine.
+ */
+int ctr_check_args(struct cli_ctx *ctx, int argc, bool all, bool latest, const char *none_msg);
+
+/*
+ * The keys a verb acts on: argv itself, or every container's ID (all; only those whose
+ * status bit is in status_mask when it is not 0), or the newest container's ID (latest).
+ * Returns an owned strv (possibly empty) or NULL with *err set.
+ */
+char **ctr_targets(struct engine *e, int argc, char **argv, bool all, bool latest,
+		   unsigned status_mask, struct cpod_error **err);
+
+/*
+ * Resolve every key before acting on any, as Podman does for stop, rm and wait. Returns 0, or
+ * the first lookup error in *err (ENOENT for an unknown container). With ignore_missing,
+ * unknown keys are dropped from *keys instead.
+ */
+int ctr_lookup_all(struct engine *e, char ***keys, bool ignore_missing, struct cpod_error **err);
+
+/*
+ * Collect errors of a multi-container verb: every error but the last is printed at once as
+ * "Error: ..." (Podman's PrintErrors), the last one is kept for the exit code.
+ */
+struct ctr_errors {
+	struct cpod_error *last;
+};
+void ctr_errors_add(struct ctr_errors *errs, struct cpod_error **err);
+/* Print the last error and return its exit code (125 by default), or 0 when there was none. */
+int ctr_errors_finish(struct cli_ctx *ctx, struct ctr_errors *errs);
+
+/* The signal for -s/--signal (Podman: "invalid signal: X"). */
+int ctr_parse_signal(const char *s, int *ret, struct cpod_error **err);
+
+#endif
