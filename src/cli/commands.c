@@ -61,11 +61,14 @@ static const struct cli_command cmd_image = {
 };
 
 static const struct cli_command *const network_verbs[] = {
+	&cmd_network_connect,
 	&cmd_network_create,
+	&cmd_network_disconnect,
 	&cmd_network_exists,
 	&cmd_network_inspect,
 	&cmd_network_ls,
 	&cmd_network_prune,
+	&cmd_network_reload,
 	&cmd_network_rm,
 	NULL,
 };

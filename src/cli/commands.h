@@ -40,11 +40,14 @@ extern const struct cli_command cmd_image_tree;
 extern const struct cli_command cmd_image_untag;
 
 /* network */
+extern const struct cli_command cmd_network_connect;
 extern const struct cli_command cmd_network_create;
+extern const struct cli_command cmd_network_disconnect;
 extern const struct cli_command cmd_network_exists;
 extern const struct cli_command cmd_network_inspect;
 extern const struct cli_command cmd_network_ls;
 extern const struct cli_command cmd_network_prune;
+extern const struct cli_command cmd_network_reload;
 extern const struct cli_command cmd_network_rm;
 
 /* system */

@@ -246,6 +246,18 @@ int container_network_setup(struct engine *e, const struct container *c, const c
 	return 0;
 }
 
+void container_network_split(const json_t *networks, json_t **ret_with_ports,
+			     json_t **ret_without)
+{
+	json_t *a = json_object(), *b = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)networks, k, v)
+		json_object_set(json_is_true(json_object_get(v, "connected")) ? b : a, k, v);
+	*ret_with_ports = a;
+	*ret_without = b;
+}
+
 int container_network_teardown(struct engine *e, const struct container *c,
 			       struct cpod_error **err)
 {
@@ -257,14 +269,24 @@ int container_network_teardown(struct engine *e, const struct container *c,
 	if (r < 0)
 		return r;
 	const char *netns = json_get_string(st, "netns");
-	struct net_setup_opts so = {
-		.container_id = c->config.id,
-		.container_name = c->config.name,
-		.netns_path = netns,
-		.networks = json_object_get(st, "networks"),
-		.port_mappings = json_object_get(st, "port_mappings"),
-	};
-	int ret = net_teardown(&ne.env, &so, err);
+	_cleanup_json_ json_t *with_ports = NULL, *without = NULL;
+	container_network_split(json_object_get(st, "networks"), &with_ports, &without);
+	int ret = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		json_t *nets = pass == 0 ? with_ports : without;
+		if (!json_object_size(nets))
+			continue;
+		struct net_setup_opts so = {
+			.container_id = c->config.id,
+			.container_name = c->config.name,
+			.netns_path = netns,
+			.networks = nets,
+			.port_mappings = pass == 0 ? json_object_get(st, "port_mappings") : NULL,
+		};
+		r = net_teardown(&ne.env, &so, ret < 0 ? NULL : err);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
 	r = net_netns_delete(netns, ret < 0 ? NULL : err);
 	if (ret == 0)
 		ret = r;

@@ -40,6 +40,13 @@ void container_net_release(struct container_net *n);
 int container_network_setup(struct engine *e, const struct container *c, const char *run_dir,
 			    struct container_net *ret, struct cpod_error **err);
 
+/*
+ * Split network.json's "networks" into those set up with the container (they carry the
+ * port forwarding rules) and those added later by connect ("connected": true). New refs.
+ */
+void container_network_split(const json_t *networks, json_t **ret_with_ports,
+			     json_t **ret_without);
+
 /* Undo container_network_setup (idempotent; missing state is fine). */
 int container_network_teardown(struct engine *e, const struct container *c,
 			       struct cpod_error **err);

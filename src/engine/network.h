@@ -35,6 +35,32 @@ int engine_network_remove(struct engine *e, const char *key, bool force, int tim
 int engine_network_prune(struct engine *e, char *const *filters, char ***ret,
 			 struct cpod_error **err);
 
+struct engine_network_connect_opts {
+	char *const *aliases; /* --alias */
+	const char *ip;       /* --ip */
+	const char *ip6;      /* --ip6 */
+	const char *mac;      /* --mac-address */
+};
+
+/*
+ * Connect a container to a network; a running container gets the new interface at once
+ * (ethN, the next free index). EEXIST when already connected, EINVAL for containers whose
+ * network mode is host, none, ns: or container:.
+ */
+int engine_network_connect(struct engine *e, const char *container, const char *network,
+			   const struct engine_network_connect_opts *opts, struct cpod_error **err);
+
+/* Disconnect (a running container loses the interface at once). ENOENT when not connected. */
+int engine_network_disconnect(struct engine *e, const char *container, const char *network,
+			      struct cpod_error **err);
+
+/*
+ * `network reload`: netavark teardown + setup again for the running containers named by
+ * keys (all running ones when all), keeping their addresses. *ret_ids: the reloaded IDs.
+ */
+int engine_network_reload(struct engine *e, char *const *keys, bool all, char ***ret_ids,
+			  struct cpod_error **err);
+
 /*
  * `cpod port CONTAINER [PRIVATE_PORT[/PROTO]]`: "80/tcp -> 0.0.0.0:8080" lines of the
  * container's published ports (owned strv; empty when it publishes none or is not running).

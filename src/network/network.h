@@ -149,6 +149,7 @@ struct net_setup_opts {
 	const json_t *networks;
 	const json_t *port_mappings; /* array or NULL; host ports already assigned */
 	char *const *dns_servers;    /* --dns, for aardvark's forwarders */
+	bool keep_leases;            /* teardown: leave the addresses leased (reload) */
 };
 
 /*
@@ -167,6 +168,13 @@ int net_setup(const struct net_env *env, const struct net_setup_opts *opts, json
  */
 int net_teardown(const struct net_env *env, const struct net_setup_opts *opts,
 		 struct cpod_error **err);
+
+/*
+ * `network reload`: run netavark teardown and setup again with the same addresses, which
+ * puts back firewall rules someone flushed. *ret as for net_setup.
+ */
+int net_reload(const struct net_env *env, const struct net_setup_opts *opts, json_t **ret,
+	       struct cpod_error **err);
 
 /* Every lease of network name, as {"ip": "container id"} (new reference); for tests. */
 int net_ipam_leases(const struct net_env *env, const char *name, json_t **ret,

@@ -183,6 +183,22 @@ int net_teardown(const struct net_env *env, const struct net_setup_opts *opts,
 		_cleanup_json_ json_t *nopts = netavark_options(opts, nets, info);
 		ret = net_netavark_run(env, "teardown", opts->netns_path, nopts, NULL, err);
 	}
+	if (opts->keep_leases)
+		return ret;
 	int r = net_ipam_release(env, opts->container_id, opts->networks, ret < 0 ? NULL : err);
 	return ret < 0 ? ret : r;
+}
+
+int net_reload(const struct net_env *env, const struct net_setup_opts *opts, json_t **ret,
+	       struct cpod_error **err)
+{
+	struct net_setup_opts t = *opts;
+	t.keep_leases = true;
+	/* rules may be gone already (that is why one reloads): teardown errors don't count */
+	struct cpod_error *terr = NULL;
+	if (net_teardown(env, &t, &terr) < 0) {
+		log_debug("reload teardown of %s: %s", opts->container_id, terr->msg);
+		cpod_error_free(terr);
+	}
+	return net_setup(env, opts, ret, err);
 }

@@ -313,10 +313,76 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	assert_true(strv_contains(pruned, "cpodint"));
 }
 
+static bool in_netns_has(struct engine *e, const char *name, const char *what)
+{
+	_cleanup_(container_freep) struct container *c = NULL;
+	if (container_lookup(e, name, &c, NULL) < 0)
+		return false;
+	_cleanup_free_ char *cmd = xasprintf("nsenter --net=/proc/%d/ns/net ip -o addr | grep -q '%s'",
+					     (int)c->state.pid, what);
+	return run_sh(cmd) == 0;
+}
+
+static void test_connect_disconnect_reload(void **state)
+{
+	(void)state;
+	if (geteuid() != 0 || access("/usr/bin/conmon", X_OK) != 0 ||
+	    run_sh("command -v iptables-save nsenter >/dev/null") != 0)
+		skip();
+	setenv("CPOD_SELF", "/bin/true", 1);
+	_cleanup_(engine_freep) struct engine *e = new_engine();
+	_cleanup_error_ struct cpod_error *err = NULL;
+	long veth_before = count("ip -o link show type veth | wc -l");
+	struct net_create_opts a = {.name = "cpodnet", .subnets = (char *[]){"10.254.79.0/24",
+									     NULL}};
+	struct net_create_opts b = {.name = "cpodint", .subnets = (char *[]){"10.254.80.0/24",
+									     NULL}};
+	_cleanup_json_ json_t *na = NULL, *nb = NULL;
+	check(engine_network_create(e, &a, &na, &err), err);
+	check(engine_network_create(e, &b, &nb, &err), err);
+	char *httpd[] = {"httpd", "-f", "-p", "8080", "-h", "/www", NULL};
+	struct container_create_opts o = {.network = "cpodnet",
+					  .publish = (char *[]){"127.0.0.1::8080", NULL}};
+	_cleanup_(container_freep) struct container *c = create(e, "multi", httpd, &o);
+	check(container_start(e, "multi", NULL, NULL, NULL, &err), err);
+	assert_true(in_netns_has(e, "multi", "eth0 .*10.254.79.2/24"));
+
+	struct engine_network_connect_opts co = {.aliases = (char *[]){"second", NULL},
+						 .ip = "10.254.80.77"};
+	check(engine_network_connect(e, "multi", "cpodint", &co, &err), err);
+	assert_true(in_netns_has(e, "multi", "eth1 .*10.254.80.77/24"));
+	assert_int_equal(engine_network_connect(e, "multi", "cpodint", &co, &err), -EEXIST);
+	cpod_error_free(TAKE_PTR(err));
+
+	/* reload keeps addresses and does not duplicate rules */
+	_cleanup_free_ char *rules = xasprintf("iptables-save | grep -c '%s'", subnet_re);
+	long before = count(rules);
+	_cleanup_strv_free_ char **ids = NULL;
+	check(engine_network_reload(e, NULL, true, &ids, &err), err);
+	assert_int_equal(strv_length(ids), 1);
+	assert_int_equal(count(rules), before);
+	assert_true(in_netns_has(e, "multi", "10.254.79.2/24"));
+
+	check(engine_network_disconnect(e, "multi", "cpodint", &err), err);
+	assert_false(in_netns_has(e, "multi", "10.254.80.77"));
+	assert_int_equal(engine_network_disconnect(e, "multi", "cpodint", &err), -ENOENT);
+	cpod_error_free(TAKE_PTR(err));
+	/* connected again while running, then everything goes at rm -f */
+	check(engine_network_connect(e, "multi", "cpodint", NULL, &err), err);
+	struct container_remove_opts ro = {.force = true, .timeout = 0};
+	check(container_remove(e, "multi", &ro, &err), err);
+	assert_no_leaks(e, veth_before);
+	_cleanup_free_ char *other = xasprintf("iptables-save | grep -c '10\\.254\\.80\\.'");
+	assert_int_equal(count(other), 0);
+	check(engine_network_remove(e, "cpodnet", false, 0, NULL, &err), err);
+	check(engine_network_remove(e, "cpodint", false, 0, NULL, &err), err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bridge_ports_dns_no_leaks),
+		cmocka_unit_test(test_connect_disconnect_reload),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
