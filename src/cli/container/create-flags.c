@@ -2,15 +2,15 @@
 /*
  * The option table of `cpod create` and `cpod run`: every flag `podman run --help` (4.3)
  * shows, in one table whose first entries are run's own, so that create's table is the same
- * array from the first shared entry on. Flags of features cpod does not have yet store their
- * value in a slot of their own, so that using them can be refused by name (create-opts.c).
+ * array from the first shared entry on. The flags that follow the named fields store their
+ * value in a slot of their own, read by name in create-map.c; those it does not read are
+ * refused by name when used (create-opts.c).
  */
 #include <stddef.h>
 
 #include "cli/container/create-opts.h"
 #include "banned.h"
 
-_Static_assert(CREATE_RUN_ONLY_COUNT == 6, "run's own flags come first");
 
 #define O struct create_cli_opts
 #define U_STR(i, l, s, argn, h, def)                                                              \
@@ -21,6 +21,14 @@ _Static_assert(CREATE_RUN_ONLY_COUNT == 6, "run's own flags come first");
 	{ .long_name = (l), .short_name = (s), .type = CLI_OPT_STRING,                            \
 	  .offset = offsetof(O, unsupported_str[i]), .arg_name = (argn), .help = (h),             \
 	  .def_help = (def), .flags = CLI_OPT_HIDDEN }
+#define U_SLICE(i, l, s, argn, h, def)                                                            \
+	{ .long_name = (l), .short_name = (s), .type = CLI_OPT_STRING_SLICE,                      \
+	  .offset = offsetof(O, unsupported_arr[i]), .arg_name = (argn), .help = (h),             \
+	  .def_help = (def) }
+#define U_ARRAY(i, l, s, argn, h, def)                                                            \
+	{ .long_name = (l), .short_name = (s), .type = CLI_OPT_STRING_ARRAY,                      \
+	  .offset = offsetof(O, unsupported_arr[i]), .arg_name = (argn), .help = (h),             \
+	  .def_help = (def) }
 #define U_BOOL(i, l, s, h, def)                                                                   \
 	{ .long_name = (l), .short_name = (s), .type = CLI_OPT_BOOL,                              \
 	  .offset = offsetof(O, unsupported_bool[i]), .help = (h), .def_help = (def) }
@@ -92,17 +100,17 @@ const struct cli_option create_cli_run_options[] = {
 	CLI_STRING("user", 'u', O, user, "Username or UID (format: <name|uid>[:<group|gid>])"),
 	CLI_STRING("workdir", 'w', O, workdir, "Working directory inside the container"),
 	/* recognised, not implemented yet */
-	U_STR(3, "add-host", 0, "strings", "Add a custom host-to-IP mapping (host:ip)", "[]"),
+	U_SLICE(3, "add-host", 0, "strings", "Add a custom host-to-IP mapping (host:ip)", "[]"),
 	U_STR(4, "arch", 0, "ARCH", "use ARCH instead of the architecture of the machine for choosing images", NULL),
 	U_STR(5, "blkio-weight", 0, "string", "Block IO weight (relative weight) accepts a weight value between 10 and 1000.", NULL),
-	U_STR(6, "blkio-weight-device", 0, "DEVICE_NAME:WEIGHT", "Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)", NULL),
-	U_STR(7, "cap-add", 0, "strings", "Add capabilities to the container", NULL),
-	U_STR(8, "cap-drop", 0, "strings", "Drop capabilities from the container", NULL),
-	U_STR(9, "cgroup-conf", 0, "strings", "Configure cgroup v2 (key=value)", NULL),
+	U_ARRAY(6, "blkio-weight-device", 0, "DEVICE_NAME:WEIGHT", "Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)", NULL),
+	U_SLICE(7, "cap-add", 0, "strings", "Add capabilities to the container", NULL),
+	U_SLICE(8, "cap-drop", 0, "strings", "Drop capabilities from the container", NULL),
+	U_SLICE(9, "cgroup-conf", 0, "strings", "Configure cgroup v2 (key=value)", NULL),
 	U_STR(10, "cgroup-parent", 0, "string", "Optional parent cgroup for the container", NULL),
 	U_STR(11, "cgroupns", 0, "string", "cgroup namespace to use", NULL),
 	U_STR(12, "cgroups", 0, "string", "control container cgroup configuration (\"enabled\"|\"disabled\"|\"no-conmon\"|\"split\")", "\"enabled\""),
-	U_STR(13, "chrootdirs", 0, "strings", "Chroot directories inside the container", NULL),
+	U_SLICE(13, "chrootdirs", 0, "strings", "Chroot directories inside the container", NULL),
 	U_STR(14, "cidfile", 0, "string", "Write the container ID to the file", NULL),
 	U_STR(15, "conmon-pidfile", 0, "string", "Path to the file that will receive the PID of conmon", NULL),
 	U_STR(16, "cpu-period", 0, "uint", "Limit the CPU CFS (Completely Fair Scheduler) period", NULL),
@@ -113,26 +121,26 @@ const struct cli_option create_cli_run_options[] = {
 	U_STR(21, "cpus", 0, "float", "Number of CPUs. The default is 0.000 which means no limit", NULL),
 	U_STR(22, "cpuset-cpus", 0, "string", "CPUs in which to allow execution (0-3, 0,1)", NULL),
 	U_STR(23, "cpuset-mems", 0, "string", "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.", NULL),
-	U_STR(24, "device", 0, "strings", "Add a host device to the container", NULL),
-	U_STR(25, "device-cgroup-rule", 0, "strings", "Add a rule to the cgroup allowed devices list", NULL),
-	U_STR(26, "device-read-bps", 0, "strings", "Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)", NULL),
-	U_STR(27, "device-read-iops", 0, "strings", "Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)", NULL),
-	U_STR(28, "device-write-bps", 0, "strings", "Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)", NULL),
-	U_STR(29, "device-write-iops", 0, "strings", "Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)", NULL),
-	U_STR(30, "dns", 0, "strings", "Set custom DNS servers", NULL),
-	U_STR(31, "dns-option", 0, "strings", "Set custom DNS options", NULL),
-	U_STR(32, "dns-search", 0, "strings", "Set custom DNS search domains", NULL),
-	U_STR(33, "env-merge", 0, "stringArray", "Preprocess environment variables from image before injecting them into the container", NULL),
-	U_STR(34, "expose", 0, "strings", "Expose a port or a range of ports", NULL),
-	U_STR(35, "gidmap", 0, "strings", "GID map to use for the user namespace", NULL),
-	U_STR(36, "group-add", 0, "strings", "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups.", NULL),
+	U_SLICE(24, "device", 0, "strings", "Add a host device to the container", NULL),
+	U_SLICE(25, "device-cgroup-rule", 0, "strings", "Add a rule to the cgroup allowed devices list", NULL),
+	U_SLICE(26, "device-read-bps", 0, "strings", "Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)", NULL),
+	U_SLICE(27, "device-read-iops", 0, "strings", "Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)", NULL),
+	U_SLICE(28, "device-write-bps", 0, "strings", "Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)", NULL),
+	U_SLICE(29, "device-write-iops", 0, "strings", "Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)", NULL),
+	U_SLICE(30, "dns", 0, "strings", "Set custom DNS servers", NULL),
+	U_SLICE(31, "dns-option", 0, "strings", "Set custom DNS options", NULL),
+	U_SLICE(32, "dns-search", 0, "strings", "Set custom DNS search domains", NULL),
+	U_ARRAY(33, "env-merge", 0, "stringArray", "Preprocess environment variables from image before injecting them into the container", NULL),
+	U_SLICE(34, "expose", 0, "strings", "Expose a port or a range of ports", NULL),
+	U_SLICE(35, "gidmap", 0, "strings", "GID map to use for the user namespace", NULL),
+	U_SLICE(36, "group-add", 0, "strings", "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups.", NULL),
 	U_STR(37, "health-cmd", 0, "string", "set a healthcheck command for the container ('none' disables the existing healthcheck)", NULL),
 	U_STR(38, "health-interval", 0, "string", "set an interval for the healthchecks (a value of disable results in no automatic timer setup)", "\"30s\""),
 	U_STR(39, "health-on-failure", 0, "string", "action to take once the container turns unhealthy", "\"none\""),
 	U_STR(40, "health-retries", 0, "uint", "the number of retries allowed before a healthcheck is considered to be unhealthy", "3"),
 	U_STR(41, "health-start-period", 0, "string", "the initialization time needed for a container to bootstrap", "\"0s\""),
 	U_STR(42, "health-timeout", 0, "string", "the maximum time allowed to complete the healthcheck before an interval is considered failed", "\"30s\""),
-	U_STR(43, "hostuser", 0, "strings", "Host user account to add to /etc/passwd within container", NULL),
+	U_SLICE(43, "hostuser", 0, "strings", "Host user account to add to /etc/passwd within container", NULL),
 	U_BOOL(44, "http-proxy", 0, "Set proxy environment variables in the container based on the host proxy vars", "true"),
 	U_STR(45, "image-volume", 0, "string", "Tells podman how to handle the builtin image volumes (\"bind\"|\"tmpfs\"|\"ignore\")", "\"bind\""),
 	U_STR(46, "ip", 0, "string", "Specify a static IPv4 address for the container", NULL),
@@ -143,8 +151,8 @@ const struct cli_option create_cli_run_options[] = {
 	U_STR(51, "memory-reservation", 0, "<number>[<unit>]", "Memory soft limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))", NULL),
 	U_STR(52, "memory-swap", 0, "string", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", NULL),
 	U_STR(53, "memory-swappiness", 0, "int", "Tune container memory swappiness (0 to 100, or -1 for system default)", "-1"),
-	U_STR(54, "mount", 0, "stringArray", "Attach a filesystem mount to the container", NULL),
-	U_STR(55, "network-alias", 0, "strings", "Add network-scoped alias for the container", NULL),
+	U_ARRAY(54, "mount", 0, "stringArray", "Attach a filesystem mount to the container", NULL),
+	U_SLICE(55, "network-alias", 0, "strings", "Add network-scoped alias for the container", NULL),
 	U_BOOL(56, "no-healthcheck", 0, "Disable healthchecks on container", NULL),
 	U_BOOL(57, "no-hosts", 0, "Do not create /etc/hosts within the container, instead use the version from the image", NULL),
 	U_BOOL(58, "oom-kill-disable", 0, "Disable OOM Killer", NULL),
@@ -159,33 +167,33 @@ const struct cli_option create_cli_run_options[] = {
 	U_STR(67, "pod", 0, "string", "Run container in an existing pod", NULL),
 	U_STR(68, "pod-id-file", 0, "string", "Read the pod ID from the file", NULL),
 	U_BOOL(69, "privileged", 0, "Give extended privileges to container", NULL),
-	U_STR(70, "publish", 'p', "strings", "Publish a container's port, or a range of ports, to the host", "[]"),
+	U_SLICE(70, "publish", 'p', "strings", "Publish a container's port, or a range of ports, to the host", "[]"),
 	U_BOOL(71, "publish-all", 'P', "Publish all exposed ports to random ports on the host interface", NULL),
 	U_BOOL(72, "read-only-tmpfs", 0, "When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and /var/tmp", "true"),
 	U_BOOL(73, "replace", 0, "If a container with the same name exists, replace it", NULL),
-	U_STR(74, "requires", 0, "strings", "Add one or more requirement containers that must be started before this container will start", NULL),
+	U_SLICE(74, "requires", 0, "strings", "Add one or more requirement containers that must be started before this container will start", NULL),
 	U_STR(75, "restart", 0, "string", "Restart policy to apply when a container exits (\"always\"|\"no\"|\"on-failure\"|\"unless-stopped\")", NULL),
 	U_BOOL(76, "rootfs", 0, "The first argument is not an image but the rootfs to the exploded container", NULL),
 	U_STR(77, "sdnotify", 0, "string", "control sd-notify behavior (\"container\"|\"conmon\"|\"ignore\")", "\"container\""),
 	U_STR(78, "seccomp-policy", 0, "string", "Policy for selecting a seccomp profile (experimental)", "\"default\""),
-	U_STR(79, "secret", 0, "stringArray", "Add secret to container", NULL),
-	U_STR(80, "security-opt", 0, "stringArray", "Security Options", NULL),
+	U_ARRAY(79, "secret", 0, "stringArray", "Add secret to container", NULL),
+	U_ARRAY(80, "security-opt", 0, "stringArray", "Security Options", NULL),
 	U_STR(81, "shm-size", 0, "<number>[<unit>]", "Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))", "\"65536k\""),
 	U_STR(82, "subgidname", 0, "string", "Name of range listed in /etc/subgid for use in user namespace", NULL),
 	U_STR(83, "subuidname", 0, "string", "Name of range listed in /etc/subuid for use in user namespace", NULL),
-	U_STR(84, "sysctl", 0, "strings", "Sysctl options", NULL),
+	U_SLICE(84, "sysctl", 0, "strings", "Sysctl options", NULL),
 	U_STR(85, "systemd", 0, "string", "Run container in systemd mode (\"true\"|\"false\"|\"always\")", "\"true\""),
 	U_STR(86, "timeout", 0, "uint", "Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.", NULL),
-	U_STR(87, "tmpfs", 0, "tmpfs", "Mount a temporary filesystem (tmpfs) into a container", NULL),
-	U_STR(88, "uidmap", 0, "strings", "UID map to use for the user namespace", NULL),
+	U_ARRAY(87, "tmpfs", 0, "tmpfs", "Mount a temporary filesystem (tmpfs) into a container", NULL),
+	U_SLICE(88, "uidmap", 0, "strings", "UID map to use for the user namespace", NULL),
 	U_STR(89, "umask", 0, "string", "Set umask in container", "\"0022\""),
-	U_STR(90, "unsetenv", 0, "stringArray", "Unset environment default variables in container", NULL),
+	U_ARRAY(90, "unsetenv", 0, "stringArray", "Unset environment default variables in container", NULL),
 	U_BOOL(91, "unsetenv-all", 0, "Unset all default environment variables in container", NULL),
 	U_STR(92, "userns", 0, "string", "User namespace to use", NULL),
 	U_STR(93, "uts", 0, "string", "UTS namespace to use", NULL),
 	U_STR(94, "variant", 0, "VARIANT", "Use VARIANT instead of the running architecture variant for choosing images", NULL),
-	U_STR(95, "volume", 'v', "stringArray", "Bind mount a volume into the container", NULL),
-	U_STR(96, "volumes-from", 0, "stringArray", "Mount volumes from the specified container(s)", NULL),
+	U_ARRAY(95, "volume", 'v', "stringArray", "Bind mount a volume into the container", NULL),
+	U_ARRAY(96, "volumes-from", 0, "stringArray", "Mount volumes from the specified container(s)", NULL),
 	U_STR_HIDDEN(97, "init-ctr", 0, "string", "Make this container an init container (\"always\"|\"once\")", NULL),
 	CLI_OPT_END,
 };

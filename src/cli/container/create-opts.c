@@ -5,11 +5,12 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
 
-#include "cli/container/create-opts.h"
+#include "cli/container/create-map.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 #include "banned.h"
@@ -33,6 +34,17 @@ void create_build_release(struct create_build *b)
 	b->command = strv_free(b->command);
 	free(b->log_path);
 	b->log_path = NULL;
+	free(b->network);
+	b->network = NULL;
+	free(b->isolation);
+	b->isolation = NULL;
+	b->warnings = strv_free(b->warnings);
+}
+
+void create_build_print_warnings(const struct create_build *b)
+{
+	STRV_FOREACH(w, b->warnings)
+		fprintf(stderr, "%s\n", *w);
 }
 
 /* A flag of a feature cpod does not have yet, used with a value that is not Podman's default. */
@@ -40,6 +52,7 @@ static int check_unsupported(struct cli_ctx *ctx, const struct create_cli_opts *
 			     struct cpod_error **err)
 {
 	const size_t first = offsetof(struct create_cli_opts, unsupported_str);
+	const size_t first_a = offsetof(struct create_cli_opts, unsupported_arr);
 	const size_t first_b = offsetof(struct create_cli_opts, unsupported_bool);
 	for (const struct cli_option *opt = ctx->cmd->options; opt->long_name; opt++) {
 		size_t i;
@@ -47,6 +60,10 @@ static int check_unsupported(struct cli_ctx *ctx, const struct create_cli_opts *
 		if (opt->offset >= first && opt->offset < first + sizeof(o->unsupported_str)) {
 			i = (opt->offset - first) / sizeof(char *);
 			val = o->unsupported_str[i];
+		} else if (opt->offset >= first_a &&
+			   opt->offset < first_a + sizeof(o->unsupported_arr)) {
+			i = (opt->offset - first_a) / sizeof(char **);
+			val = NULL;
 		} else if (opt->offset >= first_b &&
 			   opt->offset < first_b + sizeof(o->unsupported_bool)) {
 			i = opt->offset - first_b;
@@ -54,7 +71,7 @@ static int check_unsupported(struct cli_ctx *ctx, const struct create_cli_opts *
 		} else {
 			continue;
 		}
-		if (!cli_flag_changed(ctx, opt->long_name))
+		if (!cli_flag_changed(ctx, opt->long_name) || create_flag_handled(opt->long_name))
 			continue;
 		const char *def = create_unsupported_default[i];
 		if (def && val && strcmp(def, val) == 0)
@@ -193,9 +210,6 @@ int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int a
 	    (r = parse_attach(o, b, err)) < 0 || (r = parse_log_opts(o, b, err)) < 0 ||
 	    (r = build_env_labels(o, b, err)) < 0)
 		return r;
-	if (o->network && strv_length(o->network) > 1)
-		return cpod_error_set(err, ENOTSUP, "--network given more than once is not "
-						    "supported yet");
 
 	c->image = argv[0];
 	if (argc > 1) {
@@ -225,11 +239,18 @@ int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int a
 	c->stop_signal = o->stop_signal;
 	c->stop_timeout = cli_flag_changed(ctx, "stop-timeout") ? (int)o->stop_timeout : -1;
 	c->tz = o->tz;
-	c->network = o->network ? o->network[0] : NULL;
+	if (o->network && o->network[0]) {
+		/* several --network flags name several networks, as NAME,NAME */
+		b->network = strv_join(o->network, ",");
+		c->network = b->network;
+	}
 	c->log_driver = o->log_driver;
 	c->log_path = b->log_path;
 	c->ulimits = o->ulimit;
 	c->read_only = o->read_only;
 	c->pull = o->pull;
+	b->isolation = xnew(struct isolation_opts, 1);
+	create_map_extra(ctx, o, c, b->isolation);
+	c->ret_warnings = &b->warnings;
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "engine/container.h"
+#include "runtime/isolation.h"
 
 #define CREATE_UNSUPPORTED_MAX 100
 
@@ -51,8 +52,12 @@ struct create_cli_opts {
 	char **ulimit;
 	char *user;
 	char *workdir;
-	/* one slot per flag that is recognised but not implemented yet */
+	/*
+	 * one slot per flag of the second part of the table: read by name (create_flag_*), or
+	 * refused when used if cpod does not implement it yet
+	 */
 	char *unsupported_str[CREATE_UNSUPPORTED_MAX];
+	char **unsupported_arr[CREATE_UNSUPPORTED_MAX];
 	bool unsupported_bool[CREATE_UNSUPPORTED_MAX];
 };
 
@@ -66,6 +71,14 @@ extern const char *const create_unsupported_default[CREATE_UNSUPPORTED_MAX];
 
 void create_cli_opts_init(void *opts);
 
+/* The value of a slot flag by long name (NULL when not given), and whether it was used. */
+const char *create_flag_str(const struct cli_ctx *ctx, const struct create_cli_opts *o,
+			    const char *name);
+char *const *create_flag_arr(const struct cli_ctx *ctx, const struct create_cli_opts *o,
+			     const char *name);
+bool create_flag_bool(const struct cli_ctx *ctx, const struct create_cli_opts *o,
+		      const char *name);
+
 /* What create_cli_build() made; the arrays behind opts are owned here. */
 struct create_build {
 	struct container_create_opts opts;
@@ -77,8 +90,13 @@ struct create_build {
 	char *log_path;
 	/* attach streams for run (Podman: stdout+stderr, stdin with -i, or exactly --attach) */
 	bool attach_stdin, attach_stdout, attach_stderr;
+	struct isolation_opts *isolation;
+	char *network;
+	char **warnings; /* the engine's warnings, printed on stderr after create */
 };
 void create_build_release(struct create_build *b);
+/* Print the engine's warnings (Podman prints them on stderr, one a line). */
+void create_build_print_warnings(const struct create_build *b);
 
 /*
  * Check the flags and fill b from them and the positional arguments (IMAGE [COMMAND...]).

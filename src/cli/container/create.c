@@ -17,6 +17,7 @@ static int create_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	int r = create_cli_build(ctx, opts, argc, argv, &b, &err);
 	if (r >= 0)
 		r = container_create(ctx->engine, &b.opts, &c, &err);
+	create_build_print_warnings(&b);
 	create_build_release(&b);
 	if (r < 0)
 		return cli_error(ctx, err);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/*
- * `cpod port`: list a container's port mappings. cpod has no port publishing yet, so every
- * container has none and, like Podman for a container without mappings, nothing is printed.
- */
+/* `cpod port`: a container's published ports ("80/tcp -> 0.0.0.0:8080"), or every one's. */
+#include <stdio.h>
+
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/container/ctr-common.h"
 #include "engine/container.h"
+#include "engine/network.h"
 #include "util/strv.h"
 #include "banned.h"
 
@@ -24,7 +24,6 @@ static int port_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct port_opts *opts = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	_cleanup_(container_freep) struct container *c = NULL;
 
 	if (opts->all && opts->latest)
 		return cli_errorf(ctx, "the 'all' and 'latest' options cannot be used together");
@@ -36,8 +35,22 @@ static int port_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		return cli_errorf(ctx, "--latest and containers cannot be used together");
 	if (argc > (opts->latest ? 1 : 2))
 		return cli_errorf(ctx, "accepts between 1 and 2 arg(s), received %d", argc);
-	if (!opts->all && !opts->latest && container_lookup(ctx->engine, argv[0], &c, &err) < 0)
+	const char *filter = argc > (opts->latest ? 0 : 1) ? argv[argc - 1] : NULL;
+	_cleanup_strv_free_ char **keys = ctr_targets(ctx->engine, opts->latest ? 0 : 1, argv,
+						      opts->all, opts->latest, 1u << CTR_RUNNING, &err);
+	if (!keys)
 		return cli_error(ctx, err);
+	STRV_FOREACH(k, keys) {
+		_cleanup_strv_free_ char **lines = NULL;
+		if (container_port_lines(ctx->engine, *k, filter, &lines, &err) < 0)
+			return cli_error(ctx, err);
+		STRV_FOREACH(l, lines) {
+			/* with --all, Podman prefixes each line with the short container ID */
+			if (opts->all)
+				printf("%.12s\t", *k);
+			printf("%s\n", *l);
+		}
+	}
 	return 0;
 }
 

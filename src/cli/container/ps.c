@@ -96,6 +96,31 @@ static char *go_time(int64_t secs)
 	return units_time_string(&ts, false);
 }
 
+/* psReporter.Ports(): "0.0.0.0:8080->80/tcp, ..." with port ranges folded */
+static char *ports_string(const json_t *ports)
+{
+	_cleanup_strv_free_ char **v = xnew(char *, 1);
+	size_t i;
+	json_t *p;
+	json_array_foreach(ports, i, p) {
+		const char *ip = json_get_string(p, "host_ip");
+		const char *proto = json_get_string(p, "protocol");
+		json_int_t hp = json_integer_value(json_object_get(p, "host_port"));
+		json_int_t cp = json_integer_value(json_object_get(p, "container_port"));
+		json_int_t range = json_integer_value(json_object_get(p, "range"));
+		ip = ip && *ip ? ip : "0.0.0.0";
+		proto = proto ? proto : "tcp";
+		if (range > 1)
+			strv_consume(&v, xasprintf("%s:%lld-%lld->%lld-%lld/%s", ip, (long long)hp,
+						   (long long)(hp + range - 1), (long long)cp,
+						   (long long)(cp + range - 1), proto));
+		else
+			strv_consume(&v, xasprintf("%s:%lld->%lld/%s", ip, (long long)hp,
+						   (long long)cp, proto));
+	}
+	return strv_join(v, ", ");
+}
+
 static json_t *display_row(const json_t *r, bool no_trunc, bool size, int64_t now)
 {
 	json_t *d = json_deep_copy(r);
@@ -129,8 +154,16 @@ static json_t *display_row(const json_t *r, bool no_trunc, bool size, int64_t no
 	json_object_set_new(d, "Names", json_string(json_string_value(json_array_get(names, 0))
 							  ? json_string_value(json_array_get(names, 0))
 							  : ""));
-	json_object_set_new(d, "Ports", json_string(""));
-	json_object_set_new(d, "Networks", json_string(""));
+	if (!json_is_object(json_object_get(r, "Labels")))
+		json_object_set_new(d, "Labels", json_object()); /* Go prints map[] */
+	_cleanup_free_ char *ports = ports_string(json_object_get(r, "Ports"));
+	json_object_set_new(d, "Ports", json_string(ports));
+	_cleanup_strv_free_ char **nets = xnew(char *, 1);
+	json_array_foreach(json_object_get(r, "Networks"), i, v)
+		if (json_is_string(v))
+			strv_push(&nets, json_string_value(v));
+	_cleanup_free_ char *netstr = strv_join(nets, ",");
+	json_object_set_new(d, "Networks", json_string(netstr));
 	if (size) {
 		json_t *sz = json_object_get(r, "Size");
 		_cleanup_free_ char *rw = units_human_size_prec(

@@ -41,6 +41,7 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			log_warn("The input device is not a TTY. The --tty and --interactive flags "
 				 "might not work properly");
 		r = container_create(ctx->engine, &b.opts, &c, &err);
+		create_build_print_warnings(&b);
 	}
 	if (r < 0) {
 		create_build_release(&b);
