@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,22 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	return 0;
 }
 
+/*
+ * cpod's own binary, which conmon runs as the runtime wrapper (runtime/exec.h) where the
+ * runtime needs the cgroup workaround. Tests that are not cpod set CPOD_SELF: no wrapper.
+ */
+static char *self_wrapper(void)
+{
+	char buf[PATH_MAX];
+	if (getenv("CPOD_SELF"))
+		return NULL;
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
 static const char *conmon_path(struct engine *e, struct cpod_error **err)
 {
 	if (e->opts.conmon)
@@ -265,10 +282,12 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	_cleanup_free_ char *conmon_pidfile = path_join(run_dir, "conmon.pid");
 	const struct cpod_config *cfg = engine_config(e, NULL);
 	pid_t conmon_pid = 0, ctr_pid = 0;
+	_cleanup_free_ char *wrapper = self_wrapper();
 	if (r >= 0) {
 		struct conmon_create_opts co = {
 		        .conmon_path = conmon,
 		        .runtime = rt,
+		        .runtime_wrapper = wrapper,
 		        .id = cc->id,
 		        .name = cc->name,
 		        .bundle = static_dir,

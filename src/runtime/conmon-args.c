@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conmon-internal.h"
+#include "exec.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/strv.h"
@@ -74,7 +75,11 @@ int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pid
 	push_pair(&v, "-u", o->id);
 
 	_cleanup_strv_free_ char **rt_args = NULL;
-	if (wrap_runtime) {
+	if (wrap_runtime && o->runtime_wrapper) {
+		push_pair(&v, "-r", o->runtime_wrapper);
+		strv_push(&rt_args, CONMON_RUNTIME_WRAP_ARG);
+		strv_push(&rt_args, rt->path);
+	} else if (wrap_runtime) {
 		const char *unshare = conmon_unshare_path();
 		const char *sh = sh_path();
 		if (!unshare || !sh)

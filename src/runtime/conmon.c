@@ -221,7 +221,8 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 	        o->conmon_pidfile ? xstrdup(o->conmon_pidfile) : path_join(o->bundle, "conmon.pid");
 	bool wrap = false, hide = false;
 	if (o->runtime->needs_cgroup_workaround) {
-		wrap = conmon_unshare_path() != NULL && access("/bin/sh", X_OK) == 0;
+		wrap = o->runtime_wrapper ||
+		       (conmon_unshare_path() != NULL && access("/bin/sh", X_OK) == 0);
 		hide = !wrap;
 		if (hide)
 			log_debug(

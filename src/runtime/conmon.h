@@ -58,6 +58,12 @@ struct conmon_create_opts {
 	bool no_pivot;                     /* --no-pivot */
 	char *const *exit_command;         /* argv, [0] the absolute path; NULL: none */
 	char *const *env;                  /* extra "K=V" for conmon (containers.conf conmon_env) */
+	/*
+	 * For a runtime that needs the cgroup workaround: a program conmon runs as
+	 * `WRAPPER __runtime-wrap RUNTIME ARGS...`, which hides the cgroup2 tree and execs the
+	 * runtime (cpod itself: one exec instead of unshare + sh + umount). NULL: unshare + sh.
+	 */
+	const char *runtime_wrapper;
 	unsigned timeout_ms;               /* for the sync pipe; 0: 240 s (Podman's) */
 };
 

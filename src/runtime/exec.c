@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -280,4 +281,14 @@ int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_ex
 	ret->stdout_data = cap_out ? buf_take(&out) : NULL;
 	ret->stderr_data = cap_err ? buf_take(&errb) : NULL;
 	return 0;
+}
+
+int runtime_wrap_exec(char **argv)
+{
+	int r = runtime_hide_cgroup2_unified();
+	if (r < 0)
+		fprintf(stderr, "cpod: hiding /sys/fs/cgroup/unified: %s\n", strerror(-r));
+	execv(argv[0], argv);
+	fprintf(stderr, "cpod: exec %s: %s\n", argv[0], strerror(errno));
+	return 127;
 }

@@ -80,4 +80,16 @@ int runtime_spawn(const struct runtime_exec_options *opts, pid_t *ret_pid, struc
 int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_exec_result *ret,
                       struct cpod_error **err);
 
+/*
+ * The first argument that makes cpod act as the runtime wrapper conmon runs
+ * (conmon_create_opts.runtime_wrapper): `cpod __runtime-wrap RUNTIME ARGS...`.
+ */
+#define CONMON_RUNTIME_WRAP_ARG "__runtime-wrap"
+
+/*
+ * Act as that wrapper: hide the cgroup2 tree (runtime_hide_cgroup2_unified) and exec
+ * argv[0] with argv. Returns only on failure, with the exit code to use (127).
+ */
+int runtime_wrap_exec(char **argv);
+
 #endif
