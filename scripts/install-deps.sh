@@ -6,7 +6,7 @@
 # second run takes a fraction of a second.
 #
 # Usage: scripts/install-deps.sh [--bench]
-#   --bench   also install the reference tools used only by bench/ (podman, hyperfine).
+#   --bench   also install the reference tools used only by bench/ (podman, hyperfine, wrk).
 #             Tests never depend on them.
 set -euo pipefail
 
@@ -26,7 +26,7 @@ test_pkgs=(
 	openssl jq curl procps
 	python3 python3-docker # docker-py for the API tests, python3's pty module for tty tests
 )
-bench_pkgs=(podman hyperfine)
+bench_pkgs=(podman hyperfine wrk)
 
 pkgs=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}")
 case "${1:-}" in

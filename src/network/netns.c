@@ -2,9 +2,12 @@
 /*
  * Network namespaces as files, as Podman's containers/common pkg/netns does: a child
  * unshares CLONE_NEWNET and bind mounts its /proc/self/ns/net on <netns_dir>/cpod-<random>.
- * The directory is made a shared mount first (like `ip netns`), so that unmounting the
- * namespace later also reaches copies of the mount in other mount namespaces (crun's
- * private one on hybrid-cgroup hosts) and the namespace is really freed.
+ *
+ * Unlike `ip netns`, the directory is not made a shared mount of its own: it lives in the
+ * run root, which tests and users delete with rm -rf, and the mount namespaces that could
+ * hold copies of a namespace mount (crun's on hybrid-cgroup hosts) are MS_PRIVATE anyway,
+ * so propagation would not reach them. Such a copy only keeps an empty namespace alive
+ * until that process ends; netavark deletes the veth pair itself at teardown.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,36 +29,11 @@
 #include "util/xalloc.h"
 #include "banned.h"
 
-static bool is_mount_point(const char *path)
-{
-	_cleanup_free_ char *text = NULL;
-	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16u << 20, &text, NULL) < 0)
-		return false;
-	size_t plen = strlen(path);
-	char *save = NULL;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		/* id parent major:minor root mountpoint ... */
-		char *f = l;
-		for (int i = 0; i < 4 && f; i++) {
-			f = strchr(f, ' ');
-			if (f)
-				f++;
-		}
-		if (f && strncmp(f, path, plen) == 0 && f[plen] == ' ')
-			return true;
-	}
-	return false;
-}
-
-static int make_shared_dir(const char *dir, struct cpod_error **err)
+static int make_dir(const char *dir, struct cpod_error **err)
 {
 	int r = mkdir_p(dir, 0755);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "create %s", dir);
-	if (!is_mount_point(dir) && mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return cpod_error_set_errno(err, errno, "bind mount %s", dir);
-	if (mount(NULL, dir, NULL, MS_SHARED | MS_REC, NULL) < 0)
-		return cpod_error_set_errno(err, errno, "make %s shared", dir);
 	return 0;
 }
 
@@ -82,7 +60,7 @@ static int child_setup(const char *path)
 
 int net_netns_create(const struct net_env *env, char **ret_path, struct cpod_error **err)
 {
-	int r = make_shared_dir(env->netns_dir, err);
+	int r = make_dir(env->netns_dir, err);
 	if (r < 0)
 		return r;
 	char id[65];
