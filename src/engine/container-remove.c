@@ -63,6 +63,9 @@ int container_remove_locked(struct engine *e, struct container *c, struct cpod_e
 	if (!db || !s)
 		return -EIO;
 	const char *id = c->config.id;
+	/* a cleaned-up container is gone from the runtime: no exec of the runtime needed */
+	bool in_runtime = container_status_active(c->state.status) ||
+			  c->state.status == CTR_REMOVING || c->state.status == CTR_UNKNOWN;
 	if (c->state.status != CTR_REMOVING) {
 		c->state.status = CTR_REMOVING;
 		int r = state_db_save_state(db, c, err);
@@ -70,7 +73,7 @@ int container_remove_locked(struct engine *e, struct container *c, struct cpod_e
 			return r;
 	}
 	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
-	if (container_oci_runtime(e, &rt, NULL) >= 0)
+	if (in_runtime && container_oci_runtime(e, &rt, NULL) >= 0)
 		(void)runtime_oci_delete(rt, id, true, NULL);
 	int r = store_container_delete(s, id, err);
 	if (r < 0 && r != -ENOENT)

@@ -15,9 +15,9 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
-#include "engine/network-internal.h"
-#include "engine/volume-internal.h"
 #include "engine/isolation-internal.h"
+#include "engine/volume-internal.h"
+#include "engine/network-internal.h"
 #include "format/units.h"
 #include "image/config.h"
 #include "runtime/attach.h"
@@ -260,8 +260,17 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "create the directories of container %s",
 		                            cc->id);
-	/* a runtime container left by a killed cpod would make create fail */
-	(void)runtime_oci_delete(rt, cc->id, true, NULL);
+	/*
+	 * A runtime container left by a killed cpod would make create fail; only then is a
+	 * delete worth an exec of the runtime.
+	 */
+	if (rt->state_dir) {
+		_cleanup_free_ char *left = path_join(rt->state_dir, cc->id);
+		if (path_exists(left))
+			(void)runtime_oci_delete(rt, cc->id, true, NULL);
+	} else {
+		(void)runtime_oci_delete(rt, cc->id, true, NULL);
+	}
 	(void)unlink(exit_file);
 	_cleanup_free_ char *oom = path_join(static_dir, "oom");
 	(void)unlink(oom);

@@ -14,8 +14,9 @@
 #include <unistd.h>
 
 #include "engine/container-internal.h"
-#include "engine/network-internal.h"
 #include "engine/volume-internal.h"
+#include "engine/network-internal.h"
+#include "runtime/exitfile.h"
 #include "runtime/oci.h"
 #include "storage/store.h"
 #include "util/fs.h"
@@ -315,7 +316,14 @@ int container_wait(struct engine *e, const char *key, unsigned conditions, int *
 				*ret_exit_code = code;
 			return 0;
 		}
-		sleep_ms(delay);
+		if (container_status_active(c->state.status) &&
+		    (conditions & (1u << CTR_EXITED))) {
+			/* sleep on the exit directory (inotify) rather than polling */
+			_cleanup_free_ char *dir = path_join(e->run_root, "exits");
+			(void)exitfile_wait(dir, id, (int)(delay * 20), &code, NULL);
+		} else {
+			sleep_ms(delay);
+		}
 		if (delay < 100)
 			delay *= 2;
 	}

@@ -3,6 +3,7 @@
  * `cpod container cleanup`: the exit command conmon runs when a container's process exits
  * (unmount, record the exit, --rm). Hidden from help, as in Podman.
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -50,6 +51,11 @@ static int cleanup_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		if (r >= 0 && opts->rm) {
 			struct container_remove_opts ro = {.force = false, .timeout = -1};
 			r = container_remove(ctx->engine, *k, &ro, &e);
+			/* the engine's cleanup already applied the container's own --rm */
+			if (r == -ENOENT) {
+				e = cpod_error_free(e);
+				r = 0;
+			}
 		}
 		if (r < 0)
 			ctr_errors_add(&errs, &e);
