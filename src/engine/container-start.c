@@ -32,6 +32,7 @@
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
+#include "cpod-config.h"
 #include "banned.h"
 
 int container_oci_runtime(struct engine *e, struct oci_runtime **ret, struct cpod_error **err)
@@ -186,19 +187,28 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 }
 
 /*
- * cpod's own binary, which conmon runs as the runtime wrapper (runtime/exec.h) where the
- * runtime needs the cgroup workaround. Tests that are not cpod set CPOD_SELF: no wrapper.
+ * cpod-runtime-wrap, which conmon runs instead of a runtime that needs the cgroup workaround
+ * (runtime/runtime-wrap.c): beside cpod's own binary (the build tree, or an install in one
+ * directory), else in libexecdir. Tests that are not cpod set CPOD_SELF: no wrapper then.
  */
-static char *self_wrapper(void)
+static char *runtime_wrapper_path(void)
 {
 	char buf[PATH_MAX];
 	if (getenv("CPOD_SELF"))
 		return NULL;
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *slash = strrchr(buf, '/');
+		if (slash) {
+			*slash = '\0';
+			_cleanup_free_ char *p = path_join(buf, "cpod-runtime-wrap");
+			if (access(p, X_OK) == 0)
+				return TAKE_PTR(p);
+		}
+	}
+	_cleanup_free_ char *p = path_join(CPOD_LIBEXECDIR, "cpod-runtime-wrap");
+	return access(p, X_OK) == 0 ? TAKE_PTR(p) : NULL;
 }
 
 static const char *conmon_path(struct engine *e, struct cpod_error **err)
@@ -291,7 +301,7 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	_cleanup_free_ char *conmon_pidfile = path_join(run_dir, "conmon.pid");
 	const struct cpod_config *cfg = engine_config(e, NULL);
 	pid_t conmon_pid = 0, ctr_pid = 0;
-	_cleanup_free_ char *wrapper = self_wrapper();
+	_cleanup_free_ char *wrapper = runtime_wrapper_path();
 	if (r >= 0) {
 		struct conmon_create_opts co = {
 		        .conmon_path = conmon,

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "conmon-internal.h"
-#include "exec.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/strv.h"
@@ -77,7 +76,6 @@ int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pid
 	_cleanup_strv_free_ char **rt_args = NULL;
 	if (wrap_runtime && o->runtime_wrapper) {
 		push_pair(&v, "-r", o->runtime_wrapper);
-		strv_push(&rt_args, CONMON_RUNTIME_WRAP_ARG);
 		strv_push(&rt_args, rt->path);
 	} else if (wrap_runtime) {
 		const char *unshare = conmon_unshare_path();

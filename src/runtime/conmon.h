@@ -60,8 +60,8 @@ struct conmon_create_opts {
 	char *const *env;                  /* extra "K=V" for conmon (containers.conf conmon_env) */
 	/*
 	 * For a runtime that needs the cgroup workaround: a program conmon runs as
-	 * `WRAPPER __runtime-wrap RUNTIME ARGS...`, which hides the cgroup2 tree and execs the
-	 * runtime (cpod itself: one exec instead of unshare + sh + umount). NULL: unshare + sh.
+	 * `WRAPPER RUNTIME ARGS...`, which hides the cgroup2 tree and execs the runtime
+	 * (cpod-runtime-wrap: one cheap exec instead of unshare + sh + umount). NULL: unshare + sh.
 	 */
 	const char *runtime_wrapper;
 	unsigned timeout_ms;               /* for the sync pipe; 0: 240 s (Podman's) */

@@ -34,28 +34,6 @@ struct child_report {
 	int errnum;
 };
 
-int runtime_hide_cgroup2_unified(void)
-{
-	if (unshare(CLONE_NEWNS) < 0)
-		return -errno;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return -errno;
-	if (umount2(UNIFIED_PATH, MNT_DETACH) == 0)
-		return 0;
-	if (errno == ENOENT)
-		return 0;
-	if (errno != EINVAL && errno != EPERM)
-		return -errno;
-	/*
-	 * In a user namespace the inherited mounts are locked and cannot be unmounted one by
-	 * one (EINVAL); an empty tmpfs over the mount point hides the cgroup2 tree from statfs()
-	 * just as well.
-	 */
-	if (mount("tmpfs", UNIFIED_PATH, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	          "size=4k,mode=0555") < 0)
-		return -errno;
-	return 0;
-}
 
 void runtime_exec_result_release(struct runtime_exec_result *r)
 {
@@ -283,12 +261,3 @@ int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_ex
 	return 0;
 }
 
-int runtime_wrap_exec(char **argv)
-{
-	int r = runtime_hide_cgroup2_unified();
-	if (r < 0)
-		fprintf(stderr, "cpod: hiding /sys/fs/cgroup/unified: %s\n", strerror(-r));
-	execv(argv[0], argv);
-	fprintf(stderr, "cpod: exec %s: %s\n", argv[0], strerror(errno));
-	return 127;
-}

@@ -19,16 +19,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "runtime/cgroup-hide.h"
 #include "util/error.h"
 
-/*
- * Enter a new private mount namespace and hide /sys/fs/cgroup/unified in it: unmount it
- * (MNT_DETACH), or, where the mount is locked (a user namespace that inherited it), cover it
- * with an empty read-only tmpfs. Meant for a child process right after fork(): it only makes
- * system calls (async-signal-safe). Returns 0 or -errno. Never call it in cpod's own process:
- * the engine must keep seeing the host's mounts.
- */
-int runtime_hide_cgroup2_unified(void);
 
 enum runtime_exec_flags {
 	/* run the program via runtime_hide_cgroup2_unified() (crun on hybrid hosts) */
@@ -80,16 +73,5 @@ int runtime_spawn(const struct runtime_exec_options *opts, pid_t *ret_pid, struc
 int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_exec_result *ret,
                       struct cpod_error **err);
 
-/*
- * The first argument that makes cpod act as the runtime wrapper conmon runs
- * (conmon_create_opts.runtime_wrapper): `cpod __runtime-wrap RUNTIME ARGS...`.
- */
-#define CONMON_RUNTIME_WRAP_ARG "__runtime-wrap"
-
-/*
- * Act as that wrapper: hide the cgroup2 tree (runtime_hide_cgroup2_unified) and exec
- * argv[0] with argv. Returns only on failure, with the exit code to use (127).
- */
-int runtime_wrap_exec(char **argv);
 
 #endif
