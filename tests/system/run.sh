@@ -58,4 +58,18 @@ command -v bats >/dev/null || {
 fmt=(--formatter pretty)
 ((tap)) && fmt=(--tap)
 # shellcheck disable=SC2086
-exec bats "${fmt[@]}" --setup-suite-file "$here/setup_suite.bash" ${BATS_ARGS:-} "${files[@]}" </dev/null
+bats "${fmt[@]}" --setup-suite-file "$here/setup_suite.bash" ${BATS_ARGS:-} "${files[@]}" </dev/null ||
+	rc=$?
+# The container tests (03x) run a second time with runc (the first run uses
+# $CPOD_TEST_RUNTIME, crun by default); CPOD_TEST_NO_RUNC=1 skips that.
+ctr_files=()
+for f in "${files[@]}"; do
+	[[ $(basename "$f") == 03[0-9]-*.bats ]] && ctr_files+=("$f")
+done
+if ((${#ctr_files[@]})) && [[ ${CPOD_TEST_NO_RUNC:-} != 1 && ${CPOD_TEST_RUNTIME:-crun} != runc ]]; then
+	echo "# container tests again with runc"
+	# shellcheck disable=SC2086
+	CPOD_TEST_RUNTIME=runc bats "${fmt[@]}" --setup-suite-file "$here/setup_suite.bash" \
+		${BATS_ARGS:-} "${ctr_files[@]}" </dev/null || rc=$?
+fi
+exit "${rc:-0}"

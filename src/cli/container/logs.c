@@ -184,6 +184,8 @@ static int logs_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		ctr_targets(ctx->engine, argc, argv, false, opts->latest, 0, &err);
 	if (!keys || ctr_lookup_all(ctx->engine, &keys, false, &err) < 0)
 		return cli_error(ctx, err);
+	/* Podman prefixes lines only when it prints several containers' logs */
+	lo.names = opts->names && strv_length(keys) > 1;
 	fflush(stdout);
 	if (container_logs(ctx->engine, keys, &lo, &err) < 0)
 		return cli_error(ctx, err);
