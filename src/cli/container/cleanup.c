@@ -19,14 +19,18 @@ struct cleanup_opts {
 };
 
 static const struct cli_option cleanup_options[] = {
-	CLI_BOOL("all", 'a', struct cleanup_opts, all, "Cleans up all containers"),
-	{ .long_name = "exec", .type = CLI_OPT_STRING, .offset = offsetof(struct cleanup_opts, exec),
-	  .arg_name = "string", .help = "Clean up the given exec session instead of the container",
-	  .flags = CLI_OPT_HIDDEN },
-	CLI_BOOL("latest", 'l', struct cleanup_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_BOOL("rm", 0, struct cleanup_opts, rm, "After cleanup, remove the container entirely"),
-	CLI_BOOL("rmi", 0, struct cleanup_opts, rmi, "After cleanup, remove the image entirely"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct cleanup_opts, all, "Cleans up all containers"),
+        {.long_name = "exec",
+         .type = CLI_OPT_STRING,
+         .offset = offsetof(struct cleanup_opts, exec),
+         .arg_name = "string",
+         .help = "Clean up the given exec session instead of the container",
+         .flags = CLI_OPT_HIDDEN},
+        CLI_BOOL("latest", 'l', struct cleanup_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_BOOL("rm", 0, struct cleanup_opts, rm, "After cleanup, remove the container entirely"),
+        CLI_BOOL("rmi", 0, struct cleanup_opts, rmi, "After cleanup, remove the image entirely"),
+        CLI_OPT_END,
 };
 
 static int cleanup_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -39,13 +43,14 @@ static int cleanup_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (opts->exec || opts->rmi)
 		return cli_errorf(ctx, "--%s is not supported yet", opts->exec ? "exec" : "rmi");
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-				"you must provide at least one name or id")))
+	                        "you must provide at least one name or id")))
 		return r;
 	_cleanup_strv_free_ char **keys =
-		ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
+	        ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
 	if (!keys)
 		return cli_error(ctx, err);
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		r = container_cleanup(ctx->engine, *k, &e);
 		if (r >= 0 && opts->rm) {
@@ -66,19 +71,19 @@ static int cleanup_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_cleanup = {
-	.name = "cleanup",
-	.short_help = "Clean up network and mountpoints of one or more containers",
-	.long_help = "cpod container cleanup\n\n  Cleans up mount points and network stacks on "
-		     "one or more containers from the host. The container name or ID can be used. "
-		     "This command is used internally when running containers, but can also be "
-		     "used if container cleanup has failed when a container exits.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod container cleanup --latest\ncpod container cleanup ctrID1 ctrID2 "
-		    "ctrID3\ncpod container cleanup --all",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE | CLI_HIDDEN,
-	.options = cleanup_options,
-	.opts_size = sizeof(struct cleanup_opts),
-	.run = cleanup_run,
+        .name = "cleanup",
+        .short_help = "Clean up network and mountpoints of one or more containers",
+        .long_help = "cpod container cleanup\n\n  Cleans up mount points and network stacks on "
+                     "one or more containers from the host. The container name or ID can be used. "
+                     "This command is used internally when running containers, but can also be "
+                     "used if container cleanup has failed when a container exits.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod container cleanup --latest\ncpod container cleanup ctrID1 ctrID2 "
+                    "ctrID3\ncpod container cleanup --all",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE | CLI_HIDDEN,
+        .options = cleanup_options,
+        .opts_size = sizeof(struct cleanup_opts),
+        .run = cleanup_run,
 };

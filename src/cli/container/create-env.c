@@ -50,7 +50,8 @@ int create_env_parse(char ***env, const char *entry, struct cpod_error **err)
 	if (len > 0 && entry[len - 1] == '*') {
 		for (char **h = environ; h && *h; h++) {
 			const char *heq = strchr(*h, '=');
-			if (heq && (size_t)(heq - *h) >= len - 1 && strncmp(*h, entry, len - 1) == 0)
+			if (heq && (size_t)(heq - *h) >= len - 1 &&
+			    strncmp(*h, entry, len - 1) == 0)
 				env_set(env, *h, (size_t)(heq - *h), heq + 1);
 		}
 		return 0;
@@ -110,7 +111,7 @@ int create_env_file(char ***env, const char *path, struct cpod_error **err)
 	_cleanup_free_ char *text = NULL;
 	int r = read_kv_file(path, &text, err);
 	if (r < 0)
-		return r;
+		return cpod_error_wrap(err, "parsing env file \"%s\"", path);
 	struct env_ud ud = {env, err};
 	return for_each_line(text, env_line, &ud);
 }

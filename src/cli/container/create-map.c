@@ -10,16 +10,60 @@
 #include "util/xalloc.h"
 #include "banned.h"
 
-static const char *const handled[] = {
-	"add-host", "blkio-weight", "blkio-weight-device", "cap-add", "cap-drop", "cgroup-parent",
-	"cgroupns", "cgroups", "cpu-period", "cpu-quota", "cpu-shares", "cpus", "cpuset-cpus",
-	"cpuset-mems", "device", "device-cgroup-rule", "device-read-bps", "device-read-iops",
-	"device-write-bps", "device-write-iops", "dns", "expose", "gidmap", "group-add", "ip",
-	"ip6", "ipc", "mac-address", "memory", "memory-reservation", "memory-swap",
-	"memory-swappiness", "mount", "network-alias", "oom-kill-disable", "oom-score-adj", "pid",
-	"pids-limit", "privileged", "publish", "publish-all", "read-only-tmpfs", "security-opt",
-	"shm-size", "subgidname", "subuidname", "sysctl", "tmpfs", "uidmap", "userns", "uts",
-	"volume", "volumes-from", NULL};
+static const char *const handled[] = {"add-host",
+                                      "blkio-weight",
+                                      "blkio-weight-device",
+                                      "cap-add",
+                                      "cap-drop",
+                                      "cgroup-parent",
+                                      "cgroupns",
+                                      "cgroups",
+                                      "cpu-period",
+                                      "cpu-quota",
+                                      "cpu-shares",
+                                      "cpus",
+                                      "cpuset-cpus",
+                                      "cpuset-mems",
+                                      "device",
+                                      "device-cgroup-rule",
+                                      "device-read-bps",
+                                      "device-read-iops",
+                                      "device-write-bps",
+                                      "device-write-iops",
+                                      "dns",
+                                      "expose",
+                                      "gidmap",
+                                      "group-add",
+                                      "ip",
+                                      "ip6",
+                                      "ipc",
+                                      "mac-address",
+                                      "memory",
+                                      "memory-reservation",
+                                      "memory-swap",
+                                      "memory-swappiness",
+                                      "mount",
+                                      "network-alias",
+                                      "oom-kill-disable",
+                                      "oom-score-adj",
+                                      "pid",
+                                      "pids-limit",
+                                      "privileged",
+                                      "publish",
+                                      "publish-all",
+                                      "read-only-tmpfs",
+                                      "security-opt",
+                                      "shm-size",
+                                      "subgidname",
+                                      "subuidname",
+                                      "sysctl",
+                                      "tmpfs",
+                                      "uidmap",
+                                      "userns",
+                                      "uts",
+                                      "volume",
+                                      "volumes-from",
+                                      NULL};
 
 bool create_flag_handled(const char *name)
 {
@@ -35,7 +79,7 @@ static const struct cli_option *find(const struct cli_ctx *ctx, const char *name
 }
 
 const char *create_flag_str(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-			    const char *name)
+                            const char *name)
 {
 	const struct cli_option *opt = find(ctx, name);
 	if (!opt || opt->type != CLI_OPT_STRING || !cli_flag_changed(ctx, name))
@@ -44,7 +88,7 @@ const char *create_flag_str(const struct cli_ctx *ctx, const struct create_cli_o
 }
 
 char *const *create_flag_arr(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-			     const char *name)
+                             const char *name)
 {
 	const struct cli_option *opt = find(ctx, name);
 	if (!opt || (opt->type != CLI_OPT_STRING_ARRAY && opt->type != CLI_OPT_STRING_SLICE) ||
@@ -53,8 +97,7 @@ char *const *create_flag_arr(const struct cli_ctx *ctx, const struct create_cli_
 	return *(char **const *)((const char *)o + opt->offset);
 }
 
-bool create_flag_bool(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-		      const char *name)
+bool create_flag_bool(const struct cli_ctx *ctx, const struct create_cli_opts *o, const char *name)
 {
 	const struct cli_option *opt = find(ctx, name);
 	if (!opt || opt->type != CLI_OPT_BOOL)
@@ -63,7 +106,7 @@ bool create_flag_bool(const struct cli_ctx *ctx, const struct create_cli_opts *o
 }
 
 void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-		      struct container_create_opts *c, struct isolation_opts *iso)
+                      struct container_create_opts *c, struct isolation_opts *iso)
 {
 #define S(n) create_flag_str(ctx, o, n)
 #define A(n) create_flag_arr(ctx, o, n)

@@ -10,6 +10,6 @@ bool create_flag_handled(const char *name);
 
 /* Fill networking and mount fields of c and the isolation options iso (which c points to). */
 void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-		      struct container_create_opts *c, struct isolation_opts *iso);
+                      struct container_create_opts *c, struct isolation_opts *iso);
 
 #endif

@@ -21,7 +21,8 @@ void create_cli_opts_init(void *opts_)
 	o->sig_proxy = true;
 	o->stop_timeout = 10;
 	for (size_t i = 0; i < CREATE_UNSUPPORTED_MAX; i++)
-		if (create_unsupported_default[i] && strcmp(create_unsupported_default[i], "true") == 0)
+		if (create_unsupported_default[i] &&
+		    strcmp(create_unsupported_default[i], "true") == 0)
 			o->unsupported_bool[i] = true;
 }
 
@@ -44,12 +45,12 @@ void create_build_release(struct create_build *b)
 void create_build_print_warnings(const struct create_build *b)
 {
 	STRV_FOREACH(w, b->warnings)
-		fprintf(stderr, "%s\n", *w);
+	fprintf(stderr, "%s\n", *w);
 }
 
 /* A flag of a feature cpod does not have yet, used with a value that is not Podman's default. */
 static int check_unsupported(struct cli_ctx *ctx, const struct create_cli_opts *o,
-			     struct cpod_error **err)
+                             struct cpod_error **err)
 {
 	const size_t first = offsetof(struct create_cli_opts, unsupported_str);
 	const size_t first_a = offsetof(struct create_cli_opts, unsupported_arr);
@@ -61,11 +62,11 @@ static int check_unsupported(struct cli_ctx *ctx, const struct create_cli_opts *
 			i = (opt->offset - first) / sizeof(char *);
 			val = o->unsupported_str[i];
 		} else if (opt->offset >= first_a &&
-			   opt->offset < first_a + sizeof(o->unsupported_arr)) {
+		           opt->offset < first_a + sizeof(o->unsupported_arr)) {
 			i = (opt->offset - first_a) / sizeof(char **);
 			val = NULL;
 		} else if (opt->offset >= first_b &&
-			   opt->offset < first_b + sizeof(o->unsupported_bool)) {
+		           opt->offset < first_b + sizeof(o->unsupported_bool)) {
 			i = opt->offset - first_b;
 			val = o->unsupported_bool[i] ? "true" : "false";
 		} else {
@@ -82,7 +83,7 @@ static int check_unsupported(struct cli_ctx *ctx, const struct create_cli_opts *
 }
 
 static int parse_attach(const struct create_cli_opts *o, struct create_build *b,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	if (!o->attach || !o->attach[0]) {
 		/* Podman attaches stdout and stderr, and stdin with -i */
@@ -90,7 +91,8 @@ static int parse_attach(const struct create_cli_opts *o, struct create_build *b,
 		b->attach_stdin = o->interactive;
 		return 0;
 	}
-	STRV_FOREACH(a, o->attach) {
+	STRV_FOREACH(a, o->attach)
+	{
 		if (strcasecmp(*a, "stdin") == 0)
 			b->attach_stdin = true;
 		else if (strcasecmp(*a, "stdout") == 0)
@@ -99,9 +101,9 @@ static int parse_attach(const struct create_cli_opts *o, struct create_build *b,
 			b->attach_stderr = true;
 		else
 			return cpod_error_set(err, EINVAL,
-					      "invalid stream \"%s\" for --attach - must be one of "
-					      "stdin, stdout, or stderr: invalid argument",
-					      *a);
+			                      "invalid stream \"%s\" for --attach - must be one of "
+			                      "stdin, stdout, or stderr: invalid argument",
+			                      *a);
 	}
 	return 0;
 }
@@ -115,7 +117,8 @@ static char **parse_entrypoint(const char *s)
 		size_t i;
 		json_t *v;
 		char **out = xnew(char *, 1);
-		json_array_foreach(j, i, v) {
+		json_array_foreach(j, i, v)
+		{
 			if (!json_is_string(v)) {
 				ok = false;
 				break;
@@ -140,17 +143,19 @@ static int parse_pull(const char *p, struct cpod_error **err)
 		return 0;
 	if (strcasecmp(p, "always") == 0 || strcasecmp(p, "true") == 0 ||
 	    strcasecmp(p, "newer") == 0 || strcasecmp(p, "ifnewer") == 0)
-		return cpod_error_set(err, ENOTSUP,
-				      "--pull %s: pulling is not available yet (use --pull never or "
-				      "missing with a local image)",
-				      p);
+		return cpod_error_set(
+		        err, ENOTSUP,
+		        "--pull %s: pulling is not available yet (use --pull never or "
+		        "missing with a local image)",
+		        p);
 	return cpod_error_set(err, EINVAL, "unsupported pull policy \"%s\"", p);
 }
 
 static int parse_log_opts(const struct create_cli_opts *o, struct create_build *b,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
-	STRV_FOREACH(l, o->log_opt) {
+	STRV_FOREACH(l, o->log_opt)
+	{
 		const char *eq = strchr(*l, '=');
 		if (!eq)
 			return cpod_error_set(err, EINVAL, "invalid logopt value \"%s\"", *l);
@@ -160,42 +165,45 @@ static int parse_log_opts(const struct create_cli_opts *o, struct create_build *
 			continue;
 		}
 		return cpod_error_set(err, ENOTSUP, "--log-opt %.*s is not supported yet",
-				      (int)(eq - *l), *l);
+		                      (int)(eq - *l), *l);
 	}
 	return 0;
 }
 
 static int build_env_labels(const struct create_cli_opts *o, struct create_build *b,
-			    struct cpod_error **err)
+                            struct cpod_error **err)
 {
 	b->env = xnew(char *, 1);
 	STRV_FOREACH(f, o->env_file)
-		if (create_env_file(&b->env, *f, err) < 0)
-			return -EINVAL;
+	if (create_env_file(&b->env, *f, err) < 0)
+		return -EINVAL;
 	STRV_FOREACH(e, o->env)
-		if (create_env_parse(&b->env, *e, err) < 0)
-			return -EINVAL;
+	if (create_env_parse(&b->env, *e, err) < 0)
+		return -EINVAL;
 	b->labels = xnew(char *, 1);
 	STRV_FOREACH(f, o->label_file)
-		if (create_label_file(&b->labels, *f, err) < 0)
-			return -EINVAL;
-	STRV_FOREACH(l, o->label) {
+	if (create_label_file(&b->labels, *f, err) < 0)
+		return -EINVAL;
+	STRV_FOREACH(l, o->label)
+	{
 		if (strchr(*l, '='))
 			strv_push(&b->labels, *l);
 		else
 			strv_consume(&b->labels, xasprintf("%s=", *l));
 	}
 	b->annotations = xnew(char *, 1);
-	STRV_FOREACH(a, o->annotation) {
+	STRV_FOREACH(a, o->annotation)
+	{
 		if (!strchr(*a, '='))
-			return cpod_error_set(err, EINVAL, "annotations must be formatted KEY=VALUE");
+			return cpod_error_set(err, EINVAL,
+			                      "annotations must be formatted KEY=VALUE");
 		strv_push(&b->annotations, *a);
 	}
 	return 0;
 }
 
-int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int argc,
-		     char **argv, struct create_build *b, struct cpod_error **err)
+int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int argc, char **argv,
+                     struct create_build *b, struct cpod_error **err)
 {
 	struct container_create_opts *c = &b->opts;
 	int r;

@@ -64,7 +64,7 @@ struct create_cli_opts {
 /* The option tables: run's has -d, --detach-keys, --sig-proxy, --preserve-fds, --rmi. */
 extern const struct cli_option create_cli_run_options[];
 /* create's table: the same array without run's own first entries */
-#define CREATE_RUN_ONLY_COUNT 6
+#define CREATE_RUN_ONLY_COUNT     6
 #define create_cli_create_options (create_cli_run_options + CREATE_RUN_ONLY_COUNT)
 /* Per unsupported slot: the value that is accepted because it is Podman's default, or NULL. */
 extern const char *const create_unsupported_default[CREATE_UNSUPPORTED_MAX];
@@ -73,11 +73,10 @@ void create_cli_opts_init(void *opts);
 
 /* The value of a slot flag by long name (NULL when not given), and whether it was used. */
 const char *create_flag_str(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-			    const char *name);
+                            const char *name);
 char *const *create_flag_arr(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-			     const char *name);
-bool create_flag_bool(const struct cli_ctx *ctx, const struct create_cli_opts *o,
-		      const char *name);
+                             const char *name);
+bool create_flag_bool(const struct cli_ctx *ctx, const struct create_cli_opts *o, const char *name);
 
 /* What create_cli_build() made; the arrays behind opts are owned here. */
 struct create_build {
@@ -104,8 +103,8 @@ void create_build_print_warnings(const struct create_build *b);
  * "pulling is not available yet" for --pull always/newer. The strings in b->opts borrow from o
  * and argv, which must outlive b.
  */
-int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int argc,
-		     char **argv, struct create_build *b, struct cpod_error **err);
+int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int argc, char **argv,
+                     struct create_build *b, struct cpod_error **err);
 
 /* Podman's environment parsing (pkg/env): "K=V", "K" from the host, "K*" host globs. */
 int create_env_parse(char ***env, const char *entry, struct cpod_error **err);

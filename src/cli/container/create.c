@@ -26,20 +26,20 @@ static int create_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_create = {
-	.name = "create",
-	.short_help = "Create but do not start a container",
-	.long_help = "Creates a new container from the given image or storage and prepares it for "
-		     "running the specified command.\n\n  The container ID is then printed to "
-		     "stdout. You can then start it at any time with the cpod start <container_id> "
-		     "command. The container will be created with the initial state 'created'.",
-	.usage = "[options] IMAGE [COMMAND [ARG...]]",
-	.examples = "cpod create alpine ls\ncpod create --annotation HELLO=WORLD alpine ls\n"
-		    "cpod create -t -i --name myctr alpine ls",
-	.min_args = 1,
-	.max_args = -1,
-	.flags = CLI_NO_INTERSPERSE | CLI_NEEDS_ENGINE,
-	.options = create_cli_create_options,
-	.opts_size = sizeof(struct create_cli_opts),
-	.opts_init = create_cli_opts_init,
-	.run = create_run,
+        .name = "create",
+        .short_help = "Create but do not start a container",
+        .long_help = "Creates a new container from the given image or storage and prepares it for "
+                     "running the specified command.\n\n  The container ID is then printed to "
+                     "stdout. You can then start it at any time with the cpod start <container_id> "
+                     "command. The container will be created with the initial state 'created'.",
+        .usage = "[options] IMAGE [COMMAND [ARG...]]",
+        .examples = "cpod create alpine ls\ncpod create --annotation HELLO=WORLD alpine ls\n"
+                    "cpod create -t -i --name myctr alpine ls",
+        .min_args = 1,
+        .max_args = -1,
+        .flags = CLI_NO_INTERSPERSE | CLI_NEEDS_ENGINE,
+        .options = create_cli_create_options,
+        .opts_size = sizeof(struct create_cli_opts),
+        .opts_init = create_cli_opts_init,
+        .run = create_run,
 };

@@ -23,7 +23,7 @@ int ctr_check_args(struct cli_ctx *ctx, int argc, bool all, bool latest, const c
 }
 
 char **ctr_targets(struct engine *e, int argc, char **argv, bool all, bool latest,
-		   unsigned status_mask, struct cpod_error **err)
+                   unsigned status_mask, struct cpod_error **err)
 {
 	if (!all && !latest) {
 		char **v = xnew(char *, (size_t)argc + 1);

@@ -27,7 +27,7 @@ int ctr_check_args(struct cli_ctx *ctx, int argc, bool all, bool latest, const c
  * Returns an owned strv (possibly empty) or NULL with *err set.
  */
 char **ctr_targets(struct engine *e, int argc, char **argv, bool all, bool latest,
-		   unsigned status_mask, struct cpod_error **err);
+                   unsigned status_mask, struct cpod_error **err);
 
 /*
  * Resolve every key before acting on any, as Podman does for stop, rm and wait. Returns 0, or

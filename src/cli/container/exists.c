@@ -12,9 +12,9 @@ struct exists_opts {
 };
 
 static const struct cli_option exists_options[] = {
-	CLI_BOOL("external", 0, struct exists_opts, external,
-		 "Check external storage containers as well as Podman containers"),
-	CLI_OPT_END,
+        CLI_BOOL("external", 0, struct exists_opts, external,
+                 "Check external storage containers as well as Podman containers"),
+        CLI_OPT_END,
 };
 
 static int exists_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -31,17 +31,17 @@ static int exists_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_exists = {
-	.name = "exists",
-	.short_help = "Check if a container exists in local storage",
-	.long_help = "If the named container exists in local storage, cpod container exists "
-		     "exits with 0, otherwise the exit code will be 1.",
-	.usage = "[options] CONTAINER",
-	.examples = "cpod container exists --external containerID\ncpod container exists myctr "
-		    "|| cpod run --name myctr [etc...]",
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = exists_options,
-	.opts_size = sizeof(struct exists_opts),
-	.run = exists_run,
+        .name = "exists",
+        .short_help = "Check if a container exists in local storage",
+        .long_help = "If the named container exists in local storage, cpod container exists "
+                     "exits with 0, otherwise the exit code will be 1.",
+        .usage = "[options] CONTAINER",
+        .examples = "cpod container exists --external containerID\ncpod container exists myctr "
+                    "|| cpod run --name myctr [etc...]",
+        .min_args = 1,
+        .max_args = 1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = exists_options,
+        .opts_size = sizeof(struct exists_opts),
+        .run = exists_run,
 };

@@ -14,9 +14,10 @@ struct init_opts {
 };
 
 static const struct cli_option init_options[] = {
-	CLI_BOOL("all", 'a', struct init_opts, all, "Initialize all containers"),
-	CLI_BOOL("latest", 'l', struct init_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct init_opts, all, "Initialize all containers"),
+        CLI_BOOL("latest", 'l', struct init_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_OPT_END,
 };
 
 static int init_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -27,14 +28,15 @@ static int init_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	int r;
 
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-				"you must provide at least one name or id")))
+	                        "you must provide at least one name or id")))
 		return r;
 	/* --all: the ones that can be initialised, i.e. created but not in the runtime yet */
 	_cleanup_strv_free_ char **keys = ctr_targets(ctx->engine, argc, argv, opts->all,
-						      opts->latest, 1u << CTR_CONFIGURED, &err);
+	                                              opts->latest, 1u << CTR_CONFIGURED, &err);
 	if (!keys)
 		return cli_error(ctx, err);
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		if (container_init(ctx->engine, *k, &e) < 0)
 			ctr_errors_add(&errs, &e);
@@ -45,16 +47,16 @@ static int init_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_init = {
-	.name = "init",
-	.short_help = "Initialize one or more containers",
-	.long_help = "Initialize one or more containers, creating the OCI spec and mounts for "
-		     "inspection. Container names or IDs can be used.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod init --latest\ncpod init 3c45ef19d893\ncpod init test1",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = init_options,
-	.opts_size = sizeof(struct init_opts),
-	.run = init_run,
+        .name = "init",
+        .short_help = "Initialize one or more containers",
+        .long_help = "Initialize one or more containers, creating the OCI spec and mounts for "
+                     "inspection. Container names or IDs can be used.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod init --latest\ncpod init 3c45ef19d893\ncpod init test1",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = init_options,
+        .opts_size = sizeof(struct init_opts),
+        .run = init_run,
 };

@@ -31,29 +31,34 @@ static void inspect_opts_init(void *opts)
 }
 
 static const struct cli_option ctr_inspect_options[] = {
-	CLI_STRING("format", 'f', struct inspect_opts, format,
-		   "Format the output to a Go template or json"),
-	CLI_BOOL("latest", 'l', struct inspect_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
-	CLI_OPT_END,
+        CLI_STRING("format", 'f', struct inspect_opts, format,
+                   "Format the output to a Go template or json"),
+        CLI_BOOL("latest", 'l', struct inspect_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
+        CLI_OPT_END,
 };
 
 static const struct cli_option inspect_options[] = {
-	CLI_STRING("format", 'f', struct inspect_opts, format,
-		   "Format the output to a Go template or json"),
-	CLI_BOOL("latest", 'l', struct inspect_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
-	{ .long_name = "type", .short_name = 't', .type = CLI_OPT_STRING,
-	  .offset = offsetof(struct inspect_opts, type), .arg_name = "string",
-	  .help = "Specify inspect-object type (\"image\", \"container\" or \"all\")",
-	  .def_help = "\"all\"" },
-	CLI_OPT_END,
+        CLI_STRING("format", 'f', struct inspect_opts, format,
+                   "Format the output to a Go template or json"),
+        CLI_BOOL("latest", 'l', struct inspect_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
+        {.long_name = "type",
+         .short_name = 't',
+         .type = CLI_OPT_STRING,
+         .offset = offsetof(struct inspect_opts, type),
+         .arg_name = "string",
+         .help = "Specify inspect-object type (\"image\", \"container\" or \"all\")",
+         .def_help = "\"all\""},
+        CLI_OPT_END,
 };
 
 enum inspect_type { INSPECT_ALL, INSPECT_CONTAINER, INSPECT_IMAGE };
 
 static int inspect_container(struct engine *e, const char *key, bool size, json_t **ret,
-			     struct cpod_error **err)
+                             struct cpod_error **err)
 {
 	_cleanup_(container_freep) struct container *c = NULL;
 	int r = container_lookup(e, key, &c, err);
@@ -76,7 +81,7 @@ static int inspect_image(struct engine *e, const char *name, json_t **ret, struc
 
 /* One object; *ret stays NULL with a "no such" error when nothing matched. */
 static int inspect_one(struct engine *e, const char *key, enum inspect_type type, bool size,
-		       json_t **ret, struct cpod_error **err)
+                       json_t **ret, struct cpod_error **err)
 {
 	_cleanup_error_ struct cpod_error *cerr = NULL, *ierr = NULL;
 	if (type != INSPECT_IMAGE) {
@@ -101,7 +106,7 @@ static int inspect_one(struct engine *e, const char *key, enum inspect_type type
 }
 
 static int inspect_common(struct cli_ctx *ctx, struct inspect_opts *opts, enum inspect_type type,
-			  int argc, char **argv)
+                          int argc, char **argv)
 {
 	_cleanup_error_ struct cpod_error *err = NULL;
 	struct ctr_errors errs = {0};
@@ -112,10 +117,11 @@ static int inspect_common(struct cli_ctx *ctx, struct inspect_opts *opts, enum i
 	if (argc > 0 && opts->latest)
 		return cli_errorf(ctx, "--latest and containers cannot be used together");
 	_cleanup_strv_free_ char **keys =
-		ctr_targets(ctx->engine, argc, argv, false, opts->latest, 0, &err);
+	        ctr_targets(ctx->engine, argc, argv, false, opts->latest, 0, &err);
 	if (!keys)
 		return cli_error(ctx, err);
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		json_t *o = NULL;
 		if (inspect_one(ctx->engine, *k, type, opts->size, &o, &e) < 0) {
@@ -155,42 +161,43 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		type = INSPECT_IMAGE;
 	else
 		return cli_errorf(ctx,
-				  "invalid type \"%s\": must be \"image\", \"container\", \"pod\", "
-				  "\"network\", \"volume\" or \"all\"",
-				  opts->type);
+		                  "invalid type \"%s\": must be \"image\", \"container\", \"pod\", "
+		                  "\"network\", \"volume\" or \"all\"",
+		                  opts->type);
 	return inspect_common(ctx, opts, type, argc, argv);
 }
 
 const struct cli_command cmd_container_inspect = {
-	.name = "inspect",
-	.short_help = "Display the configuration of a container",
-	.long_help = "Displays the low-level information on a container identified by name or ID.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod container inspect myCtr\ncpod container inspect -l --format "
-		    "'{{.Id}} {{.Config.Labels}}'",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = ctr_inspect_options,
-	.opts_size = sizeof(struct inspect_opts),
-	.opts_init = inspect_opts_init,
-	.run = ctr_inspect_run,
+        .name = "inspect",
+        .short_help = "Display the configuration of a container",
+        .long_help = "Displays the low-level information on a container identified by name or ID.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod container inspect myCtr\ncpod container inspect -l --format "
+                    "'{{.Id}} {{.Config.Labels}}'",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = ctr_inspect_options,
+        .opts_size = sizeof(struct inspect_opts),
+        .opts_init = inspect_opts_init,
+        .run = ctr_inspect_run,
 };
 
 const struct cli_command cmd_inspect = {
-	.name = "inspect",
-	.short_help = "Display the configuration of object denoted by ID",
-	.long_help = "Displays the low-level information on an object identified by name or ID.\n  "
-		     "For more inspection options, see:\n\n      cpod container inspect\n      "
-		     "cpod image inspect",
-	.usage = "[options] {CONTAINER|IMAGE} [...]",
-	.examples = "cpod inspect fedora\ncpod inspect --type image fedora\ncpod inspect "
-		    "CtrID ImgID\ncpod inspect --format \"imageId: {{.Id}} size: {{.Size}}\" fedora",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = inspect_options,
-	.opts_size = sizeof(struct inspect_opts),
-	.opts_init = inspect_opts_init,
-	.run = inspect_run,
+        .name = "inspect",
+        .short_help = "Display the configuration of object denoted by ID",
+        .long_help = "Displays the low-level information on an object identified by name or ID.\n  "
+                     "For more inspection options, see:\n\n      cpod container inspect\n      "
+                     "cpod image inspect",
+        .usage = "[options] {CONTAINER|IMAGE} [...]",
+        .examples =
+                "cpod inspect fedora\ncpod inspect --type image fedora\ncpod inspect "
+                "CtrID ImgID\ncpod inspect --format \"imageId: {{.Id}} size: {{.Size}}\" fedora",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = inspect_options,
+        .opts_size = sizeof(struct inspect_opts),
+        .opts_init = inspect_opts_init,
+        .run = inspect_run,
 };

@@ -21,13 +21,19 @@ static void kill_opts_init(void *opts)
 }
 
 static const struct cli_option kill_options[] = {
-	CLI_BOOL("all", 'a', struct kill_opts, all, "Signal all running containers"),
-	CLI_STRING_ARRAY("cidfile", 0, struct kill_opts, cidfile, "Read the container ID from the file"),
-	CLI_BOOL("latest", 'l', struct kill_opts, latest, "Act on the latest container cpod is aware of"),
-	{ .long_name = "signal", .short_name = 's', .type = CLI_OPT_STRING,
-	  .offset = offsetof(struct kill_opts, signal), .arg_name = "string",
-	  .help = "Signal to send to the container", .def_help = "\"KILL\"" },
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct kill_opts, all, "Signal all running containers"),
+        CLI_STRING_ARRAY("cidfile", 0, struct kill_opts, cidfile,
+                         "Read the container ID from the file"),
+        CLI_BOOL("latest", 'l', struct kill_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        {.long_name = "signal",
+         .short_name = 's',
+         .type = CLI_OPT_STRING,
+         .offset = offsetof(struct kill_opts, signal),
+         .arg_name = "string",
+         .help = "Signal to send to the container",
+         .def_help = "\"KILL\""},
+        CLI_OPT_END,
 };
 
 static int kill_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -40,15 +46,16 @@ static int kill_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (opts->cidfile)
 		return cli_errorf(ctx, "--cidfile is not supported yet");
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-				"you must provide at least one name or id")))
+	                        "you must provide at least one name or id")))
 		return r;
 	if (ctr_parse_signal(opts->signal, &sig, &err) < 0)
 		return cli_error(ctx, err);
 	_cleanup_strv_free_ char **keys = ctr_targets(ctx->engine, argc, argv, opts->all,
-						      opts->latest, 1u << CTR_RUNNING, &err);
+	                                              opts->latest, 1u << CTR_RUNNING, &err);
 	if (!keys)
 		return cli_error(ctx, err);
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		if (container_kill(ctx->engine, *k, sig, &e) < 0)
 			ctr_errors_add(&errs, &e);
@@ -59,17 +66,17 @@ static int kill_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_kill = {
-	.name = "kill",
-	.short_help = "Kill one or more running containers with a specific signal",
-	.long_help = "The main process inside each container specified will be sent SIGKILL, or "
-		     "any signal specified with option --signal.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod kill mywebserver\ncpod kill 860a4b23\ncpod kill --signal TERM ctrID",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = kill_options,
-	.opts_size = sizeof(struct kill_opts),
-	.opts_init = kill_opts_init,
-	.run = kill_run,
+        .name = "kill",
+        .short_help = "Kill one or more running containers with a specific signal",
+        .long_help = "The main process inside each container specified will be sent SIGKILL, or "
+                     "any signal specified with option --signal.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod kill mywebserver\ncpod kill 860a4b23\ncpod kill --signal TERM ctrID",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = kill_options,
+        .opts_size = sizeof(struct kill_opts),
+        .opts_init = kill_opts_init,
+        .run = kill_run,
 };

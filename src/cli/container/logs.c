@@ -28,19 +28,25 @@ static void logs_opts_init(void *opts)
 }
 
 static const struct cli_option logs_options[] = {
-	CLI_BOOL("color", 0, struct logs_opts, color, "Output the containers with different colors in the log."),
-	CLI_BOOL("follow", 'f', struct logs_opts, follow, "Follow log output.  The default is false"),
-	CLI_BOOL("latest", 'l', struct logs_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_BOOL("names", 'n', struct logs_opts, names, "Output the container name in the log"),
-	CLI_STRING("since", 0, struct logs_opts, since, "Show logs since TIMESTAMP"),
-	{ .long_name = "tail", .type = CLI_OPT_INT64, .offset = offsetof(struct logs_opts, tail),
-	  .arg_name = "int",
-	  .help = "Output the specified number of LINES at the end of the logs.  Defaults to -1, "
-		  "which prints all lines",
-	  .def_help = "-1" },
-	CLI_BOOL("timestamps", 't', struct logs_opts, timestamps, "Output the timestamps in the log"),
-	CLI_STRING("until", 0, struct logs_opts, until, "Show logs until TIMESTAMP"),
-	CLI_OPT_END,
+        CLI_BOOL("color", 0, struct logs_opts, color,
+                 "Output the containers with different colors in the log."),
+        CLI_BOOL("follow", 'f', struct logs_opts, follow,
+                 "Follow log output.  The default is false"),
+        CLI_BOOL("latest", 'l', struct logs_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_BOOL("names", 'n', struct logs_opts, names, "Output the container name in the log"),
+        CLI_STRING("since", 0, struct logs_opts, since, "Show logs since TIMESTAMP"),
+        {.long_name = "tail",
+         .type = CLI_OPT_INT64,
+         .offset = offsetof(struct logs_opts, tail),
+         .arg_name = "int",
+         .help = "Output the specified number of LINES at the end of the logs.  Defaults to -1, "
+                 "which prints all lines",
+         .def_help = "-1"},
+        CLI_BOOL("timestamps", 't', struct logs_opts, timestamps,
+                 "Output the timestamps in the log"),
+        CLI_STRING("until", 0, struct logs_opts, until, "Show logs until TIMESTAMP"),
+        CLI_OPT_END,
 };
 
 /* A Go duration ("10m", "1h30m", "1.5s", "300ms"); false when s is not one. */
@@ -49,8 +55,8 @@ static bool parse_go_duration(const char *s, int64_t *ret_ns)
 	static const struct {
 		const char *unit;
 		double ns;
-	} units[] = {{"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9},
-		     {"h", 3600e9}};
+	} units[] = {{"ns", 1},  {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
+	             {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
 	double total = 0;
 	bool neg = false;
 	if (*s == '-' || *s == '+')
@@ -116,7 +122,8 @@ static bool parse_timestamp(const char *s, int64_t *ret_ns)
 		p++;
 	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
 		has_zone = true;
-		off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
+		off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 +
+		      ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
 		if (*p == '-')
 			off = -off;
 		p += 6;
@@ -154,7 +161,7 @@ static int parse_input_time(const char *s, bool since, int64_t *ret_ns, struct c
 		return 0;
 	}
 	return cpod_error_set(err, EINVAL, "unable to parse %s time \"%s\"",
-			      since ? "since" : "until", s);
+	                      since ? "since" : "until", s);
 }
 
 static int logs_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -162,12 +169,12 @@ static int logs_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct logs_opts *opts = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	struct container_logs_opts lo = {
-		.out_fd = STDOUT_FILENO,
-		.err_fd = STDERR_FILENO,
-		.follow = opts->follow,
-		.timestamps = opts->timestamps,
-		.names = opts->names,
-		.tail = opts->tail,
+	        .out_fd = STDOUT_FILENO,
+	        .err_fd = STDERR_FILENO,
+	        .follow = opts->follow,
+	        .timestamps = opts->timestamps,
+	        .names = opts->names,
+	        .tail = opts->tail,
 	};
 
 	if (opts->color)
@@ -181,7 +188,7 @@ static int logs_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (opts->until && parse_input_time(opts->until, false, &lo.until_ns, &err) < 0)
 		return cli_error(ctx, err);
 	_cleanup_strv_free_ char **keys =
-		ctr_targets(ctx->engine, argc, argv, false, opts->latest, 0, &err);
+	        ctr_targets(ctx->engine, argc, argv, false, opts->latest, 0, &err);
 	if (!keys || ctr_lookup_all(ctx->engine, &keys, false, &err) < 0)
 		return cli_error(ctx, err);
 	/* Podman prefixes lines only when it prints several containers' logs */
@@ -193,20 +200,20 @@ static int logs_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_logs = {
-	.name = "logs",
-	.short_help = "Fetch the logs of one or more containers",
-	.long_help = "Retrieves logs for one or more containers.\n\n  This does not guarantee "
-		     "execution order when combined with cpod run (i.e., your run may not have "
-		     "generated any logs at the time you execute cpod logs).",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod logs ctrID\ncpod logs --names ctrID1 ctrID2\ncpod logs --tail 2 "
-		    "mywebserver\ncpod logs --follow=true --since 10m ctrID\ncpod logs mywebserver "
-		    "mydbserver",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = logs_options,
-	.opts_size = sizeof(struct logs_opts),
-	.opts_init = logs_opts_init,
-	.run = logs_run,
+        .name = "logs",
+        .short_help = "Fetch the logs of one or more containers",
+        .long_help = "Retrieves logs for one or more containers.\n\n  This does not guarantee "
+                     "execution order when combined with cpod run (i.e., your run may not have "
+                     "generated any logs at the time you execute cpod logs).",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod logs ctrID\ncpod logs --names ctrID1 ctrID2\ncpod logs --tail 2 "
+                    "mywebserver\ncpod logs --follow=true --since 10m ctrID\ncpod logs mywebserver "
+                    "mydbserver",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = logs_options,
+        .opts_size = sizeof(struct logs_opts),
+        .opts_init = logs_opts_init,
+        .run = logs_run,
 };

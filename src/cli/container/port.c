@@ -15,9 +15,10 @@ struct port_opts {
 };
 
 static const struct cli_option port_options[] = {
-	CLI_BOOL("all", 'a', struct port_opts, all, "Display port information for all containers"),
-	CLI_BOOL("latest", 'l', struct port_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct port_opts, all, "Display port information for all containers"),
+        CLI_BOOL("latest", 'l', struct port_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_OPT_END,
 };
 
 static int port_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -36,15 +37,18 @@ static int port_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (argc > (opts->latest ? 1 : 2))
 		return cli_errorf(ctx, "accepts between 1 and 2 arg(s), received %d", argc);
 	const char *filter = argc > (opts->latest ? 0 : 1) ? argv[argc - 1] : NULL;
-	_cleanup_strv_free_ char **keys = ctr_targets(ctx->engine, opts->latest ? 0 : 1, argv,
-						      opts->all, opts->latest, 1u << CTR_RUNNING, &err);
+	_cleanup_strv_free_ char **keys =
+	        ctr_targets(ctx->engine, opts->latest ? 0 : 1, argv, opts->all, opts->latest,
+	                    1u << CTR_RUNNING, &err);
 	if (!keys)
 		return cli_error(ctx, err);
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		_cleanup_strv_free_ char **lines = NULL;
 		if (container_port_lines(ctx->engine, *k, filter, &lines, &err) < 0)
 			return cli_error(ctx, err);
-		STRV_FOREACH(l, lines) {
+		STRV_FOREACH(l, lines)
+		{
 			/* with --all, Podman prefixes each line with the short container ID */
 			if (opts->all)
 				printf("%.12s\t", *k);
@@ -55,16 +59,16 @@ static int port_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_port = {
-	.name = "port",
-	.short_help = "List port mappings or a specific mapping for the container",
-	.long_help = "List port mappings for the CONTAINER, or look up the public-facing port "
-		     "that is NAT-ed to the PRIVATE_PORT",
-	.usage = "[options] CONTAINER [PORT]",
-	.examples = "cpod port --all\ncpod port ctrID 80/tcp\ncpod port --latest 80",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = port_options,
-	.opts_size = sizeof(struct port_opts),
-	.run = port_run,
+        .name = "port",
+        .short_help = "List port mappings or a specific mapping for the container",
+        .long_help = "List port mappings for the CONTAINER, or look up the public-facing port "
+                     "that is NAT-ed to the PRIVATE_PORT",
+        .usage = "[options] CONTAINER [PORT]",
+        .examples = "cpod port --all\ncpod port ctrID 80/tcp\ncpod port --latest 80",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = port_options,
+        .opts_size = sizeof(struct port_opts),
+        .run = port_run,
 };

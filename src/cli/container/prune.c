@@ -15,11 +15,11 @@ struct prune_opts {
 };
 
 static const struct cli_option prune_options[] = {
-	CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
-			 "Provide filter values (e.g. 'label=<key>=<value>')"),
-	CLI_BOOL("force", 'f', struct prune_opts, force,
-		 "Do not prompt for confirmation.  The default is false"),
-	CLI_OPT_END,
+        CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
+                         "Provide filter values (e.g. 'label=<key>=<value>')"),
+        CLI_BOOL("force", 'f', struct prune_opts, force,
+                 "Do not prompt for confirmation.  The default is false"),
+        CLI_OPT_END,
 };
 
 /* Podman reads one line and accepts "y" or "Y" only */
@@ -49,20 +49,20 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (container_prune(ctx->engine, &removed, &err) < 0)
 		return cli_error(ctx, err);
 	STRV_FOREACH(id, removed)
-		printf("%s\n", *id);
+	printf("%s\n", *id);
 	return 0;
 }
 
 const struct cli_command cmd_container_prune = {
-	.name = "prune",
-	.short_help = "Remove all non running containers",
-	.long_help = "cpod container prune\n\n  Removes all non running containers",
-	.usage = "[options]",
-	.examples = "cpod container prune",
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = prune_options,
-	.opts_size = sizeof(struct prune_opts),
-	.run = prune_run,
+        .name = "prune",
+        .short_help = "Remove all non running containers",
+        .long_help = "cpod container prune\n\n  Removes all non running containers",
+        .usage = "[options]",
+        .examples = "cpod container prune",
+        .min_args = 0,
+        .max_args = 0,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = prune_options,
+        .opts_size = sizeof(struct prune_opts),
+        .run = prune_run,
 };

@@ -14,13 +14,13 @@ static int rename_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_rename = {
-	.name = "rename",
-	.short_help = "Rename an existing container",
-	.long_help = "The cpod rename command allows you to rename an existing container",
-	.usage = "CONTAINER NAME",
-	.examples = "cpod rename containerA newName",
-	.min_args = 2,
-	.max_args = 2,
-	.flags = CLI_NEEDS_ENGINE,
-	.run = rename_run,
+        .name = "rename",
+        .short_help = "Rename an existing container",
+        .long_help = "The cpod rename command allows you to rename an existing container",
+        .usage = "CONTAINER NAME",
+        .examples = "cpod rename containerA newName",
+        .min_args = 2,
+        .max_args = 2,
+        .flags = CLI_NEEDS_ENGINE,
+        .run = rename_run,
 };

@@ -16,15 +16,22 @@ struct restart_opts {
 };
 
 static const struct cli_option restart_options[] = {
-	CLI_BOOL("all", 'a', struct restart_opts, all, "Restart all non-running containers"),
-	CLI_STRING_ARRAY("cidfile", 0, struct restart_opts, cidfile, "Read the container ID from the file"),
-	CLI_STRINGS("filter", 'f', struct restart_opts, filter, "Filter output based on conditions given"),
-	CLI_BOOL("latest", 'l', struct restart_opts, latest, "Act on the latest container cpod is aware of"),
-	CLI_BOOL("running", 0, struct restart_opts, running, "Restart only running containers"),
-	{ .long_name = "time", .short_name = 't', .type = CLI_OPT_UINT,
-	  .offset = offsetof(struct restart_opts, time), .arg_name = "uint",
-	  .help = "Seconds to wait for stop before killing the container", .def_help = "10" },
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct restart_opts, all, "Restart all non-running containers"),
+        CLI_STRING_ARRAY("cidfile", 0, struct restart_opts, cidfile,
+                         "Read the container ID from the file"),
+        CLI_STRINGS("filter", 'f', struct restart_opts, filter,
+                    "Filter output based on conditions given"),
+        CLI_BOOL("latest", 'l', struct restart_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        CLI_BOOL("running", 0, struct restart_opts, running, "Restart only running containers"),
+        {.long_name = "time",
+         .short_name = 't',
+         .type = CLI_OPT_UINT,
+         .offset = offsetof(struct restart_opts, time),
+         .arg_name = "uint",
+         .help = "Seconds to wait for stop before killing the container",
+         .def_help = "10"},
+        CLI_OPT_END,
 };
 
 static int restart_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -35,17 +42,19 @@ static int restart_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	int r;
 
 	if (opts->cidfile || opts->filter)
-		return cli_errorf(ctx, "--%s is not supported yet", opts->cidfile ? "cidfile" : "filter");
+		return cli_errorf(ctx, "--%s is not supported yet",
+		                  opts->cidfile ? "cidfile" : "filter");
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-				"you must provide at least one name or id")))
+	                        "you must provide at least one name or id")))
 		return r;
 	_cleanup_strv_free_ char **keys =
-		ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest,
-			    opts->running ? 1u << CTR_RUNNING : 0, &err);
+	        ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest,
+	                    opts->running ? 1u << CTR_RUNNING : 0, &err);
 	if (!keys)
 		return cli_error(ctx, err);
 	int timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1;
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		if (container_restart(ctx->engine, *k, timeout, &e) < 0)
 			ctr_errors_add(&errs, &e);
@@ -56,17 +65,17 @@ static int restart_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_restart = {
-	.name = "restart",
-	.short_help = "Restart one or more containers",
-	.long_help = "Restarts one or more running containers. The container ID or name can be "
-		     "used.\n\n  A timeout before forcibly stopping can be set, but defaults to 10 "
-		     "seconds.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod restart ctrID\ncpod restart --latest\ncpod restart ctrID1 ctrID2",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = restart_options,
-	.opts_size = sizeof(struct restart_opts),
-	.run = restart_run,
+        .name = "restart",
+        .short_help = "Restart one or more containers",
+        .long_help = "Restarts one or more running containers. The container ID or name can be "
+                     "used.\n\n  A timeout before forcibly stopping can be set, but defaults to 10 "
+                     "seconds.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod restart ctrID\ncpod restart --latest\ncpod restart ctrID1 ctrID2",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = restart_options,
+        .opts_size = sizeof(struct restart_opts),
+        .run = restart_run,
 };

@@ -20,21 +20,28 @@ struct rm_opts {
 };
 
 static const struct cli_option rm_options[] = {
-	CLI_BOOL("all", 'a', struct rm_opts, all, "Remove all containers"),
-	CLI_STRING_ARRAY("cidfile", 0, struct rm_opts, cidfile, "Read the container ID from the file"),
-	CLI_BOOL("depend", 0, struct rm_opts, depend,
-		 "Remove container and all containers that depend on the selected container"),
-	CLI_STRINGS("filter", 0, struct rm_opts, filter, "Filter output based on conditions given"),
-	CLI_BOOL("force", 'f', struct rm_opts, force, "Force removal of a running or unusable container"),
-	CLI_BOOL("ignore", 'i', struct rm_opts, ignore,
-		 "Ignore errors when a specified container is missing"),
-	CLI_BOOL("latest", 'l', struct rm_opts, latest, "Act on the latest container cpod is aware of"),
-	{ .long_name = "time", .short_name = 't', .type = CLI_OPT_UINT,
-	  .offset = offsetof(struct rm_opts, time), .arg_name = "uint",
-	  .help = "Seconds to wait for stop before killing the container", .def_help = "10" },
-	CLI_BOOL("volumes", 'v', struct rm_opts, volumes,
-		 "Remove anonymous volumes associated with the container"),
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct rm_opts, all, "Remove all containers"),
+        CLI_STRING_ARRAY("cidfile", 0, struct rm_opts, cidfile,
+                         "Read the container ID from the file"),
+        CLI_BOOL("depend", 0, struct rm_opts, depend,
+                 "Remove container and all containers that depend on the selected container"),
+        CLI_STRINGS("filter", 0, struct rm_opts, filter, "Filter output based on conditions given"),
+        CLI_BOOL("force", 'f', struct rm_opts, force,
+                 "Force removal of a running or unusable container"),
+        CLI_BOOL("ignore", 'i', struct rm_opts, ignore,
+                 "Ignore errors when a specified container is missing"),
+        CLI_BOOL("latest", 'l', struct rm_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        {.long_name = "time",
+         .short_name = 't',
+         .type = CLI_OPT_UINT,
+         .offset = offsetof(struct rm_opts, time),
+         .arg_name = "uint",
+         .help = "Seconds to wait for stop before killing the container",
+         .def_help = "10"},
+        CLI_BOOL("volumes", 'v', struct rm_opts, volumes,
+                 "Remove anonymous volumes associated with the container"),
+        CLI_OPT_END,
 };
 
 static int rm_exit_code(const struct cpod_error *e)
@@ -54,12 +61,13 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	int r, code = 0;
 
 	if (opts->cidfile || opts->filter)
-		return cli_errorf(ctx, "--%s is not supported yet", opts->cidfile ? "cidfile" : "filter");
+		return cli_errorf(ctx, "--%s is not supported yet",
+		                  opts->cidfile ? "cidfile" : "filter");
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-				"you must provide at least one name or id")))
+	                        "you must provide at least one name or id")))
 		return r;
 	_cleanup_strv_free_ char **keys =
-		ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
+	        ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
 	if (!keys)
 		return cli_error(ctx, err);
 	/* --force implies --ignore (Podman) */
@@ -69,12 +77,13 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		return code;
 	}
 	struct container_remove_opts ro = {
-		.force = opts->force,
-		.volumes = opts->volumes,
-		.depend = opts->depend,
-		.timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1,
+	        .force = opts->force,
+	        .volumes = opts->volumes,
+	        .depend = opts->depend,
+	        .timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1,
 	};
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		if (container_remove(ctx->engine, *k, &ro, &e) < 0) {
 			if (e->code == ENOENT && (opts->force || opts->ignore)) {
@@ -95,20 +104,20 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 static const char *const rm_aliases[] = {"remove", NULL};
 
 const struct cli_command cmd_container_rm = {
-	.name = "rm",
-	.aliases = rm_aliases,
-	.short_help = "Remove one or more containers",
-	.long_help = "cpod rm will remove one or more stopped containers and their contents from "
-		     "the host.\n\n  The container name or ID can be used. This does not remove "
-		     "images.\n  Running or unusable containers will not be removed without the -f "
-		     "option.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod rm imageID\ncpod rm mywebserver myflaskserver 860a4b23\ncpod rm "
-		    "--force --all\ncpod rm -f c684f0d469f2",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = rm_options,
-	.opts_size = sizeof(struct rm_opts),
-	.run = rm_run,
+        .name = "rm",
+        .aliases = rm_aliases,
+        .short_help = "Remove one or more containers",
+        .long_help = "cpod rm will remove one or more stopped containers and their contents from "
+                     "the host.\n\n  The container name or ID can be used. This does not remove "
+                     "images.\n  Running or unusable containers will not be removed without the -f "
+                     "option.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod rm imageID\ncpod rm mywebserver myflaskserver 860a4b23\ncpod rm "
+                    "--force --all\ncpod rm -f c684f0d469f2",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = rm_options,
+        .opts_size = sizeof(struct rm_opts),
+        .run = rm_run,
 };

@@ -39,7 +39,7 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (r >= 0) {
 		if (opts->tty && opts->interactive && !opts->detach && !isatty(STDIN_FILENO))
 			log_warn("The input device is not a TTY. The --tty and --interactive flags "
-				 "might not work properly");
+			         "might not work properly");
 		r = container_create(ctx->engine, &b.opts, &c, &err);
 		create_build_print_warnings(&b);
 	}
@@ -51,14 +51,14 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		r = container_start(ctx->engine, c->config.id, NULL, NULL, NULL, &err);
 	} else {
 		struct container_attach_io io = {
-			.in_fd = STDIN_FILENO,
-			.out_fd = STDOUT_FILENO,
-			.err_fd = STDERR_FILENO,
-			.attach_stdin = b.attach_stdin,
-			.attach_stdout = b.attach_stdout,
-			.attach_stderr = b.attach_stderr,
-			.detach_keys = opts->detach_keys,
-			.sig_proxy = opts->sig_proxy,
+		        .in_fd = STDIN_FILENO,
+		        .out_fd = STDOUT_FILENO,
+		        .err_fd = STDERR_FILENO,
+		        .attach_stdin = b.attach_stdin,
+		        .attach_stdout = b.attach_stdout,
+		        .attach_stderr = b.attach_stderr,
+		        .detach_keys = opts->detach_keys,
+		        .sig_proxy = opts->sig_proxy,
 		};
 		fflush(stdout);
 		r = container_start(ctx->engine, c->config.id, &io, &code, &detached, &err);
@@ -75,17 +75,17 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_run = {
-	.name = "run",
-	.short_help = "Run a command in a new container",
-	.long_help = "Runs a command in a new container from the given image",
-	.usage = "[options] IMAGE [COMMAND [ARG...]]",
-	.examples = "cpod run imageID ls -alF /etc\ncpod run --network=host imageID dnf -y install "
-		    "java\ncpod run --volume /var/hostdir:/var/ctrdir -i -t fedora /bin/bash",
-	.min_args = 1,
-	.max_args = -1,
-	.flags = CLI_NO_INTERSPERSE | CLI_NEEDS_ENGINE,
-	.options = create_cli_run_options,
-	.opts_size = sizeof(struct create_cli_opts),
-	.opts_init = create_cli_opts_init,
-	.run = run_run,
+        .name = "run",
+        .short_help = "Run a command in a new container",
+        .long_help = "Runs a command in a new container from the given image",
+        .usage = "[options] IMAGE [COMMAND [ARG...]]",
+        .examples = "cpod run imageID ls -alF /etc\ncpod run --network=host imageID dnf -y install "
+                    "java\ncpod run --volume /var/hostdir:/var/ctrdir -i -t fedora /bin/bash",
+        .min_args = 1,
+        .max_args = -1,
+        .flags = CLI_NO_INTERSPERSE | CLI_NEEDS_ENGINE,
+        .options = create_cli_run_options,
+        .opts_size = sizeof(struct create_cli_opts),
+        .opts_init = create_cli_opts_init,
+        .run = run_run,
 };

@@ -21,22 +21,29 @@ struct start_opts {
 };
 
 static const struct cli_option start_options[] = {
-	CLI_BOOL("all", 0, struct start_opts, all, "Start all containers regardless of their state or configuration"),
-	CLI_BOOL("attach", 'a', struct start_opts, attach, "Attach container's STDOUT and STDERR"),
-	{ .long_name = "detach-keys", .type = CLI_OPT_STRING,
-	  .offset = offsetof(struct start_opts, detach_keys), .arg_name = "[a-Z]",
-	  .help = "Select the key sequence for detaching a container. Format is a single "
-		  "character [a-Z] or a comma separated sequence of `ctrl-<value>`, where "
-		  "`<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`",
-	  .def_help = "\"ctrl-p,ctrl-q\"" },
-	CLI_STRINGS("filter", 'f', struct start_opts, filter, "Filter output based on conditions given"),
-	CLI_BOOL("interactive", 'i', struct start_opts, interactive, "Keep STDIN open even if not attached"),
-	CLI_BOOL("latest", 'l', struct start_opts, latest, "Act on the latest container cpod is aware of"),
-	{ .long_name = "sig-proxy", .type = CLI_OPT_BOOL,
-	  .offset = offsetof(struct start_opts, sig_proxy),
-	  .help = "Proxy received signals to the process (default true if attaching, false "
-		  "otherwise)" },
-	CLI_OPT_END,
+        CLI_BOOL("all", 0, struct start_opts, all,
+                 "Start all containers regardless of their state or configuration"),
+        CLI_BOOL("attach", 'a', struct start_opts, attach, "Attach container's STDOUT and STDERR"),
+        {.long_name = "detach-keys",
+         .type = CLI_OPT_STRING,
+         .offset = offsetof(struct start_opts, detach_keys),
+         .arg_name = "[a-Z]",
+         .help = "Select the key sequence for detaching a container. Format is a single "
+                 "character [a-Z] or a comma separated sequence of `ctrl-<value>`, where "
+                 "`<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`",
+         .def_help = "\"ctrl-p,ctrl-q\""},
+        CLI_STRINGS("filter", 'f', struct start_opts, filter,
+                    "Filter output based on conditions given"),
+        CLI_BOOL("interactive", 'i', struct start_opts, interactive,
+                 "Keep STDIN open even if not attached"),
+        CLI_BOOL("latest", 'l', struct start_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        {.long_name = "sig-proxy",
+         .type = CLI_OPT_BOOL,
+         .offset = offsetof(struct start_opts, sig_proxy),
+         .help = "Proxy received signals to the process (default true if attaching, false "
+                 "otherwise)"},
+        CLI_OPT_END,
 };
 
 static int start_attached(struct cli_ctx *ctx, struct start_opts *opts, const char *key)
@@ -49,14 +56,14 @@ static int start_attached(struct cli_ctx *ctx, struct start_opts *opts, const ch
 	if (container_lookup(ctx->engine, key, &c, &err) < 0)
 		return cli_error(ctx, err);
 	struct container_attach_io io = {
-		.in_fd = STDIN_FILENO,
-		.out_fd = STDOUT_FILENO,
-		.err_fd = STDERR_FILENO,
-		.attach_stdin = opts->interactive,
-		.attach_stdout = true,
-		.attach_stderr = true,
-		.detach_keys = opts->detach_keys,
-		.sig_proxy = cli_flag_changed(ctx, "sig-proxy") ? opts->sig_proxy : true,
+	        .in_fd = STDIN_FILENO,
+	        .out_fd = STDOUT_FILENO,
+	        .err_fd = STDERR_FILENO,
+	        .attach_stdin = opts->interactive,
+	        .attach_stdout = true,
+	        .attach_stderr = true,
+	        .detach_keys = opts->detach_keys,
+	        .sig_proxy = cli_flag_changed(ctx, "sig-proxy") ? opts->sig_proxy : true,
 	};
 	fflush(stdout);
 	if (container_start(ctx->engine, c->config.id, &io, &code, &detached, &err) < 0) {
@@ -79,20 +86,23 @@ static int start_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (opts->all && opts->latest)
 		return cli_errorf(ctx, "--all and --latest cannot be used together");
 	if ((opts->all || opts->latest) && argc > 0)
-		return cli_errorf(ctx, opts->all ? "no arguments are needed with --all"
-						 : "--latest and containers cannot be used together");
+		return cli_errorf(ctx, opts->all
+		                               ? "no arguments are needed with --all"
+		                               : "--latest and containers cannot be used together");
 	if (cli_flag_changed(ctx, "sig-proxy") && opts->sig_proxy && !opts->attach)
 		return cli_errorf(ctx, "you cannot use sig-proxy without --attach");
 	_cleanup_strv_free_ char **keys =
-		ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
+	        ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
 	if (!keys)
 		return cli_error(ctx, err);
 	if (opts->attach) {
 		if (strv_length(keys) != 1)
-			return cli_errorf(ctx, "you cannot start and attach multiple containers at once");
+			return cli_errorf(
+			        ctx, "you cannot start and attach multiple containers at once");
 		return start_attached(ctx, opts, keys[0]);
 	}
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		_cleanup_(container_freep) struct container *c = NULL;
 		struct cpod_error *e = NULL;
 		if (container_lookup(ctx->engine, *k, &c, &e) < 0) {
@@ -110,16 +120,16 @@ static int start_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_start = {
-	.name = "start",
-	.short_help = "Start one or more containers",
-	.long_help = "Starts one or more containers.  The container name or ID can be used.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod start 860a4b231279 5421ab43b45\ncpod start --interactive --attach "
-		    "imageID",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = start_options,
-	.opts_size = sizeof(struct start_opts),
-	.run = start_run,
+        .name = "start",
+        .short_help = "Start one or more containers",
+        .long_help = "Starts one or more containers.  The container name or ID can be used.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod start 860a4b231279 5421ab43b45\ncpod start --interactive --attach "
+                    "imageID",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = start_options,
+        .opts_size = sizeof(struct start_opts),
+        .run = start_run,
 };

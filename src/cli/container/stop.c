@@ -16,16 +16,23 @@ struct stop_opts {
 };
 
 static const struct cli_option stop_options[] = {
-	CLI_BOOL("all", 'a', struct stop_opts, all, "Stop all running containers"),
-	CLI_STRING_ARRAY("cidfile", 0, struct stop_opts, cidfile, "Read the container ID from the file"),
-	CLI_STRINGS("filter", 0, struct stop_opts, filter, "Filter output based on conditions given"),
-	CLI_BOOL("ignore", 'i', struct stop_opts, ignore,
-		 "Ignore errors when a specified container is missing"),
-	CLI_BOOL("latest", 'l', struct stop_opts, latest, "Act on the latest container cpod is aware of"),
-	{ .long_name = "time", .short_name = 't', .type = CLI_OPT_UINT,
-	  .offset = offsetof(struct stop_opts, time), .arg_name = "uint",
-	  .help = "Seconds to wait for stop before killing the container", .def_help = "10" },
-	CLI_OPT_END,
+        CLI_BOOL("all", 'a', struct stop_opts, all, "Stop all running containers"),
+        CLI_STRING_ARRAY("cidfile", 0, struct stop_opts, cidfile,
+                         "Read the container ID from the file"),
+        CLI_STRINGS("filter", 0, struct stop_opts, filter,
+                    "Filter output based on conditions given"),
+        CLI_BOOL("ignore", 'i', struct stop_opts, ignore,
+                 "Ignore errors when a specified container is missing"),
+        CLI_BOOL("latest", 'l', struct stop_opts, latest,
+                 "Act on the latest container cpod is aware of"),
+        {.long_name = "time",
+         .short_name = 't',
+         .type = CLI_OPT_UINT,
+         .offset = offsetof(struct stop_opts, time),
+         .arg_name = "uint",
+         .help = "Seconds to wait for stop before killing the container",
+         .def_help = "10"},
+        CLI_OPT_END,
 };
 
 static int stop_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -36,16 +43,18 @@ static int stop_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	int r;
 
 	if (opts->cidfile || opts->filter)
-		return cli_errorf(ctx, "--%s is not supported yet", opts->cidfile ? "cidfile" : "filter");
+		return cli_errorf(ctx, "--%s is not supported yet",
+		                  opts->cidfile ? "cidfile" : "filter");
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-				"you must provide at least one name or id")))
+	                        "you must provide at least one name or id")))
 		return r;
 	_cleanup_strv_free_ char **keys = ctr_targets(ctx->engine, argc, argv, opts->all,
-						      opts->latest, 1u << CTR_RUNNING, &err);
+	                                              opts->latest, 1u << CTR_RUNNING, &err);
 	if (!keys || ctr_lookup_all(ctx->engine, &keys, opts->ignore, &err) < 0)
 		return cli_error(ctx, err);
 	int timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1;
-	STRV_FOREACH(k, keys) {
+	STRV_FOREACH(k, keys)
+	{
 		struct cpod_error *e = NULL;
 		if (container_stop(ctx->engine, *k, timeout, &e) < 0)
 			ctr_errors_add(&errs, &e);
@@ -56,18 +65,18 @@ static int stop_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_container_stop = {
-	.name = "stop",
-	.short_help = "Stop one or more containers",
-	.long_help = "Stops one or more running containers.  The container name or ID can be "
-		     "used.\n\n  A timeout to forcibly stop the container can also be set but "
-		     "defaults to 10 seconds otherwise.",
-	.usage = "[options] CONTAINER [CONTAINER...]",
-	.examples = "cpod stop ctrID\ncpod stop --latest\ncpod stop --time 2 mywebserver "
-		    "6e534f14da9d",
-	.min_args = 0,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = stop_options,
-	.opts_size = sizeof(struct stop_opts),
-	.run = stop_run,
+        .name = "stop",
+        .short_help = "Stop one or more containers",
+        .long_help = "Stops one or more running containers.  The container name or ID can be "
+                     "used.\n\n  A timeout to forcibly stop the container can also be set but "
+                     "defaults to 10 seconds otherwise.",
+        .usage = "[options] CONTAINER [CONTAINER...]",
+        .examples = "cpod stop ctrID\ncpod stop --latest\ncpod stop --time 2 mywebserver "
+                    "6e534f14da9d",
+        .min_args = 0,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = stop_options,
+        .opts_size = sizeof(struct stop_opts),
+        .run = stop_run,
 };
