@@ -73,7 +73,7 @@ static int cleanup_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 const struct cli_command cmd_container_cleanup = {
         .name = "cleanup",
         .short_help = "Clean up network and mountpoints of one or more containers",
-        .long_help = "cpod container cleanup\n\n  Cleans up mount points and network stacks on "
+        .long_help = "cpod container cleanup\n\nCleans up mount points and network stacks on "
                      "one or more containers from the host. The container name or ID can be used. "
                      "This command is used internally when running containers, but can also be "
                      "used if container cleanup has failed when a container exits.",

@@ -29,7 +29,7 @@ const struct cli_command cmd_container_create = {
         .name = "create",
         .short_help = "Create but do not start a container",
         .long_help = "Creates a new container from the given image or storage and prepares it for "
-                     "running the specified command.\n\n  The container ID is then printed to "
+                     "running the specified command.\n\nThe container ID is then printed to "
                      "stdout. You can then start it at any time with the cpod start <container_id> "
                      "command. The container will be created with the initial state 'created'.",
         .usage = "[options] IMAGE [COMMAND [ARG...]]",

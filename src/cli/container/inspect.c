@@ -31,8 +31,13 @@ static void inspect_opts_init(void *opts)
 }
 
 static const struct cli_option ctr_inspect_options[] = {
-        CLI_STRING("format", 'f', struct inspect_opts, format,
-                   "Format the output to a Go template or json"),
+        {.long_name = "format",
+         .short_name = 'f',
+         .type = CLI_OPT_STRING,
+         .offset = offsetof(struct inspect_opts, format),
+         .arg_name = "string",
+         .help = "Format the output to a Go template or json",
+         .def_help = "\"json\""},
         CLI_BOOL("latest", 'l', struct inspect_opts, latest,
                  "Act on the latest container cpod is aware of"),
         CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
@@ -186,9 +191,9 @@ const struct cli_command cmd_container_inspect = {
 const struct cli_command cmd_inspect = {
         .name = "inspect",
         .short_help = "Display the configuration of object denoted by ID",
-        .long_help = "Displays the low-level information on an object identified by name or ID.\n  "
-                     "For more inspection options, see:\n\n      cpod container inspect\n      "
-                     "cpod image inspect",
+        .long_help = "Displays the low-level information on an object identified by name or ID.\n"
+                     "For more inspection options, see:\n\n    cpod container inspect\n    cpod "
+                     "image inspect\n    cpod network inspect\n    cpod volume inspect",
         .usage = "[options] {CONTAINER|IMAGE} [...]",
         .examples =
                 "cpod inspect fedora\ncpod inspect --type image fedora\ncpod inspect "

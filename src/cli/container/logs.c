@@ -202,7 +202,7 @@ static int logs_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 const struct cli_command cmd_container_logs = {
         .name = "logs",
         .short_help = "Fetch the logs of one or more containers",
-        .long_help = "Retrieves logs for one or more containers.\n\n  This does not guarantee "
+        .long_help = "Retrieves logs for one or more containers.\n\nThis does not guarantee "
                      "execution order when combined with cpod run (i.e., your run may not have "
                      "generated any logs at the time you execute cpod logs).",
         .usage = "[options] CONTAINER [CONTAINER...]",

@@ -56,7 +56,7 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 const struct cli_command cmd_container_prune = {
         .name = "prune",
         .short_help = "Remove all non running containers",
-        .long_help = "cpod container prune\n\n  Removes all non running containers",
+        .long_help = "cpod container prune\n\nRemoves all non running containers",
         .usage = "[options]",
         .examples = "cpod container prune",
         .min_args = 0,

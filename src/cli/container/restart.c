@@ -68,7 +68,7 @@ const struct cli_command cmd_container_restart = {
         .name = "restart",
         .short_help = "Restart one or more containers",
         .long_help = "Restarts one or more running containers. The container ID or name can be "
-                     "used.\n\n  A timeout before forcibly stopping can be set, but defaults to 10 "
+                     "used.\n\nA timeout before forcibly stopping can be set, but defaults to 10 "
                      "seconds.",
         .usage = "[options] CONTAINER [CONTAINER...]",
         .examples = "cpod restart ctrID\ncpod restart --latest\ncpod restart ctrID1 ctrID2",

@@ -107,10 +107,10 @@ const struct cli_command cmd_container_rm = {
         .name = "rm",
         .aliases = rm_aliases,
         .short_help = "Remove one or more containers",
-        .long_help = "cpod rm will remove one or more stopped containers and their contents from "
-                     "the host.\n\n  The container name or ID can be used. This does not remove "
-                     "images.\n  Running or unusable containers will not be removed without the -f "
-                     "option.",
+        .long_help =
+                "Removes one or more containers from the host. The container name or ID can be "
+                "used.\n\nCommand does not remove images. Running or unusable containers will "
+                "not be removed without the -f option.",
         .usage = "[options] CONTAINER [CONTAINER...]",
         .examples = "cpod rm imageID\ncpod rm mywebserver myflaskserver 860a4b23\ncpod rm "
                     "--force --all\ncpod rm -f c684f0d469f2",

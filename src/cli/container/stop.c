@@ -19,7 +19,7 @@ static const struct cli_option stop_options[] = {
         CLI_BOOL("all", 'a', struct stop_opts, all, "Stop all running containers"),
         CLI_STRING_ARRAY("cidfile", 0, struct stop_opts, cidfile,
                          "Read the container ID from the file"),
-        CLI_STRINGS("filter", 0, struct stop_opts, filter,
+        CLI_STRINGS("filter", 'f', struct stop_opts, filter,
                     "Filter output based on conditions given"),
         CLI_BOOL("ignore", 'i', struct stop_opts, ignore,
                  "Ignore errors when a specified container is missing"),
@@ -68,7 +68,7 @@ const struct cli_command cmd_container_stop = {
         .name = "stop",
         .short_help = "Stop one or more containers",
         .long_help = "Stops one or more running containers.  The container name or ID can be "
-                     "used.\n\n  A timeout to forcibly stop the container can also be set but "
+                     "used.\n\nA timeout to forcibly stop the container can also be set but "
                      "defaults to 10 seconds otherwise.",
         .usage = "[options] CONTAINER [CONTAINER...]",
         .examples = "cpod stop ctrID\ncpod stop --latest\ncpod stop --time 2 mywebserver "

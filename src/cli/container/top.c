@@ -85,7 +85,7 @@ static int top_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 const struct cli_command cmd_container_top = {
         .name = "top",
         .short_help = "Display the running processes of a container",
-        .long_help = "Display the running processes of a container.\n\n  The top command extends "
+        .long_help = "Display the running processes of a container.\n\nThe top command extends "
                      "the ps(1) compatible AIX descriptors with container-specific ones as shown "
                      "below.  In the presence of ps(1) specific flags (e.g, -eo), top will fall "
                      "back to executing ps with the specified flags in the container.",
