@@ -222,6 +222,7 @@ int cli_main(int argc, char **argv)
 	_cleanup_free_ char **rest = NULL;
 	int nrest = 0, r;
 
+	ctx.argv = argv;
 	log_set_handler(cli_log_handler, NULL);
 	if (getenv("CPOD_LOG_LEVEL"))
 		ctx.global.log_level = getenv("CPOD_LOG_LEVEL");

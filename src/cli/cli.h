@@ -113,6 +113,7 @@ struct cli_ctx {
 	const struct cli_command *cmd;
 	struct engine *engine;    /* set for CLI_NEEDS_ENGINE commands */
 	char **changed;           /* long names of the flags given on the command line */
+	char **argv;              /* the whole command line, as the process got it */
 };
 
 /* True if the flag (long name) was given explicitly. */

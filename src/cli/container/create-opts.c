@@ -220,6 +220,7 @@ int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int a
 		return r;
 
 	c->image = argv[0];
+	c->create_argv = ctx->argv; /* inspect .Config.CreateCommand */
 	if (argc > 1) {
 		b->command = xnew(char *, 1);
 		for (int i = 1; i < argc; i++)
