@@ -12,13 +12,20 @@
 #define ALIAS(n, target) (&(const struct cli_command){.name = (n), .alias_of = &(target)})
 
 static const struct cli_command *const container_verbs[] = {
+	&cmd_container_attach,
 	&cmd_container_cleanup,
+	&cmd_container_commit,
+	&cmd_container_cp,
 	&cmd_container_create,
+	&cmd_container_diff,
+	&cmd_container_exec,
 	&cmd_container_exists,
+	&cmd_container_export,
 	&cmd_container_init,
 	&cmd_container_inspect,
 	&cmd_container_kill,
 	&cmd_container_logs,
+	&cmd_container_mount,
 	&cmd_container_port,
 	&cmd_container_prune,
 	&cmd_container_ps,
@@ -28,6 +35,7 @@ static const struct cli_command *const container_verbs[] = {
 	&cmd_container_run,
 	&cmd_container_start,
 	&cmd_container_stop,
+	&cmd_container_unmount,
 	&cmd_container_wait,
 	NULL,
 };
@@ -39,6 +47,7 @@ static const struct cli_command cmd_container = {
 };
 
 static const struct cli_command *const image_verbs[] = {
+	&cmd_image_diff,
 	&cmd_image_exists,
 	&cmd_image_history,
 	&cmd_image_import,
@@ -113,8 +122,14 @@ static const struct cli_command cmd_volume = {
 };
 
 static const struct cli_command *const root_commands[] = {
+	ALIAS("attach", cmd_container_attach),
+	ALIAS("commit", cmd_container_commit),
 	&cmd_container,
+	ALIAS("cp", cmd_container_cp),
 	ALIAS("create", cmd_container_create),
+	&cmd_diff,
+	ALIAS("exec", cmd_container_exec),
+	ALIAS("export", cmd_container_export),
 	&cmd_help,
 	&cmd_image,
 	ALIAS("history", cmd_image_history),
@@ -128,6 +143,7 @@ static const struct cli_command *const root_commands[] = {
 	&cmd_login,
 	&cmd_logout,
 	ALIAS("logs", cmd_container_logs),
+	ALIAS("mount", cmd_container_mount),
 	&cmd_network,
 	ALIAS("port", cmd_container_port),
 	ALIAS("ps", cmd_container_ps),
@@ -144,6 +160,8 @@ static const struct cli_command *const root_commands[] = {
 	ALIAS("stop", cmd_container_stop),
 	&cmd_system,
 	ALIAS("tag", cmd_image_tag),
+	ALIAS("umount", cmd_container_unmount),
+	ALIAS("unmount", cmd_container_unmount),
 	ALIAS("untag", cmd_image_untag),
 	ALIAS("version", cmd_system_version),
 	&cmd_volume,

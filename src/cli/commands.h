@@ -6,13 +6,20 @@
 #include "cli.h"
 
 /* container */
+extern const struct cli_command cmd_container_attach;
 extern const struct cli_command cmd_container_cleanup;
+extern const struct cli_command cmd_container_commit;
+extern const struct cli_command cmd_container_cp;
 extern const struct cli_command cmd_container_create;
+extern const struct cli_command cmd_container_diff;
+extern const struct cli_command cmd_container_exec;
 extern const struct cli_command cmd_container_exists;
+extern const struct cli_command cmd_container_export;
 extern const struct cli_command cmd_container_init;
 extern const struct cli_command cmd_container_inspect;
 extern const struct cli_command cmd_container_kill;
 extern const struct cli_command cmd_container_logs;
+extern const struct cli_command cmd_container_mount;
 extern const struct cli_command cmd_container_port;
 extern const struct cli_command cmd_container_prune;
 extern const struct cli_command cmd_container_ps;
@@ -22,10 +29,13 @@ extern const struct cli_command cmd_container_rm;
 extern const struct cli_command cmd_container_run;
 extern const struct cli_command cmd_container_start;
 extern const struct cli_command cmd_container_stop;
+extern const struct cli_command cmd_container_unmount;
 extern const struct cli_command cmd_container_wait;
 extern const struct cli_command cmd_inspect;
 
 /* image */
+extern const struct cli_command cmd_diff;
+extern const struct cli_command cmd_image_diff;
 extern const struct cli_command cmd_image_exists;
 extern const struct cli_command cmd_image_history;
 extern const struct cli_command cmd_image_import;

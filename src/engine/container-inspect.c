@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/exec.h"
 #include "engine/network-internal.h"
 #include "engine/isolation-internal.h"
 #include "engine/volume-internal.h"
@@ -275,7 +276,8 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	json_t *caps = caps_json(static_dir);
 	json_object_set_new(o, "EffectiveCaps", json_incref(caps));
 	json_object_set_new(o, "BoundingCaps", caps);
-	json_object_set_new(o, "ExecIDs", json_array());
+	json_object_set_new(o, "ExecIDs",
+	                    container_exec_ids(e, cc->id, c->state.status == CTR_RUNNING));
 	json_t *gd = json_object();
 	json_object_set_new(gd, "Name", json_string(drv));
 	json_object_set_new(gd, "Data", json_object());
