@@ -101,6 +101,12 @@ int container_network_create(struct engine *e, const struct container_create_opt
 		json_object_set(extra, "exposed_ports", exposed);
 	if (o->add_hosts && *o->add_hosts)
 		json_object_set_new(extra, "add_hosts", strv_json(o->add_hosts));
+	if (o->dns_search && *o->dns_search)
+		json_object_set_new(extra, "dns_search", strv_json(o->dns_search));
+	if (o->dns_options && *o->dns_options)
+		json_object_set_new(extra, "dns_options", strv_json(o->dns_options));
+	if (o->no_hosts)
+		json_object_set_new(extra, "no_hosts", json_true());
 	if (o->dns_servers && *o->dns_servers) {
 		STRV_FOREACH(d, (char **)o->dns_servers) {
 			struct ip_addr a;

@@ -107,9 +107,16 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	int r = container_network_setup(e, c, run_dir, &net, err);
 	if (r < 0)
 		return r;
-	_cleanup_strv_free_ char **add_hosts = NULL;
+	_cleanup_strv_free_ char **add_hosts = NULL, **dns = NULL, **search = NULL, **dopts = NULL;
 	json_array_foreach(json_object_get(cc->spec_extra, "add_hosts"), i, v)
 		strv_push(&add_hosts, json_string_value(v));
+	/* --dns and friends, else containers.conf's dns_servers, dns_searches, dns_options */
+	json_array_foreach(json_object_get(cc->spec_extra, "dns_servers"), i, v)
+		strv_push(&dns, json_string_value(v));
+	json_array_foreach(json_object_get(cc->spec_extra, "dns_search"), i, v)
+		strv_push(&search, json_string_value(v));
+	json_array_foreach(json_object_get(cc->spec_extra, "dns_options"), i, v)
+		strv_push(&dopts, json_string_value(v));
 	const char *mgr =
 	        e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
 	char *const empty[] = {NULL};
@@ -145,6 +152,11 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	        .net_dns_search = net.search,
 	        .host_internal_ip = net.gateway,
 	        .extra_hosts = add_hosts,
+	        .dns_servers = dns ? dns : cfg->containers.dns_servers,
+	        .dns_search = search ? search : cfg->containers.dns_searches,
+	        .dns_options = dopts ? dopts : cfg->containers.dns_options,
+	        .no_hosts = json_is_true(json_object_get(cc->spec_extra, "no_hosts")) ||
+	                    cfg->containers.no_hosts,
 	        .pid = SPEC_NS_PRIVATE,
 	        .ipc = SPEC_NS_PRIVATE,
 	        .uts = SPEC_NS_PRIVATE,

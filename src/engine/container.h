@@ -139,6 +139,9 @@ struct container_create_opts {
 	const char *static_mac;       /* --mac-address */
 	char *const *dns_servers;     /* --dns */
 	char *const *add_hosts;       /* --add-host name:ip */
+	char *const *dns_search;      /* --dns-search */
+	char *const *dns_options;     /* --dns-option */
+	bool no_hosts;                /* --no-hosts: no /etc/hosts from cpod */
 	const char *log_driver;
 	const char *log_path;
 	char *const *ulimits;

@@ -94,7 +94,8 @@ static void merge_unique(json_t *dst, const json_t *src)
 }
 
 /* netavark's {name: StatusBlock} into cpod's result object. */
-static json_t *make_result(const json_t *status, const json_t *networks, const json_t *info)
+static json_t *make_result(const json_t *status, const json_t *networks, const json_t *info,
+			   char *const *user_dns)
 {
 	json_t *res = json_object();
 	json_t *nets = json_object();
@@ -124,7 +125,19 @@ static json_t *make_result(const json_t *status, const json_t *networks, const j
 		json_object_set_new(n, "static_ips", json_is_array(ips) ? json_incref(ips)
 									: json_array());
 		json_object_set_new(nets, name, n);
-		merge_unique(dns, json_object_get(block, "dns_server_ips"));
+		/* aardvark-dns only: netavark echoes the container's own --dns servers too */
+		if (json_is_true(json_object_get(cfg, "dns_enabled"))) {
+			size_t i;
+			json_t *ip;
+			json_array_foreach(json_object_get(block, "dns_server_ips"), i, ip) {
+				const char *s = json_string_value(ip);
+				if (s && !strv_contains(user_dns, s)) {
+					json_t *one = json_pack("[s]", s);
+					merge_unique(dns, one);
+					json_decref(one);
+				}
+			}
+		}
 		merge_unique(search, json_object_get(block, "dns_search_domains"));
 	}
 	json_object_set_new(res, "networks", nets);
@@ -149,7 +162,7 @@ int net_setup(const struct net_env *env, const struct net_setup_opts *opts, json
 		(void)net_ipam_release(env, opts->container_id, opts->networks, NULL);
 		return r;
 	}
-	*ret = make_result(status, leased, info);
+	*ret = make_result(status, leased, info, opts->dns_servers);
 	return 0;
 }
 

@@ -227,16 +227,40 @@ static int make_resolv(const struct spec_opts *opts, json_t *mounts, struct cpod
 	bool have_ns = false;
 	char *save = NULL;
 	/* aardvark-dns first, as Podman writes it: it forwards what it cannot answer */
-	if (opts->net_dns_search && *opts->net_dns_search) {
-		_cleanup_free_ char *j = strv_join((char **)opts->net_dns_search, " ");
-		buf_printf(&b, "search %s\n", j);
+	bool own_search = opts->dns_search && *opts->dns_search;
+	if ((opts->net_dns_search && *opts->net_dns_search) || own_search) {
+		_cleanup_strv_free_ char **all = strv_copy(opts->net_dns_search);
+		/* Podman: --dns-search=. means no search domains of the user's */
+		STRV_FOREACH (d, (char **)opts->dns_search)
+			if (strcmp(*d, ".") != 0)
+				strv_push(&all, *d);
+		if (all && *all) {
+			_cleanup_free_ char *j = strv_join(all, " ");
+			buf_printf(&b, "search %s\n", j);
+		}
 	}
 	STRV_FOREACH (ns, (char **)opts->net_dns_servers) {
 		buf_printf(&b, "nameserver %s\n", *ns);
 		have_ns = true;
 	}
+	bool own_ns = opts->dns_servers && *opts->dns_servers;
+	STRV_FOREACH (ns, (char **)opts->dns_servers) {
+		buf_printf(&b, "nameserver %s\n", *ns);
+		have_ns = true;
+	}
+	bool own_opts = opts->dns_options && *opts->dns_options;
+	if (own_opts) {
+		_cleanup_free_ char *j = strv_join((char **)opts->dns_options, " ");
+		buf_printf(&b, "options %s\n", j);
+	}
 	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (nameserver_is_local(line))
+			continue;
+		/* what the user gave replaces the host's lines of that kind */
+		if ((own_ns && strncmp(line, "nameserver", 10) == 0) ||
+		    ((own_search || (opts->net_dns_search && *opts->net_dns_search)) &&
+		     (strncmp(line, "search", 6) == 0 || strncmp(line, "domain", 6) == 0)) ||
+		    (own_opts && strncmp(line, "options", 7) == 0))
 			continue;
 		if (strncmp(line, "nameserver", 10) == 0)
 			have_ns = true;
@@ -310,7 +334,7 @@ int spec_write_files(const struct spec_opts *opts, const struct spec_defaults *d
 
 	if (!opts->userdata_dir)
 		return 0;
-	if ((r = make_hosts(opts, defs, hostname, mounts, err)) < 0)
+	if (!opts->no_hosts && (r = make_hosts(opts, defs, hostname, mounts, err)) < 0)
 		return r;
 	if ((r = write_userdata(opts, "hostname", hostname, mounts, "/etc/hostname", err)) < 0)
 		return r;

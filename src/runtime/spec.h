@@ -105,6 +105,10 @@ struct spec_opts {
 	char *const *container_ips;   /* the container's network addresses (/etc/hosts) */
 	char *const *net_dns_servers; /* aardvark-dns servers, first in resolv.conf */
 	char *const *net_dns_search;  /* their search domains ("dns.podman") */
+	char *const *dns_servers;     /* --dns: replace the host's nameservers */
+	char *const *dns_search;      /* --dns-search: replace the host's search domains */
+	char *const *dns_options;     /* --dns-option: replace the host's options */
+	bool no_hosts;                /* --no-hosts: leave the image's /etc/hosts alone */
 	const json_t *mounts;         /* extra OCI mounts (volumes); they win over defaults */
 	bool autoremove;              /* --rm, for the annotation */
 	const char *created;          /* RFC 3339 creation time; NULL: now */

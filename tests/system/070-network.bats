@@ -33,13 +33,14 @@ needs_run_flag() {
 	return 0
 }
 
-veths() { ip -o link show type veth | wc -l; }
+# veths on a bridge (other containers on this host may come and go meanwhile)
+veths() { ip -o link show master "$1" 2>/dev/null | wc -l; }
 rules() { iptables-save | grep -c -e "10\.254\.9[0-5]\." -e "$1" || true; }
 leases() { cat "$CPOD_TEST_RUNROOT"/networks/ipam/*.json 2>/dev/null | grep -c '10\.' || true; }
 
 assert_no_leaks() {
-	local veth_before=$1
-	is "$(veths)" "$veth_before" "veths left behind"
+	local bridge=$1
+	[[ -z $bridge ]] || is "$(veths "$bridge")" "0" "veths left behind on $bridge"
 	is "$(rules no-such-name)" "0" "iptables rules left behind"
 	is "$(leases)" "0" "IPAM leases left behind"
 	is "$(find "$CPOD_TEST_RUNROOT/netns" -name 'cpod-*' 2>/dev/null | wc -l)" "0" "netns files left behind"
@@ -110,21 +111,19 @@ podman"
 }
 
 @test "the default network: an address from 10.88.0.0/16, /etc/hosts, no leak after --rm" {
-	local veth_before
-	veth_before=$(veths)
 	run_cpod run --rm "$BUSYBOX_IMAGE" sh -c "ip -o -4 addr show eth0; cat /etc/hosts"
 	contains "$output" "inet 10.88."
 	is "$(grep -c 'host.containers.internal' <<<"$output")" "1"
-	assert_no_leaks "$veth_before"
+	assert_no_leaks ""
 	run_cpod run --rm --network none "$BUSYBOX_IMAGE" ip -o link
 	isnt "$output" ".*eth0.*"
 }
 
 @test "published port from 127.0.0.1, restart keeps it, cpod port" {
 	needs_run_flag -p 127.0.0.1::8080
-	local veth_before
-	veth_before=$(veths)
 	run_cpod network create --subnet 10.254.91.0/24 webnet
+	run_cpod network inspect --format '{{.NetworkInterface}}' webnet
+	local bridge=$output
 	http_ctr web --network webnet -p 127.0.0.1::8080
 	run_cpod port web
 	is "$output" "8080/tcp -> 127.0.0.1:[0-9]+"
@@ -143,7 +142,7 @@ podman"
 	run fetch "$port"
 	is "$output" "hello-web"
 	run_cpod rm -f -t 0 web
-	assert_no_leaks "$veth_before"
+	assert_no_leaks "$bridge"
 }
 
 @test "containers on a network find each other by name and alias" {
@@ -181,15 +180,15 @@ podman"
 }
 
 @test "no leaks after stop, rm -f and kill -9 of the container" {
-	local veth_before
-	veth_before=$(veths)
 	run_cpod network create --subnet 10.254.95.0/24 leaknet
+	run_cpod network inspect --format '{{.NetworkInterface}}' leaknet
+	local bridge=$output
 	run_cpod run -d --name l1 --network leaknet "$BUSYBOX_IMAGE" sleep 300
 	run_cpod stop -t 0 l1
-	assert_no_leaks "$veth_before"
+	assert_no_leaks "$bridge"
 	run_cpod start l1
 	run_cpod rm -f -t 0 l1
-	assert_no_leaks "$veth_before"
+	assert_no_leaks "$bridge"
 
 	run_cpod run -d --name l2 --network leaknet "$BUSYBOX_IMAGE" sleep 300
 	run_cpod inspect --format '{{.State.Pid}}' l2
@@ -202,6 +201,19 @@ podman"
 	done
 	run_cpod wait l2
 	is "$output" "137"
-	assert_no_leaks "$veth_before"
+	assert_no_leaks "$bridge"
 	run_cpod network rm -f leaknet
+}
+
+@test "--dns, --dns-search, --dns-option, --add-host and --no-hosts shape /etc files" {
+	run_cpod run --rm --dns 10.254.96.53 --dns-search example.test --dns-option ndots:3 \
+		--add-host foo.test:10.254.96.9 "$BUSYBOX_IMAGE" cat /etc/resolv.conf /etc/hosts
+	contains "$output" "nameserver 10.254.96.53"
+	is "$(grep -c '^nameserver' <<<"$output")" "1" "--dns replaces the host's nameservers"
+	contains "$output" "search example.test"
+	contains "$output" "options ndots:3"
+	contains "$output" "10.254.96.9	foo.test"
+	contains "$output" "host.containers.internal"
+	run_cpod run --rm --no-hosts "$BUSYBOX_IMAGE" sh -c 'cat /etc/hosts 2>/dev/null; true'
+	isnt "$output" ".*host.containers.internal.*"
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -143,11 +144,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_no_leaks(struct engine *e, long veth_before)
+static void assert_no_leaks(struct engine *e, const char *bridge)
 {
 	_cleanup_free_ char *rules = xasprintf("iptables-save | grep -c '%s'", subnet_re);
 	assert_int_equal(count(rules), 0);
-	assert_int_equal(count("ip -o link show type veth | wc -l"), veth_before);
+	/* veths on our bridge: other containers on this host may come and go meanwhile */
+	_cleanup_free_ char *veths = xasprintf("ip -o link show master %s 2>/dev/null | wc -l",
+					       bridge);
+	assert_int_equal(count(veths), 0);
 	_cleanup_free_ char *ns = xasprintf("ls %s/run/netns | wc -l", tmp_root);
 	assert_int_equal(count(ns), 0);
 	_cleanup_free_ char *leases = xasprintf("cat %s/run/networks/ipam/*.json 2>/dev/null | "
@@ -186,11 +190,11 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	setenv("CPOD_SELF", "/bin/true", 1);
 	_cleanup_(engine_freep) struct engine *e = new_engine();
 	_cleanup_error_ struct cpod_error *err = NULL;
-	long veth_before = count("ip -o link show type veth | wc -l");
 	struct net_create_opts no = {.name = "cpodnet", .subnets = (char *[]){"10.254.79.0/24",
 									      NULL}};
 	_cleanup_json_ json_t *net = NULL;
 	check(engine_network_create(e, &no, &net, &err), err);
+	const char *bridge = json_get_string(net, "network_interface");
 
 	char *httpd[] = {"httpd", "-f", "-p", "8080", "-h", "/www", NULL};
 	struct container_create_opts wo = {
@@ -288,13 +292,13 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	assert_int_equal(kill(k->state.pid, SIGKILL), 0);
 	assert_int_equal(wait_code(e, "websrv"), 137);
 	check(container_cleanup(e, "websrv", &err), err);
-	assert_no_leaks(e, veth_before);
+	assert_no_leaks(e, bridge);
 
 	/* start again, then rm -f */
 	check(container_start(e, "websrv", NULL, NULL, NULL, &err), err);
 	struct container_remove_opts ro = {.force = true, .timeout = 0};
 	check(container_remove(e, "websrv", &ro, &err), err);
-	assert_no_leaks(e, veth_before);
+	assert_no_leaks(e, bridge);
 
 	/* network rm: in use without -f, then removed with its containers */
 	_cleanup_(container_freep) struct container *w2 = create(e, "w2", httpd, &wo);
@@ -302,7 +306,7 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	assert_int_equal(engine_network_remove(e, "cpodnet", false, 0, NULL, &err), -EBUSY);
 	cpod_error_free(TAKE_PTR(err));
 	check(engine_network_remove(e, "cpodnet", true, 0, NULL, &err), err);
-	assert_no_leaks(e, veth_before);
+	assert_no_leaks(e, bridge);
 	_cleanup_strv_free_ char **pruned = NULL;
 	struct container_remove_opts rx = {.force = true, .timeout = 0};
 	/* the client was on cpodnet: network rm -f removed it too */
@@ -332,7 +336,6 @@ static void test_connect_disconnect_reload(void **state)
 	setenv("CPOD_SELF", "/bin/true", 1);
 	_cleanup_(engine_freep) struct engine *e = new_engine();
 	_cleanup_error_ struct cpod_error *err = NULL;
-	long veth_before = count("ip -o link show type veth | wc -l");
 	struct net_create_opts a = {.name = "cpodnet", .subnets = (char *[]){"10.254.79.0/24",
 									     NULL}};
 	struct net_create_opts b = {.name = "cpodint", .subnets = (char *[]){"10.254.80.0/24",
@@ -340,6 +343,7 @@ static void test_connect_disconnect_reload(void **state)
 	_cleanup_json_ json_t *na = NULL, *nb = NULL;
 	check(engine_network_create(e, &a, &na, &err), err);
 	check(engine_network_create(e, &b, &nb, &err), err);
+	const char *bridge = json_get_string(na, "network_interface");
 	char *httpd[] = {"httpd", "-f", "-p", "8080", "-h", "/www", NULL};
 	struct container_create_opts o = {.network = "cpodnet",
 					  .publish = (char *[]){"127.0.0.1::8080", NULL}};
@@ -371,7 +375,7 @@ static void test_connect_disconnect_reload(void **state)
 	check(engine_network_connect(e, "multi", "cpodint", NULL, &err), err);
 	struct container_remove_opts ro = {.force = true, .timeout = 0};
 	check(container_remove(e, "multi", &ro, &err), err);
-	assert_no_leaks(e, veth_before);
+	assert_no_leaks(e, bridge);
 	_cleanup_free_ char *other = xasprintf("iptables-save | grep -c '10\\.254\\.80\\.'");
 	assert_int_equal(count(other), 0);
 	check(engine_network_remove(e, "cpodnet", false, 0, NULL, &err), err);
@@ -380,6 +384,13 @@ static void test_connect_disconnect_reload(void **state)
 
 int main(void)
 {
+	/*
+	 * One real-kernel network test at a time on this machine: they use fixed subnets and
+	 * names, and several builds may run the unit tests at once.
+	 */
+	int lockfd = open("/tmp/cpod-network-tests.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lockfd >= 0)
+		(void)flock(lockfd, LOCK_EX);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bridge_ports_dns_no_leaks),
 		cmocka_unit_test(test_connect_disconnect_reload),

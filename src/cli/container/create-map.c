@@ -31,6 +31,8 @@ static const char *const handled[] = {"add-host",
                                       "device-write-bps",
                                       "device-write-iops",
                                       "dns",
+                                      "dns-option",
+                                      "dns-search",
                                       "expose",
                                       "gidmap",
                                       "group-add",
@@ -44,6 +46,7 @@ static const char *const handled[] = {"add-host",
                                       "memory-swappiness",
                                       "mount",
                                       "network-alias",
+                                      "no-hosts",
                                       "oom-kill-disable",
                                       "oom-score-adj",
                                       "pid",
@@ -120,6 +123,9 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->static_mac = S("mac-address");
 	c->dns_servers = A("dns");
 	c->add_hosts = A("add-host");
+	c->dns_search = A("dns-search");
+	c->dns_options = A("dns-option");
+	c->no_hosts = B("no-hosts");
 	c->volumes = A("volume");
 	c->mounts = A("mount");
 	c->tmpfs = A("tmpfs");
