@@ -154,8 +154,6 @@ static int walk_dir(struct walker *w, int fd, const char *name, unsigned depth)
 	while ((de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (depth == 0 && w->o->skip && strv_contains(w->o->skip, de->d_name))
-			continue;
 		strv_push(&names, de->d_name);
 		n++;
 	}
@@ -193,6 +191,12 @@ static int emit_whiteout(struct walker *w, const char *name, bool opaque)
 
 static bool excluded(const struct walker *w, const char *name)
 {
+	size_t top = w->o->name ? strlen(w->o->name) : 0;
+	if (top) {
+		if (strncmp(name, w->o->name, top) != 0 || name[top] != '/')
+			return false;
+		name += top + 1;
+	}
 	for (size_t i = 0; w->o->exclude && w->o->exclude[i]; i++) {
 		const char *x = w->o->exclude[i];
 		while (*x == '/')

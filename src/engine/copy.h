@@ -67,8 +67,7 @@ struct copy_tar_opts {
 	const char *name; /* the top entry's name; NULL: only the contents, relative names */
 	bool force_owner; /* set every entry's owner to uid:gid */
 	uint32_t uid, gid;
-	char *const *skip;      /* top-level names skipped with contents (NULL: none) */
-	char *const *exclude;   /* "/path"s (relative to the tree) left out with contents */
+	char *const *exclude;   /* "/path"s of the tree (not of the tar) left out with contents */
 	bool overlay_whiteouts; /* 0:0 char devices → ".wh.NAME", opaque dirs → ".wh..wh..opq" */
 };
 
