@@ -28,7 +28,7 @@ static json_t *strv_json(char *const *v)
 {
 	json_t *a = json_array();
 	STRV_FOREACH(s, (char **)v)
-		json_array_append_new(a, json_string(*s));
+	json_array_append_new(a, json_string(*s));
 	return a;
 }
 
@@ -59,7 +59,8 @@ static int add_exposed(json_t *exposed, const char *spec, struct cpod_error **er
 	if (dash) {
 		b = strtol(dash + 1, &end, 10);
 		if (*end)
-			return cpod_error_set(err, EINVAL, "invalid port format for --expose: %s", spec);
+			return cpod_error_set(err, EINVAL, "invalid port format for --expose: %s",
+			                      spec);
 	}
 	if (a < 1 || b > 65535 || b < a)
 		return cpod_error_set(err, EINVAL, "invalid port format for --expose: %s", spec);
@@ -74,7 +75,8 @@ static int publish_exposed(const json_t *exposed, json_t **mappings, struct cpod
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)exposed, k, v) {
+	json_object_foreach((json_t *)exposed, k, v)
+	{
 		/* "80/tcp" is a valid -p spec meaning "container port 80 on a random host port" */
 		if (net_port_parse(k, mappings, err) < 0)
 			return -EINVAL;
@@ -83,8 +85,8 @@ static int publish_exposed(const json_t *exposed, json_t **mappings, struct cpod
 }
 
 int container_network_create(struct engine *e, const struct container_create_opts *o,
-			     const json_t *img, struct container_config *cc,
-			     struct cpod_error **err)
+                             const json_t *img, struct container_config *cc,
+                             struct cpod_error **err)
 {
 	const char *mode = cc->network_mode;
 	json_t *extra = cc->spec_extra;
@@ -92,11 +94,10 @@ int container_network_create(struct engine *e, const struct container_create_opt
 	json_t *iexp = json_object_get(img, "ExposedPorts");
 	const char *k;
 	json_t *v;
-	json_object_foreach(iexp, k, v)
-		json_object_set_new(exposed, k, json_object());
+	json_object_foreach(iexp, k, v) json_object_set_new(exposed, k, json_object());
 	STRV_FOREACH(x, (char **)o->expose)
-		if (add_exposed(exposed, *x, err) < 0)
-			return -EINVAL;
+	if (add_exposed(exposed, *x, err) < 0)
+		return -EINVAL;
 	if (json_object_size(exposed))
 		json_object_set(extra, "exposed_ports", exposed);
 	if (o->add_hosts && *o->add_hosts)
@@ -108,7 +109,8 @@ int container_network_create(struct engine *e, const struct container_create_opt
 	if (o->no_hosts)
 		json_object_set_new(extra, "no_hosts", json_true());
 	if (o->dns_servers && *o->dns_servers) {
-		STRV_FOREACH(d, (char **)o->dns_servers) {
+		STRV_FOREACH(d, (char **)o->dns_servers)
+		{
 			struct ip_addr a;
 			if (!ip_addr_parse(*d, &a))
 				return cpod_error_set(err, EINVAL, "%s is not an ip address", *d);
@@ -132,14 +134,15 @@ int container_network_create(struct engine *e, const struct container_create_opt
 		return cpod_error_set(err, EINVAL, "invalid network mode %s", mode);
 	if ((o->static_ip || o->static_ip6 || o->static_mac) && strv_length(names) > 1)
 		return cpod_error_set(err, EINVAL,
-				      "--ip, --ip6 and --mac-address can only be set for a single "
-				      "network");
+		                      "--ip, --ip6 and --mac-address can only be set for a single "
+		                      "network");
 	if (o->static_ip && check_ip(o->static_ip, AF_INET, "--ip", err) < 0)
 		return -EINVAL;
 	if (o->static_ip6 && check_ip(o->static_ip6, AF_INET6, "--ip6", err) < 0)
 		return -EINVAL;
 	_cleanup_json_ json_t *nets = json_object();
-	STRV_FOREACH(n, names) {
+	STRV_FOREACH(n, names)
+	{
 		_cleanup_json_ json_t *cfg = NULL;
 		r = net_lookup(&ne.env, *n, &cfg, err);
 		if (r < 0)
@@ -167,8 +170,8 @@ int container_network_create(struct engine *e, const struct container_create_opt
 	json_object_set(extra, "networks", nets);
 	_cleanup_json_ json_t *ports = NULL;
 	STRV_FOREACH(p, (char **)o->publish)
-		if (net_port_parse(*p, &ports, err) < 0)
-			return -EINVAL;
+	if (net_port_parse(*p, &ports, err) < 0)
+		return -EINVAL;
 	if (o->publish_all && publish_exposed(exposed, &ports, err) < 0)
 		return -EINVAL;
 	if (o->publish_all)
@@ -182,7 +185,8 @@ static void set_addr_fields(json_t *o, const json_t *net_result)
 {
 	size_t i;
 	json_t *s;
-	json_array_foreach(json_object_get(net_result, "subnets"), i, s) {
+	json_array_foreach(json_object_get(net_result, "subnets"), i, s)
+	{
 		const char *ipnet = json_get_string(s, "ipnet");
 		const char *slash = ipnet ? strchr(ipnet, '/') : NULL;
 		if (!slash)
@@ -193,7 +197,7 @@ static void set_addr_fields(json_t *o, const json_t *net_result)
 		bool v6 = strchr(ip, ':') != NULL;
 		json_object_set_new(o, v6 ? "GlobalIPv6Address" : "IPAddress", json_string(ip));
 		json_object_set_new(o, v6 ? "GlobalIPv6PrefixLen" : "IPPrefixLen",
-				    json_integer(prefix));
+		                    json_integer(prefix));
 		json_object_set_new(o, v6 ? "IPv6Gateway" : "Gateway", json_string(gw ? gw : ""));
 	}
 	const char *mac = json_get_string(net_result, "mac_address");
@@ -220,7 +224,7 @@ static char **exposed_keys(const struct container *c)
 	const char *k;
 	json_t *x;
 	json_object_foreach(json_object_get(c->config.spec_extra, "exposed_ports"), k, x)
-		strv_push(&v, k);
+	        strv_push(&v, k);
 	return v;
 }
 
@@ -235,7 +239,7 @@ json_t *container_network_settings(struct engine *e, const struct container *c)
 	json_object_set_new(o, "LinkLocalIPv6PrefixLen", json_integer(0));
 	_cleanup_strv_free_ char **exposed = exposed_keys(c);
 	const json_t *mappings = st ? json_object_get(st, "port_mappings")
-				    : json_object_get(c->config.spec_extra, "port_mappings");
+	                            : json_object_get(c->config.spec_extra, "port_mappings");
 	json_object_set_new(o, "Ports", net_ports_inspect(mappings, exposed));
 	const char *netns = json_get_string(st, "netns");
 	json_object_set_new(o, "SandboxKey", json_string(netns ? netns : ""));
@@ -246,7 +250,8 @@ json_t *container_network_settings(struct engine *e, const struct container *c)
 	json_t *result = json_object_get(json_object_get(st, "result"), "networks");
 	const char *name;
 	json_t *per;
-	json_object_foreach(wanted, name, per) {
+	json_object_foreach(wanted, name, per)
+	{
 		json_t *n = addr_block();
 		json_t *r = json_object_get(result, name);
 		if (r)
@@ -275,7 +280,7 @@ json_t *container_network_ps_networks(const struct container *c)
 	const char *name;
 	json_t *per;
 	json_object_foreach(json_object_get(c->config.spec_extra, "networks"), name, per)
-		json_array_append_new(a, json_string(name));
+	        json_array_append_new(a, json_string(name));
 	return a;
 }
 
@@ -283,14 +288,14 @@ json_t *container_network_ps_ports(struct engine *e, const struct container *c)
 {
 	_cleanup_json_ json_t *st = container_network_state(e, c->config.id);
 	const json_t *m = st ? json_object_get(st, "port_mappings")
-			     : json_object_get(c->config.spec_extra, "port_mappings");
+	                     : json_object_get(c->config.spec_extra, "port_mappings");
 	if (!json_array_size(m))
 		return json_null();
 	return json_deep_copy(m);
 }
 
 int container_port_lines(struct engine *e, const char *key, const char *filter, char ***ret,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	_cleanup_(container_freep) struct container *c = NULL;
 	int r = container_lookup(e, key, &c, err);
@@ -299,12 +304,14 @@ int container_port_lines(struct engine *e, const char *key, const char *filter, 
 	_cleanup_json_ json_t *st = container_network_state(e, c->config.id);
 	_cleanup_strv_free_ char **all = net_ports_lines(json_object_get(st, "port_mappings"));
 	char **out = xnew(char *, 1);
-	STRV_FOREACH(l, all) {
+	STRV_FOREACH(l, all)
+	{
 		if (filter) {
 			size_t fl = strlen(filter);
 			bool m = strncmp(*l, filter, fl) == 0 &&
-				 ((*l)[fl] == ' ' || (strchr(filter, '/') == NULL && (*l)[fl] == '/' &&
-						      strncmp(*l + fl, "/tcp ", 5) == 0));
+			         ((*l)[fl] == ' ' ||
+			          (strchr(filter, '/') == NULL && (*l)[fl] == '/' &&
+			           strncmp(*l + fl, "/tcp ", 5) == 0));
 			if (!m)
 				continue;
 		}

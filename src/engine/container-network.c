@@ -31,17 +31,17 @@ int engine_net_env(struct engine *e, struct engine_net_env *ret, struct cpod_err
 		return -EIO;
 	*ret = (struct engine_net_env){0};
 	ret->config_dir = cfg->network.network_config_dir && *cfg->network.network_config_dir
-				  ? xstrdup(cfg->network.network_config_dir)
-				  : path_join(e->graph_root, "networks");
+	                          ? xstrdup(cfg->network.network_config_dir)
+	                          : path_join(e->graph_root, "networks");
 	ret->run_dir = path_join(e->run_root, "networks");
 	ret->netns_dir = path_join(e->run_root, "netns");
 	ret->env = (struct net_env){
-		.config_dir = ret->config_dir,
-		.run_dir = ret->run_dir,
-		.netns_dir = ret->netns_dir,
-		.default_network = cfg->network.default_network,
-		.default_subnet = cfg->network.default_subnet,
-		.plugin_dirs = cfg->network.netavark_plugin_dirs,
+	        .config_dir = ret->config_dir,
+	        .run_dir = ret->run_dir,
+	        .netns_dir = ret->netns_dir,
+	        .default_network = cfg->network.default_network,
+	        .default_subnet = cfg->network.default_subnet,
+	        .plugin_dirs = cfg->network.netavark_plugin_dirs,
 	};
 	return 0;
 }
@@ -94,21 +94,22 @@ static json_t *wanted_networks(const struct container_config *cc, const char *de
 	if (json_object_size(given)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(given, k, v)
-			json_object_set_new(out, k, json_deep_copy(v));
+		json_object_foreach(given, k, v) json_object_set_new(out, k, json_deep_copy(v));
 	} else {
 		_cleanup_strv_free_ char **names =
-			(!mode || !*mode || strcmp(mode, "bridge") == 0 || strcmp(mode, "private") == 0)
-				? strv_split(defname, ",")
-				: strv_split(mode, ",");
+		        (!mode || !*mode || strcmp(mode, "bridge") == 0 ||
+		         strcmp(mode, "private") == 0)
+		                ? strv_split(defname, ",")
+		                : strv_split(mode, ",");
 		STRV_FOREACH(n, names)
-			json_object_set_new(out, *n, json_object());
+		json_object_set_new(out, *n, json_object());
 	}
 	/* interface names in order, as Podman assigns eth0, eth1, ... */
 	unsigned i = 0;
 	const char *k;
 	json_t *v;
-	json_object_foreach(out, k, v) {
+	json_object_foreach(out, k, v)
+	{
 		if (!json_get_string(v, "interface_name")) {
 			_cleanup_free_ char *ifc = xasprintf("eth%u", i);
 			json_object_set_new(v, "interface_name", json_string(ifc));
@@ -123,10 +124,12 @@ static void collect_result(const json_t *result, struct container_net *ret)
 	const char *name;
 	json_t *n;
 	ret->ips = xnew(char *, 1);
-	json_object_foreach(json_object_get(result, "networks"), name, n) {
+	json_object_foreach(json_object_get(result, "networks"), name, n)
+	{
 		size_t i;
 		json_t *s;
-		json_array_foreach(json_object_get(n, "subnets"), i, s) {
+		json_array_foreach(json_object_get(n, "subnets"), i, s)
+		{
 			const char *ipnet = json_get_string(s, "ipnet");
 			const char *slash = ipnet ? strchr(ipnet, '/') : NULL;
 			if (slash)
@@ -141,9 +144,9 @@ static void collect_result(const json_t *result, struct container_net *ret)
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(result, "dns_server_ips"), i, v)
-		strv_push(&ret->dns, json_string_value(v));
+	        strv_push(&ret->dns, json_string_value(v));
 	json_array_foreach(json_object_get(result, "dns_search_domains"), i, v)
-		strv_push(&ret->search, json_string_value(v));
+	        strv_push(&ret->search, json_string_value(v));
 }
 
 static int save_state(struct engine *e, const char *id, json_t *st, struct cpod_error **err)
@@ -157,7 +160,7 @@ static int save_state(struct engine *e, const char *id, json_t *st, struct cpod_
 }
 
 int container_network_setup(struct engine *e, const struct container *c, const char *run_dir,
-			    struct container_net *ret, struct cpod_error **err)
+                            struct container_net *ret, struct cpod_error **err)
 {
 	const struct container_config *cc = &c->config;
 	const char *mode = cc->network_mode ? cc->network_mode : "";
@@ -182,18 +185,19 @@ int container_network_setup(struct engine *e, const struct container *c, const c
 		if (r < 0)
 			return r;
 		if (other->state.pid <= 0)
-			return cpod_error_set(err, EINVAL,
-					      "container %s is not running: container state improper",
-					      other->config.id);
+			return cpod_error_set(
+			        err, EINVAL,
+			        "container %s is not running: container state improper",
+			        other->config.id);
 		ret->mode = SPEC_NS_PATH;
 		ret->netns_path = xasprintf("/proc/%d/ns/net", (int)other->state.pid);
 		return 0;
 	}
 	if (geteuid() != 0)
 		return cpod_error_set(err, ENOTSUP,
-				      "bridge networks need root (rootless networking with "
-				      "slirp4netns is not implemented yet): use --network none or "
-				      "host");
+		                      "bridge networks need root (rootless networking with "
+		                      "slirp4netns is not implemented yet): use --network none or "
+		                      "host");
 	/* a setup left by a killed cpod: take it down before making a new one */
 	(void)container_network_teardown(e, c, NULL);
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
@@ -202,8 +206,8 @@ int container_network_setup(struct engine *e, const struct container *c, const c
 		return r;
 	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
 	_cleanup_json_ json_t *nets = wanted_networks(cc, defname);
-	_cleanup_json_ json_t *ports = json_deep_copy(json_object_get(cc->spec_extra,
-								      "port_mappings"));
+	_cleanup_json_ json_t *ports =
+	        json_deep_copy(json_object_get(cc->spec_extra, "port_mappings"));
 	if (ports && net_ports_assign_random(ports, err) < 0)
 		return -EADDRINUSE;
 	_cleanup_free_ char *netns = NULL;
@@ -214,14 +218,14 @@ int container_network_setup(struct engine *e, const struct container *c, const c
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(cc->spec_extra, "dns_servers"), i, v)
-		strv_push(&dns, json_string_value(v));
+	        strv_push(&dns, json_string_value(v));
 	struct net_setup_opts so = {
-		.container_id = cc->id,
-		.container_name = cc->name,
-		.netns_path = netns,
-		.networks = nets,
-		.port_mappings = ports,
-		.dns_servers = dns,
+	        .container_id = cc->id,
+	        .container_name = cc->name,
+	        .netns_path = netns,
+	        .networks = nets,
+	        .port_mappings = ports,
+	        .dns_servers = dns,
 	};
 	_cleanup_json_ json_t *result = NULL;
 	r = net_setup(&ne.env, &so, &result, err);
@@ -246,28 +250,32 @@ int container_network_setup(struct engine *e, const struct container *c, const c
 	return 0;
 }
 
-void container_network_split(const json_t *networks, json_t **ret_with_ports,
-			     json_t **ret_without)
+void container_network_split(const json_t *networks, json_t **ret_with_ports, json_t **ret_without)
 {
 	json_t *a = json_object(), *b = json_object();
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)networks, k, v)
-		json_object_set(json_is_true(json_object_get(v, "connected")) ? b : a, k, v);
+	        json_object_set(json_is_true(json_object_get(v, "connected")) ? b : a, k, v);
 	*ret_with_ports = a;
 	*ret_without = b;
 }
 
-int container_network_teardown(struct engine *e, const struct container *c,
-			       struct cpod_error **err)
+int container_network_teardown(struct engine *e, const struct container *c, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *st = container_network_state(e, c->config.id);
-	if (!st)
+	const char *mode = c->config.network_mode ? c->config.network_mode : "";
+	bool special = strcmp(mode, "none") == 0 || strcmp(mode, "host") == 0 ||
+	               strncmp(mode, "ns:", 3) == 0 || strncmp(mode, "container:", 10) == 0;
+	if (!st && special)
 		return 0;
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
 	if (r < 0)
 		return r;
+	/* no state: a cpod killed between leasing and saving may have left addresses */
+	if (!st)
+		return net_ipam_release_all(&ne.env, c->config.id, err);
 	const char *netns = json_get_string(st, "netns");
 	_cleanup_json_ json_t *with_ports = NULL, *without = NULL;
 	container_network_split(json_object_get(st, "networks"), &with_ports, &without);
@@ -277,11 +285,11 @@ int container_network_teardown(struct engine *e, const struct container *c,
 		if (!json_object_size(nets))
 			continue;
 		struct net_setup_opts so = {
-			.container_id = c->config.id,
-			.container_name = c->config.name,
-			.netns_path = netns,
-			.networks = nets,
-			.port_mappings = pass == 0 ? json_object_get(st, "port_mappings") : NULL,
+		        .container_id = c->config.id,
+		        .container_name = c->config.name,
+		        .netns_path = netns,
+		        .networks = nets,
+		        .port_mappings = pass == 0 ? json_object_get(st, "port_mappings") : NULL,
 		};
 		r = net_teardown(&ne.env, &so, ret < 0 ? NULL : err);
 		if (r < 0 && ret == 0)

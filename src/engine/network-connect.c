@@ -61,7 +61,8 @@ static char *free_interface(const json_t *st_networks)
 		bool used = false;
 		const char *k;
 		json_t *v;
-		json_object_foreach((json_t *)st_networks, k, v) {
+		json_object_foreach((json_t *)st_networks, k, v)
+		{
 			const char *ifc = json_get_string(v, "interface_name");
 			used |= ifc && strcmp(ifc, name) == 0;
 		}
@@ -75,7 +76,7 @@ static json_t *per_network(const struct container *c, const struct engine_networ
 	json_t *per = json_object();
 	json_t *aliases = json_array();
 	STRV_FOREACH(a, (char **)(o ? o->aliases : NULL))
-		json_array_append_new(aliases, json_string(*a));
+	json_array_append_new(aliases, json_string(*a));
 	_cleanup_free_ char *short_id = xstrndup(c->config.id, 12);
 	json_array_append_new(aliases, json_string(short_id));
 	json_object_set_new(per, "aliases", aliases);
@@ -94,7 +95,7 @@ static json_t *per_network(const struct container *c, const struct engine_networ
 }
 
 int engine_network_connect(struct engine *e, const char *container, const char *network,
-			   const struct engine_network_connect_opts *opts, struct cpod_error **err)
+                           const struct engine_network_connect_opts *opts, struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -112,16 +113,16 @@ int engine_network_connect(struct engine *e, const char *container, const char *
 		return r;
 	if (special_mode(c->config.network_mode))
 		return cpod_error_set(err, EINVAL,
-				      "cannot connect container %s to network %s: network mode %s "
-				      "does not support networks",
-				      c->config.id, name, c->config.network_mode);
+		                      "cannot connect container %s to network %s: network mode %s "
+		                      "does not support networks",
+		                      c->config.id, name, c->config.network_mode);
 	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
 	json_t *nets = current_networks(c, defname);
 	if (json_object_get(nets, name))
 		return cpod_error_set(err, EEXIST,
-				      "container %s is already connected to network \"%s\": "
-				      "network is already connected",
-				      c->config.id, name);
+		                      "container %s is already connected to network \"%s\": "
+		                      "network is already connected",
+		                      c->config.id, name);
 	_cleanup_json_ json_t *per = per_network(c, opts);
 	_cleanup_json_ json_t *st = container_network_state(e, c->config.id);
 	if (c->state.status == CTR_RUNNING && st) {
@@ -130,9 +131,9 @@ int engine_network_connect(struct engine *e, const char *container, const char *
 		json_object_set_new(per, "interface_name", json_string(ifc));
 		_cleanup_json_ json_t *one = json_pack("{s:O}", name, per);
 		struct net_setup_opts so = {.container_id = c->config.id,
-					    .container_name = c->config.name,
-					    .netns_path = json_get_string(st, "netns"),
-					    .networks = one};
+		                            .container_name = c->config.name,
+		                            .netns_path = json_get_string(st, "netns"),
+		                            .networks = one};
 		_cleanup_json_ json_t *res = NULL;
 		r = net_setup(&ne.env, &so, &res, err);
 		if (r < 0)
@@ -142,7 +143,7 @@ int engine_network_connect(struct engine *e, const char *container, const char *
 		json_object_set_new(stnets, name, saved);
 		json_t *result = json_object_get(st, "result");
 		json_object_set(json_object_get(result, "networks"), name,
-				json_object_get(json_object_get(res, "networks"), name));
+		                json_object_get(json_object_get(res, "networks"), name));
 		r = save_state(e, c->config.id, st, err);
 		if (r < 0)
 			return r;
@@ -156,7 +157,7 @@ int engine_network_connect(struct engine *e, const char *container, const char *
 }
 
 int engine_network_disconnect(struct engine *e, const char *container, const char *network,
-			      struct cpod_error **err)
+                              struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -176,20 +177,21 @@ int engine_network_disconnect(struct engine *e, const char *container, const cha
 	json_t *nets = current_networks(c, defname);
 	if (!json_object_get(nets, name))
 		return cpod_error_set(err, ENOENT, "container %s is not connected to network %s",
-				      c->config.id, name);
+		                      c->config.id, name);
 	_cleanup_json_ json_t *st = container_network_state(e, c->config.id);
 	json_t *stnets = json_object_get(st, "networks");
 	if (st && json_object_get(stnets, name)) {
-		_cleanup_json_ json_t *one = json_pack("{s:O}", name, json_object_get(stnets, name));
+		_cleanup_json_ json_t *one =
+		        json_pack("{s:O}", name, json_object_get(stnets, name));
 		/* the port rules were made with the first setup, on its networks */
-		bool with_ports = !json_is_true(json_object_get(json_object_get(stnets, name),
-								"connected"));
+		bool with_ports =
+		        !json_is_true(json_object_get(json_object_get(stnets, name), "connected"));
 		struct net_setup_opts so = {
-			.container_id = c->config.id,
-			.container_name = c->config.name,
-			.netns_path = json_get_string(st, "netns"),
-			.networks = one,
-			.port_mappings = with_ports ? json_object_get(st, "port_mappings") : NULL,
+		        .container_id = c->config.id,
+		        .container_name = c->config.name,
+		        .netns_path = json_get_string(st, "netns"),
+		        .networks = one,
+		        .port_mappings = with_ports ? json_object_get(st, "port_mappings") : NULL,
 		};
 		r = net_teardown(&ne.env, &so, err);
 		if (r < 0)
@@ -208,7 +210,7 @@ int engine_network_disconnect(struct engine *e, const char *container, const cha
 }
 
 static int reload_one(struct engine *e, const struct net_env *env, const char *id,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	_cleanup_(container_freep) struct container *c = NULL;
 	_cleanup_close_ int lock = -1;
@@ -226,11 +228,11 @@ static int reload_one(struct engine *e, const struct net_env *env, const char *i
 		if (!json_object_size(nets))
 			continue;
 		struct net_setup_opts so = {
-			.container_id = c->config.id,
-			.container_name = c->config.name,
-			.netns_path = json_get_string(st, "netns"),
-			.networks = nets,
-			.port_mappings = pass == 0 ? json_object_get(st, "port_mappings") : NULL,
+		        .container_id = c->config.id,
+		        .container_name = c->config.name,
+		        .netns_path = json_get_string(st, "netns"),
+		        .networks = nets,
+		        .port_mappings = pass == 0 ? json_object_get(st, "port_mappings") : NULL,
 		};
 		_cleanup_json_ json_t *res = NULL;
 		r = net_reload(env, &so, &res, err);
@@ -239,13 +241,13 @@ static int reload_one(struct engine *e, const struct net_env *env, const char *i
 		const char *k;
 		json_t *v;
 		json_object_foreach(json_object_get(res, "networks"), k, v)
-			json_object_set(result_nets, k, v);
+		        json_object_set(result_nets, k, v);
 	}
 	return save_state(e, c->config.id, st, err) < 0 ? -EIO : 1;
 }
 
 int engine_network_reload(struct engine *e, char *const *keys, bool all, char ***ret_ids,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -263,7 +265,8 @@ int engine_network_reload(struct engine *e, char *const *keys, bool all, char **
 				strv_push(&ids, v[i]->config.id);
 		container_list_free(v, n);
 	} else {
-		STRV_FOREACH(k, (char **)keys) {
+		STRV_FOREACH(k, (char **)keys)
+		{
 			_cleanup_(container_freep) struct container *c = NULL;
 			r = container_lookup(e, *k, &c, err);
 			if (r < 0)
@@ -272,7 +275,8 @@ int engine_network_reload(struct engine *e, char *const *keys, bool all, char **
 		}
 	}
 	char **done = xnew(char *, 1);
-	STRV_FOREACH(id, ids) {
+	STRV_FOREACH(id, ids)
+	{
 		r = reload_one(e, &ne.env, *id, err);
 		if (r < 0) {
 			strv_free(done);

@@ -24,12 +24,12 @@ void engine_net_env_release(struct engine_net_env *n);
 
 /* What the spec needs from the network setup; strings owned. */
 struct container_net {
-	int mode;          /* enum spec_ns_mode */
-	char *netns_path;  /* SPEC_NS_PATH */
-	char **ips;        /* the container's addresses, for /etc/hosts */
-	char **dns;        /* aardvark-dns servers for resolv.conf (empty without DNS) */
-	char **search;     /* search domains ("dns.podman") */
-	char *gateway;     /* first network's gateway (host.containers.internal) */
+	int mode;         /* enum spec_ns_mode */
+	char *netns_path; /* SPEC_NS_PATH */
+	char **ips;       /* the container's addresses, for /etc/hosts */
+	char **dns;       /* aardvark-dns servers for resolv.conf (empty without DNS) */
+	char **search;    /* search domains ("dns.podman") */
+	char *gateway;    /* first network's gateway (host.containers.internal) */
 };
 void container_net_release(struct container_net *n);
 
@@ -38,18 +38,17 @@ void container_net_release(struct container_net *n);
  * NAME[,NAME...]): netns + netavark for networks. Writes network.json in run_dir.
  */
 int container_network_setup(struct engine *e, const struct container *c, const char *run_dir,
-			    struct container_net *ret, struct cpod_error **err);
+                            struct container_net *ret, struct cpod_error **err);
 
 /*
  * Split network.json's "networks" into those set up with the container (they carry the
  * port forwarding rules) and those added later by connect ("connected": true). New refs.
  */
-void container_network_split(const json_t *networks, json_t **ret_with_ports,
-			     json_t **ret_without);
+void container_network_split(const json_t *networks, json_t **ret_with_ports, json_t **ret_without);
 
 /* Undo container_network_setup (idempotent; missing state is fine). */
 int container_network_teardown(struct engine *e, const struct container *c,
-			       struct cpod_error **err);
+                               struct cpod_error **err);
 
 /* The saved network.json of a container (new reference) or NULL when it has none. */
 json_t *container_network_state(struct engine *e, const char *id);
@@ -63,8 +62,8 @@ json_t *container_network_state(struct engine *e, const char *id);
  * Errors: the network layer's (unknown network, bad -p, bad --ip) and EINVAL.
  */
 int container_network_create(struct engine *e, const struct container_create_opts *o,
-			     const json_t *img, struct container_config *cc,
-			     struct cpod_error **err);
+                             const json_t *img, struct container_config *cc,
+                             struct cpod_error **err);
 
 /* Podman's inspect NetworkSettings for c (new reference). */
 json_t *container_network_settings(struct engine *e, const struct container *c);

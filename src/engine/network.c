@@ -13,7 +13,7 @@
 #include "banned.h"
 
 int engine_network_create(struct engine *e, const struct net_create_opts *opts, json_t **ret,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -23,7 +23,7 @@ int engine_network_create(struct engine *e, const struct net_create_opts *opts, 
 }
 
 int engine_network_list(struct engine *e, char *const *filters, json_t **ret,
-			struct cpod_error **err)
+                        struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -36,7 +36,8 @@ int engine_network_list(struct engine *e, char *const *filters, json_t **ret,
 	json_t *out = json_array();
 	size_t i;
 	json_t *n;
-	json_array_foreach(all, i, n) {
+	json_array_foreach(all, i, n)
+	{
 		bool m = true;
 		if (filters && net_filter_match(n, filters, &m, err) < 0) {
 			json_decref(out);
@@ -49,8 +50,7 @@ int engine_network_list(struct engine *e, char *const *filters, json_t **ret,
 	return 0;
 }
 
-int engine_network_inspect(struct engine *e, const char *key, json_t **ret,
-			   struct cpod_error **err)
+int engine_network_inspect(struct engine *e, const char *key, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -73,7 +73,7 @@ static bool uses_network(const struct container *c, const char *name, const char
 }
 
 static int users(struct engine *e, const char *name, const char *defname, char ***ret,
-		 struct cpod_error **err)
+                 struct cpod_error **err)
 {
 	struct container **v = NULL;
 	size_t n = 0;
@@ -90,7 +90,7 @@ static int users(struct engine *e, const char *name, const char *defname, char *
 }
 
 int engine_network_remove(struct engine *e, const char *key, bool force, int timeout,
-			  char **ret_name, struct cpod_error **err)
+                          char **ret_name, struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -109,11 +109,13 @@ int engine_network_remove(struct engine *e, const char *key, bool force, int tim
 	if (r < 0)
 		return r;
 	if (ids && *ids && !force)
-		return cpod_error_set(err, EBUSY,
-				      "\"%s\" has associated containers with it. Use -f to forcibly "
-				      "delete containers and pods: network is being used",
-				      name);
-	STRV_FOREACH(id, ids) {
+		return cpod_error_set(
+		        err, EBUSY,
+		        "\"%s\" has associated containers with it. Use -f to forcibly "
+		        "delete containers and pods: network is being used",
+		        name);
+	STRV_FOREACH(id, ids)
+	{
 		struct container_remove_opts ro = {.force = true, .timeout = timeout};
 		r = container_remove(e, *id, &ro, err);
 		if (r < 0 && r != -ENOENT)
@@ -126,7 +128,7 @@ int engine_network_remove(struct engine *e, const char *key, bool force, int tim
 }
 
 int engine_network_prune(struct engine *e, char *const *filters, char ***ret,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
 	int r = engine_net_env(e, &ne, err);
@@ -140,7 +142,8 @@ int engine_network_prune(struct engine *e, char *const *filters, char ***ret,
 	char **removed = xnew(char *, 1);
 	size_t i;
 	json_t *n;
-	json_array_foreach(all, i, n) {
+	json_array_foreach(all, i, n)
+	{
 		const char *name = json_get_string(n, "name");
 		if (strcmp(name, defname) == 0)
 			continue;

@@ -18,22 +18,22 @@ struct engine;
 
 /* Create a network (*ret: its config, new reference). */
 int engine_network_create(struct engine *e, const struct net_create_opts *opts, json_t **ret,
-			  struct cpod_error **err);
+                          struct cpod_error **err);
 /* All networks sorted by name, filtered (Podman's filters; NULL: all). New reference. */
 int engine_network_list(struct engine *e, char *const *filters, json_t **ret,
-			struct cpod_error **err);
+                        struct cpod_error **err);
 /* One network by name, ID or ID prefix (new reference). */
 int engine_network_inspect(struct engine *e, const char *key, json_t **ret,
-			   struct cpod_error **err);
+                           struct cpod_error **err);
 /*
  * Remove a network. A network used by containers is EBUSY unless force, which removes
  * those containers first (timeout for their stop, -1: their own). *ret_name: the name.
  */
 int engine_network_remove(struct engine *e, const char *key, bool force, int timeout,
-			  char **ret_name, struct cpod_error **err);
+                          char **ret_name, struct cpod_error **err);
 /* Remove every network no container uses (not the default); *ret: removed names (strv). */
 int engine_network_prune(struct engine *e, char *const *filters, char ***ret,
-			 struct cpod_error **err);
+                         struct cpod_error **err);
 
 struct engine_network_connect_opts {
 	char *const *aliases; /* --alias */
@@ -48,18 +48,18 @@ struct engine_network_connect_opts {
  * network mode is host, none, ns: or container:.
  */
 int engine_network_connect(struct engine *e, const char *container, const char *network,
-			   const struct engine_network_connect_opts *opts, struct cpod_error **err);
+                           const struct engine_network_connect_opts *opts, struct cpod_error **err);
 
 /* Disconnect (a running container loses the interface at once). ENOENT when not connected. */
 int engine_network_disconnect(struct engine *e, const char *container, const char *network,
-			      struct cpod_error **err);
+                              struct cpod_error **err);
 
 /*
  * `network reload`: netavark teardown + setup again for the running containers named by
  * keys (all running ones when all), keeping their addresses. *ret_ids: the reloaded IDs.
  */
 int engine_network_reload(struct engine *e, char *const *keys, bool all, char ***ret_ids,
-			  struct cpod_error **err);
+                          struct cpod_error **err);
 
 /*
  * `cpod port CONTAINER [PRIVATE_PORT[/PROTO]]`: "80/tcp -> 0.0.0.0:8080" lines of the
@@ -67,6 +67,6 @@ int engine_network_reload(struct engine *e, char *const *keys, bool all, char **
  * ENOENT for an unknown container.
  */
 int container_port_lines(struct engine *e, const char *key, const char *filter, char ***ret,
-			 struct cpod_error **err);
+                         struct cpod_error **err);
 
 #endif

@@ -45,7 +45,7 @@ static json_t *leases_load(const struct net_env *env, const char *name)
 }
 
 static int leases_save(const struct net_env *env, const char *name, const json_t *leases,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	_cleanup_free_ char *path = lease_path(env, name);
 	if (json_object_size(leases) == 0) {
@@ -66,7 +66,7 @@ static int leases_save(const struct net_env *env, const char *name, const json_t
 
 /* Range of assignable addresses of a subnet object. */
 static bool subnet_range(const json_t *sub, struct ip_net *net, struct ip_addr *start,
-			 struct ip_addr *end)
+                         struct ip_addr *end)
 {
 	if (ip_net_parse(json_get_string(sub, "subnet"), net, NULL, NULL) < 0)
 		return false;
@@ -84,7 +84,7 @@ static bool subnet_range(const json_t *sub, struct ip_net *net, struct ip_addr *
 }
 
 static int alloc_in_subnet(const json_t *sub, json_t *leases, const char *cid, json_t *ips,
-			   struct cpod_error **err)
+                           struct cpod_error **err)
 {
 	struct ip_net net;
 	struct ip_addr cur, end, gw;
@@ -95,7 +95,8 @@ static int alloc_in_subnet(const json_t *sub, json_t *leases, const char *cid, j
 	/* a static IP in this subnet was requested: nothing to allocate */
 	size_t i;
 	json_t *v;
-	json_array_foreach(ips, i, v) {
+	json_array_foreach(ips, i, v)
+	{
 		struct ip_addr a;
 		if (ip_addr_parse(json_string_value(v), &a) && ip_net_contains(&net, &a))
 			return 0;
@@ -115,18 +116,19 @@ static int alloc_in_subnet(const json_t *sub, json_t *leases, const char *cid, j
 }
 
 static int alloc_network(const char *name, const json_t *cfg, const char *cid, json_t *opts,
-			 json_t *leases, struct cpod_error **err)
+                         json_t *leases, struct cpod_error **err)
 {
 	json_t *req = json_object_get(opts, "static_ips");
 	_cleanup_json_ json_t *ips = json_array();
 	const char *k;
 	json_t *v;
 	/* addresses this container holds already */
-	json_object_foreach(leases, k, v)
-		if (strcmp(json_string_value(v), cid) == 0 && json_array_size(req) == 0)
-			json_array_append_new(ips, json_string(k));
+	json_object_foreach(leases, k, v) if (strcmp(json_string_value(v), cid) == 0 &&
+	                                      json_array_size(req) == 0)
+	        json_array_append_new(ips, json_string(k));
 	size_t i;
-	json_array_foreach(req, i, v) {
+	json_array_foreach(req, i, v)
+	{
 		const char *ip = json_string_value(v);
 		struct ip_addr a;
 		if (!ip || !ip_addr_parse(ip, &a))
@@ -135,7 +137,8 @@ static int alloc_network(const char *name, const json_t *cfg, const char *cid, j
 		bool inside = false;
 		size_t j;
 		json_t *sub;
-		json_array_foreach(json_object_get(cfg, "subnets"), j, sub) {
+		json_array_foreach(json_object_get(cfg, "subnets"), j, sub)
+		{
 			struct ip_net n;
 			if (ip_net_parse(json_get_string(sub, "subnet"), &n, NULL, NULL) == 0 &&
 			    ip_net_contains(&n, &a))
@@ -143,20 +146,21 @@ static int alloc_network(const char *name, const json_t *cfg, const char *cid, j
 		}
 		if (!inside)
 			return cpod_error_set(err, EINVAL,
-					      "IPAM error: requested ip address %s is not in any "
-					      "subnet of network %s", canon, name);
+			                      "IPAM error: requested ip address %s is not in any "
+			                      "subnet of network %s",
+			                      canon, name);
 		const char *owner = json_get_string(leases, canon);
 		if (owner && strcmp(owner, cid) != 0)
 			return cpod_error_set(err, EADDRINUSE,
-					      "IPAM error: requested ip address %s is already "
-					      "allocated to container ID %s", canon, owner);
+			                      "IPAM error: requested ip address %s is already "
+			                      "allocated to container ID %s",
+			                      canon, owner);
 		json_object_set_new(leases, canon, json_string(cid));
 		json_array_append_new(ips, json_string(canon));
 	}
 	json_t *sub;
-	json_array_foreach(json_object_get(cfg, "subnets"), i, sub)
-		if (alloc_in_subnet(sub, leases, cid, ips, err) < 0)
-			return -ENOSPC;
+	json_array_foreach(json_object_get(cfg, "subnets"), i,
+	                   sub) if (alloc_in_subnet(sub, leases, cid, ips, err) < 0) return -ENOSPC;
 	json_object_set(opts, "static_ips", ips);
 	return 0;
 }
@@ -167,9 +171,8 @@ static bool ipam_managed(const json_t *cfg)
 	return !(d && strcmp(d, "none") == 0) && json_array_size(json_object_get(cfg, "subnets"));
 }
 
-int net_ipam_allocate(const struct net_env *env, const char *container_id,
-		      const json_t *networks, const json_t *net_info, json_t **ret,
-		      struct cpod_error **err)
+int net_ipam_allocate(const struct net_env *env, const char *container_id, const json_t *networks,
+                      const json_t *net_info, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_close_ int lock = net_lock(env, "ipam.lock", err);
 	if (lock < 0)
@@ -178,7 +181,8 @@ int net_ipam_allocate(const struct net_env *env, const char *container_id,
 	_cleanup_json_ json_t *changed = json_object();
 	const char *name;
 	json_t *opts;
-	json_object_foreach(out, name, opts) {
+	json_object_foreach(out, name, opts)
+	{
 		const json_t *cfg = json_object_get(net_info, name);
 		if (!ipam_managed(cfg))
 			continue;
@@ -188,21 +192,21 @@ int net_ipam_allocate(const struct net_env *env, const char *container_id,
 			return -EINVAL; /* nothing written: the leases stay as they were */
 	}
 	json_t *leases;
-	json_object_foreach(changed, name, leases)
-		if (leases_save(env, name, leases, err) < 0)
-			return -EIO;
+	json_object_foreach(changed, name,
+	                    leases) if (leases_save(env, name, leases, err) < 0) return -EIO;
 	*ret = TAKE_PTR(out);
 	return 0;
 }
 
 static int release_in(const struct net_env *env, const char *name, const char *cid,
-		      struct cpod_error **err)
+                      struct cpod_error **err)
 {
 	_cleanup_json_ json_t *leases = leases_load(env, name);
 	const char *k;
 	json_t *v, *tmp;
 	bool changed = false;
-	json_object_foreach_safe(leases, tmp, k, v) {
+	json_object_foreach_safe(leases, tmp, k, v)
+	{
 		if (strcmp(json_string_value(v), cid) == 0) {
 			json_object_del(leases, k);
 			changed = true;
@@ -211,8 +215,8 @@ static int release_in(const struct net_env *env, const char *name, const char *c
 	return changed ? leases_save(env, name, leases, err) : 0;
 }
 
-int net_ipam_release(const struct net_env *env, const char *container_id,
-		     const json_t *networks, struct cpod_error **err)
+int net_ipam_release(const struct net_env *env, const char *container_id, const json_t *networks,
+                     struct cpod_error **err)
 {
 	_cleanup_close_ int lock = net_lock(env, "ipam.lock", err);
 	if (lock < 0)
@@ -220,7 +224,8 @@ int net_ipam_release(const struct net_env *env, const char *container_id,
 	const char *name;
 	json_t *v;
 	int ret = 0;
-	json_object_foreach((json_t *)networks, name, v) {
+	json_object_foreach((json_t *)networks, name, v)
+	{
 		int r = release_in(env, name, container_id, err);
 		if (r < 0 && ret == 0)
 			ret = r;
@@ -229,7 +234,7 @@ int net_ipam_release(const struct net_env *env, const char *container_id,
 }
 
 int net_ipam_release_all(const struct net_env *env, const char *container_id,
-			 struct cpod_error **err)
+                         struct cpod_error **err)
 {
 	_cleanup_close_ int lock = net_lock(env, "ipam.lock", err);
 	if (lock < 0)
@@ -252,7 +257,7 @@ int net_ipam_release_all(const struct net_env *env, const char *container_id,
 }
 
 int net_ipam_leases(const struct net_env *env, const char *name, json_t **ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	_cleanup_close_ int lock = net_lock(env, "ipam.lock", err);
 	if (lock < 0)

@@ -107,7 +107,7 @@ static void mask(struct ip_addr *a, int prefix, bool set_host)
 }
 
 int ip_net_parse(const char *s, struct ip_net *ret, struct ip_addr *ret_host,
-		 struct cpod_error **err)
+                 struct cpod_error **err)
 {
 	const char *slash = s ? strchr(s, '/') : NULL;
 	if (!slash || slash == s || strlen(s) >= 64)

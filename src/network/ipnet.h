@@ -13,8 +13,8 @@
 #include "util/error.h"
 
 struct ip_addr {
-	int family;       /* AF_INET or AF_INET6 */
-	uint8_t b[16];    /* network order; IPv4 uses b[12..15] */
+	int family;    /* AF_INET or AF_INET6 */
+	uint8_t b[16]; /* network order; IPv4 uses b[12..15] */
 };
 
 struct ip_net {
@@ -38,7 +38,7 @@ bool ip_addr_add(const struct ip_addr *a, int64_t n, struct ip_addr *ret);
  * EINVAL "invalid CIDR address: S".
  */
 int ip_net_parse(const char *s, struct ip_net *ret, struct ip_addr *ret_host,
-		 struct cpod_error **err);
+                 struct cpod_error **err);
 /* "10.89.0.0/24" (owned). */
 char *ip_net_format(const struct ip_net *n);
 bool ip_net_contains(const struct ip_net *n, const struct ip_addr *a);

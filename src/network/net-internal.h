@@ -30,12 +30,11 @@ int net_lock(const struct net_env *env, const char *name, struct cpod_error **er
  * next free one per subnet for the container. *ret: a copy of opts->networks with
  * "static_ips" filled (new reference). Lock held inside.
  */
-int net_ipam_allocate(const struct net_env *env, const char *container_id,
-		      const json_t *networks, const json_t *net_info, json_t **ret,
-		      struct cpod_error **err);
+int net_ipam_allocate(const struct net_env *env, const char *container_id, const json_t *networks,
+                      const json_t *net_info, json_t **ret, struct cpod_error **err);
 /* Release what the container holds on the named networks. */
-int net_ipam_release(const struct net_env *env, const char *container_id,
-		     const json_t *networks, struct cpod_error **err);
+int net_ipam_release(const struct net_env *env, const char *container_id, const json_t *networks,
+                     struct cpod_error **err);
 
 /* ---- netavark (netavark.c) ------------------------------------------------------------- */
 
@@ -44,6 +43,6 @@ int net_ipam_release(const struct net_env *env, const char *container_id,
  * netns` with the options JSON; *ret: netavark's stdout parsed (setup) or NULL.
  */
 int net_netavark_run(const struct net_env *env, const char *verb, const char *netns_path,
-		     const json_t *options, json_t **ret, struct cpod_error **err);
+                     const json_t *options, json_t **ret, struct cpod_error **err);
 
 #endif

@@ -44,8 +44,9 @@ bool net_systemd_fake(const char *root_prefix)
 char *net_find_binary(const struct net_env *env, const char *name)
 {
 	static const char *const defaults[] = {"/usr/local/libexec/podman", "/usr/local/lib/podman",
-					       "/usr/libexec/podman", "/usr/lib/podman", NULL};
-	STRV_FOREACH(d, (char **)env->plugin_dirs) {
+	                                       "/usr/libexec/podman", "/usr/lib/podman", NULL};
+	STRV_FOREACH(d, (char **)env->plugin_dirs)
+	{
 		_cleanup_free_ char *p = path_join(*d, name);
 		if (access(p, X_OK) == 0)
 			return TAKE_PTR(p);
@@ -65,9 +66,11 @@ static char **netavark_env(void)
 	if (!net_systemd_fake(""))
 		return env;
 	const char *path = getenv("PATH");
-	_cleanup_strv_free_ char **dirs = strv_split(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin", ":");
+	_cleanup_strv_free_ char **dirs =
+	        strv_split(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin", ":");
 	_cleanup_strv_free_ char **keep = xnew(char *, 1);
-	STRV_FOREACH(d, dirs) {
+	STRV_FOREACH(d, dirs)
+	{
 		_cleanup_free_ char *p = path_join(*d, "systemd-run");
 		if (access(p, X_OK) != 0)
 			strv_push(&keep, *d);
@@ -85,7 +88,7 @@ static char **netavark_env(void)
 }
 
 static int netavark_error(const char *verb, const struct runtime_exec_result *res,
-			  struct cpod_error **err)
+                          struct cpod_error **err)
 {
 	_cleanup_json_ json_t *j = json_loads(res->stdout_data ? res->stdout_data : "", 0, NULL);
 	const char *msg = json_get_string(j, "error");
@@ -96,22 +99,22 @@ static int netavark_error(const char *verb, const struct runtime_exec_result *re
 	size_t l = strlen(trim);
 	while (l && (trim[l - 1] == '\n' || trim[l - 1] == ' '))
 		trim[--l] = '\0';
-	return cpod_error_set(err, EIO, "netavark (exit code %d): %s: %s", res->status, verb,
-			      trim);
+	return cpod_error_set(err, EIO, "netavark (exit code %d): %s: %s", res->status, verb, trim);
 }
 
 int net_netavark_run(const struct net_env *env, const char *verb, const char *netns_path,
-		     const json_t *options, json_t **ret, struct cpod_error **err)
+                     const json_t *options, json_t **ret, struct cpod_error **err)
 {
-	_cleanup_free_ char *bin = env->netavark ? xstrdup(env->netavark)
-						 : net_find_binary(env, "netavark");
+	_cleanup_free_ char *bin =
+	        env->netavark ? xstrdup(env->netavark) : net_find_binary(env, "netavark");
 	if (!bin)
-		return cpod_error_set(err, ENOENT,
-				      "could not find \"netavark\" in one of [/usr/local/libexec/podman "
-				      "/usr/local/lib/podman /usr/libexec/podman /usr/lib/podman]: "
-				      "install netavark");
-	_cleanup_free_ char *aardvark = env->aardvark ? xstrdup(env->aardvark)
-						      : net_find_binary(env, "aardvark-dns");
+		return cpod_error_set(
+		        err, ENOENT,
+		        "could not find \"netavark\" in one of [/usr/local/libexec/podman "
+		        "/usr/local/lib/podman /usr/libexec/podman /usr/lib/podman]: "
+		        "install netavark");
+	_cleanup_free_ char *aardvark =
+	        env->aardvark ? xstrdup(env->aardvark) : net_find_binary(env, "aardvark-dns");
 	int r = mkdir_p(env->run_dir, 0700);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "create %s", env->run_dir);
@@ -134,12 +137,12 @@ int net_netavark_run(const struct net_env *env, const char *verb, const char *ne
 	strv_push(&argv, netns_path);
 	_cleanup_strv_free_ char **envp = netavark_env();
 	struct runtime_exec_options o = {
-		.path = bin,
-		.argv = argv,
-		.envp = envp,
-		.flags = RUNTIME_EXEC_CAPTURE_STDOUT | RUNTIME_EXEC_CAPTURE_STDERR |
-			 RUNTIME_EXEC_NULL_STDIN,
-		.capture_max = NET_CONFIG_MAX,
+	        .path = bin,
+	        .argv = argv,
+	        .envp = envp,
+	        .flags = RUNTIME_EXEC_CAPTURE_STDOUT | RUNTIME_EXEC_CAPTURE_STDERR |
+	                 RUNTIME_EXEC_NULL_STDIN,
+	        .capture_max = NET_CONFIG_MAX,
 	};
 	_cleanup_exec_result_ struct runtime_exec_result res = {0};
 	log_debug("netavark %s %s", verb, netns_path);
@@ -155,7 +158,7 @@ int net_netavark_run(const struct net_env *env, const char *verb, const char *ne
 		if (!json_is_object(j)) {
 			json_decref(j);
 			return cpod_error_set(err, EIO, "netavark %s: unexpected output: %s", verb,
-					      jerr.text);
+			                      jerr.text);
 		}
 		*ret = j;
 	}

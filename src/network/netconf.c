@@ -25,7 +25,8 @@ bool net_name_valid(const char *name)
 		return false;
 	for (const char *p = name; *p; p++) {
 		char c = *p;
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		bool alnum =
+		        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		if (!alnum && (p == name || (c != '_' && c != '.' && c != '-')))
 			return false;
 	}
@@ -34,13 +35,15 @@ bool net_name_valid(const char *name)
 
 /* Subnets of every existing network and of the host's routes. */
 static void collect_used(const json_t *existing, char *const *host_routes, struct ip_net **ret,
-			 size_t *ret_n)
+                         size_t *ret_n)
 {
 	struct ip_net *v = NULL;
 	size_t n = 0, i, j;
 	json_t *net, *sub;
-	json_array_foreach(existing, i, net) {
-		json_array_foreach(json_object_get(net, "subnets"), j, sub) {
+	json_array_foreach(existing, i, net)
+	{
+		json_array_foreach(json_object_get(net, "subnets"), j, sub)
+		{
 			struct ip_net in;
 			if (ip_net_parse(json_get_string(sub, "subnet"), &in, NULL, NULL) < 0)
 				continue;
@@ -48,7 +51,8 @@ static void collect_used(const json_t *existing, char *const *host_routes, struc
 			v[n++] = in;
 		}
 	}
-	STRV_FOREACH(r, (char **)host_routes) {
+	STRV_FOREACH(r, (char **)host_routes)
+	{
 		struct ip_net in;
 		/* the default route covers everything; Podman ignores it too */
 		if (ip_net_parse(*r, &in, NULL, NULL) < 0 || in.prefix == 0)
@@ -70,7 +74,7 @@ static bool overlaps_any(const struct ip_net *n, const struct ip_net *used, size
 
 /* The first free /24 in 10.89.0.0 .. 10.255.255.0 (Podman's default subnet pool). */
 static int alloc_v4(const struct ip_net *used, size_t n_used, struct ip_net *ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	struct ip_net cur, pool;
 	(void)ip_net_parse("10.89.0.0/24", &cur, NULL, NULL);
@@ -88,7 +92,7 @@ static int alloc_v4(const struct ip_net *used, size_t n_used, struct ip_net *ret
 
 /* A random fdXX:XXXX:XXXX:XXXX::/64 (RFC 4193 ULA), free of the used ones. */
 static int alloc_v6(const struct ip_net *used, size_t n_used, struct ip_net *ret,
-		    struct cpod_error **err)
+                    struct cpod_error **err)
 {
 	for (int attempt = 0; attempt < 100; attempt++) {
 		char id[65];
@@ -96,9 +100,10 @@ static int alloc_v6(const struct ip_net *used, size_t n_used, struct ip_net *ret
 		struct ip_net n = {.ip = {.family = AF_INET6}, .prefix = 64};
 		n.ip.b[0] = 0xfd;
 		for (int i = 1; i < 8; i++) {
-			unsigned hi = (unsigned)(id[2 * i] <= '9' ? id[2 * i] - '0' : id[2 * i] - 'a' + 10);
+			unsigned hi = (unsigned)(id[2 * i] <= '9' ? id[2 * i] - '0'
+			                                          : id[2 * i] - 'a' + 10);
 			unsigned lo = (unsigned)(id[2 * i + 1] <= '9' ? id[2 * i + 1] - '0'
-								     : id[2 * i + 1] - 'a' + 10);
+			                                              : id[2 * i + 1] - 'a' + 10);
 			n.ip.b[i] = (uint8_t)(hi << 4 | lo);
 		}
 		if (!overlaps_any(&n, used, n_used)) {
@@ -116,7 +121,7 @@ struct subnet_spec {
 };
 
 static int subnet_json(const struct subnet_spec *s, bool add_gateway, json_t *subnets,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	_cleanup_free_ char *text = ip_net_format(&s->net);
 	_cleanup_json_ json_t *o = json_object();
@@ -124,10 +129,11 @@ static int subnet_json(const struct subnet_spec *s, bool add_gateway, json_t *su
 	struct ip_addr gw;
 	if (s->gateway) {
 		if (!ip_addr_parse(s->gateway, &gw))
-			return cpod_error_set(err, EINVAL, "invalid gateway address %s", s->gateway);
+			return cpod_error_set(err, EINVAL, "invalid gateway address %s",
+			                      s->gateway);
 		if (!ip_net_contains(&s->net, &gw))
-			return cpod_error_set(err, EINVAL, "gateway %s not in subnet %s", s->gateway,
-					      text);
+			return cpod_error_set(err, EINVAL, "gateway %s not in subnet %s",
+			                      s->gateway, text);
 	} else if (add_gateway) {
 		(void)ip_addr_add(&s->net.ip, 1, &gw);
 	}
@@ -144,11 +150,11 @@ static int subnet_json(const struct subnet_spec *s, bool add_gateway, json_t *su
 		ip_net_last(&r, &end);
 		_cleanup_free_ char *st = ip_addr_format(&start), *en = ip_addr_format(&end);
 		if (!ip_net_contains(&s->net, &start))
-			return cpod_error_set(err, EINVAL, "lease range start ip %s not in subnet %s",
-					      st, text);
+			return cpod_error_set(err, EINVAL,
+			                      "lease range start ip %s not in subnet %s", st, text);
 		if (!ip_net_contains(&s->net, &end))
 			return cpod_error_set(err, EINVAL, "lease range end ip %s not in subnet %s",
-					      en, text);
+			                      en, text);
 		json_t *lr = json_object();
 		json_object_set_new(lr, "start_ip", json_string(st));
 		json_object_set_new(lr, "end_ip", json_string(en));
@@ -162,7 +168,8 @@ static bool name_or_iface_used(const json_t *existing, const char *name)
 {
 	size_t i;
 	json_t *net;
-	json_array_foreach(existing, i, net) {
+	json_array_foreach(existing, i, net)
+	{
 		const char *n = json_get_string(net, "name");
 		const char *ifc = json_get_string(net, "network_interface");
 		if ((n && strcmp(n, name) == 0) || (ifc && strcmp(ifc, name) == 0))
@@ -185,10 +192,11 @@ char *net_free_device_name(const json_t *existing, bool check_host)
 }
 
 static int parse_kv_object(char *const *kvs, const char *what, json_t **ret,
-			   struct cpod_error **err)
+                           struct cpod_error **err)
 {
 	_cleanup_json_ json_t *o = json_object();
-	STRV_FOREACH(kv, (char **)kvs) {
+	STRV_FOREACH(kv, (char **)kvs)
+	{
 		const char *eq = strchr(*kv, '=');
 		_cleanup_free_ char *k = eq ? xstrndup(*kv, (size_t)(eq - *kv)) : xstrdup(*kv);
 		if (!*k)
@@ -205,7 +213,8 @@ static int check_int_option(const char *v, struct cpod_error **err)
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (!*v || *end || errno || n < 0 || n > 0x7fffffff)
-		return cpod_error_set(err, EINVAL, "strconv.Atoi: parsing \"%s\": invalid syntax", v);
+		return cpod_error_set(err, EINVAL, "strconv.Atoi: parsing \"%s\": invalid syntax",
+		                      v);
 	return 0;
 }
 
@@ -213,29 +222,32 @@ static int check_options(const char *driver, json_t *opts, struct cpod_error **e
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach(opts, k, v) {
+	json_object_foreach(opts, k, v)
+	{
 		const char *s = json_string_value(v);
 		if (strcmp(k, "mtu") == 0 || strcmp(k, "vlan") == 0) {
 			if (check_int_option(s, err) < 0)
 				return -EINVAL;
 		} else if (strcmp(driver, "bridge") == 0 && strcmp(k, "isolate") == 0) {
-			if (strcmp(s, "true") && strcmp(s, "false") && strcmp(s, "1") && strcmp(s, "0"))
+			if (strcmp(s, "true") && strcmp(s, "false") && strcmp(s, "1") &&
+			    strcmp(s, "0"))
 				return cpod_error_set(err, EINVAL,
-						      "strconv.ParseBool: parsing \"%s\": invalid "
-						      "syntax", s);
+				                      "strconv.ParseBool: parsing \"%s\": invalid "
+				                      "syntax",
+				                      s);
 		} else if (strcmp(driver, "bridge") != 0 && strcmp(k, "mode") == 0) {
 			continue;
 		} else {
 			return cpod_error_set(err, EINVAL, "unsupported %s network option %s",
-					      driver, k);
+			                      driver, k);
 		}
 	}
 	return 0;
 }
 
 static int build_subnets(const struct net_create_opts *o, const json_t *existing,
-			 char *const *host_routes, bool add_gw, json_t *subnets, bool *ret_v6,
-			 struct cpod_error **err)
+                         char *const *host_routes, bool add_gw, json_t *subnets, bool *ret_v6,
+                         struct cpod_error **err)
 {
 	size_t n_sub = strv_length(o->subnets);
 	if (n_sub == 0 && (strv_length(o->gateways) || strv_length(o->ip_ranges)))
@@ -250,16 +262,17 @@ static int build_subnets(const struct net_create_opts *o, const json_t *existing
 	bool have_v4 = false, have_v6 = false;
 	for (size_t i = 0; i < n_sub; i++) {
 		struct subnet_spec s = {
-			.gateway = i < strv_length(o->gateways) ? o->gateways[i] : NULL,
-			.range = i < strv_length(o->ip_ranges) ? o->ip_ranges[i] : NULL,
+		        .gateway = i < strv_length(o->gateways) ? o->gateways[i] : NULL,
+		        .range = i < strv_length(o->ip_ranges) ? o->ip_ranges[i] : NULL,
 		};
 		if (ip_net_parse(o->subnets[i], &s.net, NULL, err) < 0)
 			return -EINVAL;
 		if (overlaps_any(&s.net, used, n_used)) {
 			_cleanup_free_ char *t = ip_net_format(&s.net);
 			return cpod_error_set(err, EEXIST,
-					      "subnet %s is already used on the host or by another "
-					      "config", t);
+			                      "subnet %s is already used on the host or by another "
+			                      "config",
+			                      t);
 		}
 		used = xrealloc(used, (n_used + 1) * sizeof(*used));
 		used[n_used++] = s.net;
@@ -292,35 +305,38 @@ static int build_subnets(const struct net_create_opts *o, const json_t *existing
 }
 
 int net_config_build(const struct net_create_opts *o, const json_t *existing,
-		     char *const *host_routes, const char *created, json_t **ret,
-		     struct cpod_error **err)
+                     char *const *host_routes, const char *created, json_t **ret,
+                     struct cpod_error **err)
 {
 	const char *driver = o->driver && *o->driver ? o->driver : "bridge";
 	if (strcmp(driver, "bridge") && strcmp(driver, "macvlan") && strcmp(driver, "ipvlan"))
-		return cpod_error_set(err, EINVAL, "unsupported driver %s: invalid argument", driver);
+		return cpod_error_set(err, EINVAL, "unsupported driver %s: invalid argument",
+		                      driver);
 	_cleanup_free_ char *name = NULL;
 	if (o->name && *o->name) {
 		if (!net_name_valid(o->name))
 			return cpod_error_set(err, EINVAL,
-					      "network name %s invalid: names must match "
-					      "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument",
-					      o->name);
+			                      "network name %s invalid: names must match "
+			                      "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument",
+			                      o->name);
 		name = xstrdup(o->name);
 	} else {
 		name = net_free_device_name(existing, false);
 	}
 	size_t i;
 	json_t *net;
-	json_array_foreach(existing, i, net) {
+	json_array_foreach(existing, i, net)
+	{
 		const char *n = json_get_string(net, "name");
 		if (n && strcmp(n, name) == 0)
-			return cpod_error_set(err, EEXIST,
-					      "network name %s already used: network already exists",
-					      name);
+			return cpod_error_set(
+			        err, EEXIST, "network name %s already used: network already exists",
+			        name);
 	}
 	if (o->ipam_driver && *o->ipam_driver && strcmp(o->ipam_driver, "host-local") &&
 	    strcmp(o->ipam_driver, "none"))
-		return cpod_error_set(err, EINVAL, "unsupported ipam driver \"%s\"", o->ipam_driver);
+		return cpod_error_set(err, EINVAL, "unsupported ipam driver \"%s\"",
+		                      o->ipam_driver);
 	_cleanup_json_ json_t *labels = NULL, *options = NULL;
 	if (parse_kv_object(o->labels, "label", &labels, err) < 0 ||
 	    parse_kv_object(o->options, "option", &options, err) < 0)
@@ -358,7 +374,8 @@ int net_config_build(const struct net_create_opts *o, const json_t *existing,
 	json_object_set_new(cfg, "dns_enabled", json_boolean(dns));
 	if (o->dns && *o->dns) {
 		json_t *d = json_array();
-		STRV_FOREACH(s, (char **)o->dns) {
+		STRV_FOREACH(s, (char **)o->dns)
+		{
 			struct ip_addr a;
 			if (!ip_addr_parse(*s, &a)) {
 				json_decref(d);

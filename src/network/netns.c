@@ -66,8 +66,8 @@ int net_netns_create(const struct net_env *env, char **ret_path, struct cpod_err
 	char id[65];
 	id_random(id);
 	/* Podman's names look like netns-<uuid>; cpod's say whose they are */
-	_cleanup_free_ char *name = xasprintf("cpod-%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8,
-					      id + 12, id + 16, id + 20);
+	_cleanup_free_ char *name =
+	        xasprintf("cpod-%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8, id + 12, id + 16, id + 20);
 	_cleanup_free_ char *path = path_join(env->netns_dir, name);
 	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (fd < 0)

@@ -44,8 +44,8 @@ char *net_time_now(void)
 	if (off == 0)
 		snprintf(zone, sizeof(zone), "Z");
 	else
-		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+',
-			 labs(off) / 3600, (labs(off) % 3600) / 60);
+		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
+		         (labs(off) % 3600) / 60);
 	return xasprintf("%s%s%s", date, frac, zone);
 }
 
@@ -77,8 +77,8 @@ static int check_str(const json_t *net, const char *key, bool required, struct c
 {
 	json_t *v = json_object_get(net, key);
 	if ((!v && required) || (v && !json_is_string(v)))
-		return cpod_error_set(err, EINVAL, "invalid network config: \"%s\" must be a string",
-				      key);
+		return cpod_error_set(err, EINVAL,
+		                      "invalid network config: \"%s\" must be a string", key);
 	return 0;
 }
 
@@ -97,23 +97,25 @@ int net_config_validate(const json_t *net, struct cpod_error **err)
 		return cpod_error_set(err, EINVAL, "invalid network config: \"subnets\"");
 	size_t i;
 	json_t *s;
-	json_array_foreach(subs, i, s) {
+	json_array_foreach(subs, i, s)
+	{
 		struct ip_net n;
 		if (ip_net_parse(json_get_string(s, "subnet"), &n, NULL, NULL) < 0)
-			return cpod_error_set(err, EINVAL, "invalid network config: subnet %s",
-					      json_get_string(s, "subnet") ? json_get_string(s, "subnet")
-									   : "");
+			return cpod_error_set(
+			        err, EINVAL, "invalid network config: subnet %s",
+			        json_get_string(s, "subnet") ? json_get_string(s, "subnet") : "");
 		const char *gw = json_get_string(s, "gateway");
 		struct ip_addr a;
 		if (gw && (!ip_addr_parse(gw, &a) || !ip_net_contains(&n, &a)))
-			return cpod_error_set(err, EINVAL, "invalid network config: gateway %s", gw);
+			return cpod_error_set(err, EINVAL, "invalid network config: gateway %s",
+			                      gw);
 	}
 	const char *bools[] = {"ipv6_enabled", "internal", "dns_enabled"};
 	for (size_t k = 0; k < 3; k++) {
 		json_t *v = json_object_get(net, bools[k]);
 		if (v && !json_is_boolean(v))
 			return cpod_error_set(err, EINVAL, "invalid network config: \"%s\"",
-					      bools[k]);
+			                      bools[k]);
 	}
 	return 0;
 }
@@ -130,7 +132,7 @@ static json_t *read_config(const char *dir, const char *file)
 	struct cpod_error *verr = NULL;
 	if (!j || net_config_validate(j, &verr) < 0) {
 		log_warn("network config %s is invalid (%s), ignoring", path,
-			 verr ? verr->msg : jerr.text);
+		         verr ? verr->msg : jerr.text);
 		cpod_error_free(verr);
 		json_decref(j);
 		return NULL;
@@ -178,8 +180,7 @@ int net_list(const struct net_env *env, json_t **ret, struct cpod_error **err)
 	return 0;
 }
 
-int net_lookup(const struct net_env *env, const char *key, json_t **ret,
-	       struct cpod_error **err)
+int net_lookup(const struct net_env *env, const char *key, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *all = NULL;
 	int r = net_list(env, &all, err);
@@ -187,14 +188,16 @@ int net_lookup(const struct net_env *env, const char *key, json_t **ret,
 		return r;
 	size_t i, klen = strlen(key);
 	json_t *net, *match = NULL;
-	json_array_foreach(all, i, net) {
+	json_array_foreach(all, i, net)
+	{
 		if (strcmp(json_get_string(net, "name"), key) == 0) {
 			*ret = json_incref(net);
 			return 0;
 		}
 	}
 	int n_match = 0;
-	json_array_foreach(all, i, net) {
+	json_array_foreach(all, i, net)
+	{
 		const char *id = json_get_string(net, "id");
 		if (klen && id && strncmp(id, key, klen) == 0) {
 			match = net;
@@ -207,10 +210,10 @@ int net_lookup(const struct net_env *env, const char *key, json_t **ret,
 	}
 	if (n_match > 1)
 		return cpod_error_set(err, EINVAL,
-				      "more than one result for network ID %s: network not found",
-				      key);
+		                      "more than one result for network ID %s: network not found",
+		                      key);
 	return cpod_error_set(err, ENOENT,
-			      "unable to find network with name or ID %s: network not found", key);
+	                      "unable to find network with name or ID %s: network not found", key);
 }
 
 int net_remove_config(const struct net_env *env, const char *name, struct cpod_error **err)
@@ -226,7 +229,7 @@ int net_remove_config(const struct net_env *env, const char *name, struct cpod_e
 }
 
 int net_create(const struct net_env *env, const struct net_create_opts *opts, json_t **ret,
-	       struct cpod_error **err)
+               struct cpod_error **err)
 {
 	_cleanup_close_ int lock = net_lock(env, "config.lock", err);
 	if (lock < 0)
@@ -238,7 +241,8 @@ int net_create(const struct net_env *env, const struct net_create_opts *opts, js
 	if (opts->ignore_exists && opts->name) {
 		size_t i;
 		json_t *n;
-		json_array_foreach(existing, i, n) {
+		json_array_foreach(existing, i, n)
+		{
 			if (strcmp(json_get_string(n, "name"), opts->name) == 0) {
 				*ret = json_incref(n);
 				return 0;
@@ -274,14 +278,14 @@ static bool label_match(const json_t *labels, const char *want)
 	return !eq || strcmp(v, eq + 1) == 0;
 }
 
-int net_filter_match(const json_t *net, char *const *filters, bool *ret,
-		     struct cpod_error **err)
+int net_filter_match(const json_t *net, char *const *filters, bool *ret, struct cpod_error **err)
 {
 	/* Podman: values of one key are ORed, different keys ANDed */
 	static const char *const keys[] = {"name", "id", "driver", "label", "label!", NULL};
 	for (size_t k = 0; keys[k]; k++) {
 		bool seen = false, any = false;
-		STRV_FOREACH(f, (char **)filters) {
+		STRV_FOREACH(f, (char **)filters)
+		{
 			const char *eq = strchr(*f, '=');
 			if (!eq)
 				return cpod_error_set(err, EINVAL, "invalid filter \"%s\"", *f);
@@ -290,8 +294,8 @@ int net_filter_match(const json_t *net, char *const *filters, bool *ret,
 			for (size_t j = 0; keys[j]; j++)
 				known |= strlen(keys[j]) == kl && strncmp(keys[j], *f, kl) == 0;
 			if (!known)
-				return cpod_error_set(err, EINVAL, "invalid filter \"%.*s\"", (int)kl,
-						      *f);
+				return cpod_error_set(err, EINVAL, "invalid filter \"%.*s\"",
+				                      (int)kl, *f);
 			if (strlen(keys[k]) != kl || strncmp(keys[k], *f, kl) != 0)
 				continue;
 			seen = true;
@@ -324,7 +328,7 @@ static char *route_v4(const char *dst, const char *mask)
 	int prefix = __builtin_popcountl(m);
 	/* /proc/net/route prints the address in host (little endian) byte order */
 	return xasprintf("%lu.%lu.%lu.%lu/%d", d & 0xff, (d >> 8) & 0xff, (d >> 16) & 0xff,
-			 (d >> 24) & 0xff, prefix);
+	                 (d >> 24) & 0xff, prefix);
 }
 
 char **net_host_routes(void)
@@ -340,7 +344,8 @@ char **net_host_routes(void)
 				first = false;
 				continue;
 			}
-			if (sscanf(l, "%31s %15s %15s %*s %*s %*s %*s %15s", ifc, dst, gw, mask) == 4)
+			if (sscanf(l, "%31s %15s %15s %*s %*s %*s %*s %15s", ifc, dst, gw, mask) ==
+			    4)
 				strv_consume(&out, route_v4(dst, mask));
 		}
 	}

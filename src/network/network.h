@@ -48,19 +48,19 @@ struct net_env {
 /* ---- network configs (netconf.c, netstore.c) ------------------------------------------- */
 
 struct net_create_opts {
-	const char *name;          /* NULL: the first free "podmanN" */
-	const char *driver;        /* NULL: "bridge"; "macvlan" and "ipvlan" are accepted */
-	char *const *subnets;      /* --subnet, CIDR */
-	char *const *gateways;     /* --gateway, matched to subnets by position */
-	char *const *ip_ranges;    /* --ip-range, matched to subnets by position */
-	bool ipv6;                 /* --ipv6: also allocate a ULA /64 unless one is given */
-	bool internal;             /* --internal */
-	bool disable_dns;          /* --disable-dns */
-	char *const *labels;       /* "k=v" */
-	char *const *options;      /* -o "k=v": mtu, vlan, isolate, ... */
-	const char *ipam_driver;   /* NULL: "host-local" */
-	char *const *dns;          /* network_dns_servers */
-	bool ignore_exists;        /* return the existing network instead of EEXIST */
+	const char *name;        /* NULL: the first free "podmanN" */
+	const char *driver;      /* NULL: "bridge"; "macvlan" and "ipvlan" are accepted */
+	char *const *subnets;    /* --subnet, CIDR */
+	char *const *gateways;   /* --gateway, matched to subnets by position */
+	char *const *ip_ranges;  /* --ip-range, matched to subnets by position */
+	bool ipv6;               /* --ipv6: also allocate a ULA /64 unless one is given */
+	bool internal;           /* --internal */
+	bool disable_dns;        /* --disable-dns */
+	char *const *labels;     /* "k=v" */
+	char *const *options;    /* -o "k=v": mtu, vlan, isolate, ... */
+	const char *ipam_driver; /* NULL: "host-local" */
+	char *const *dns;        /* network_dns_servers */
+	bool ignore_exists;      /* return the existing network instead of EEXIST */
 };
 
 /*
@@ -69,7 +69,7 @@ struct net_create_opts {
  * allocated, as Podman does. *ret: the config written (new reference).
  */
 int net_create(const struct net_env *env, const struct net_create_opts *opts, json_t **ret,
-	       struct cpod_error **err);
+               struct cpod_error **err);
 
 /*
  * The pure part of net_create (exposed for tests): validate opts and fill the config
@@ -77,8 +77,8 @@ int net_create(const struct net_env *env, const struct net_create_opts *opts, js
  * created: RFC 3339 time string. *ret: new reference.
  */
 int net_config_build(const struct net_create_opts *opts, const json_t *existing,
-		     char *const *host_routes, const char *created, json_t **ret,
-		     struct cpod_error **err);
+                     char *const *host_routes, const char *created, json_t **ret,
+                     struct cpod_error **err);
 
 /* The implicit default network's config (new reference). */
 json_t *net_default_config(const struct net_env *env);
@@ -87,8 +87,7 @@ json_t *net_default_config(const struct net_env *env);
 int net_list(const struct net_env *env, json_t **ret, struct cpod_error **err);
 
 /* By name, full ID or unique ID prefix. ENOENT with Podman's message. */
-int net_lookup(const struct net_env *env, const char *key, json_t **ret,
-	       struct cpod_error **err);
+int net_lookup(const struct net_env *env, const char *key, json_t **ret, struct cpod_error **err);
 
 /* Delete the config file of name (not the default: EPERM with Podman's message). */
 int net_remove_config(const struct net_env *env, const char *name, struct cpod_error **err);
@@ -97,8 +96,7 @@ int net_remove_config(const struct net_env *env, const char *name, struct cpod_e
 int net_config_validate(const json_t *net, struct cpod_error **err);
 
 /* Podman's --filter for ls / prune: name, id, driver, label, label! (EINVAL otherwise). */
-int net_filter_match(const json_t *net, char *const *filters, bool *ret,
-		     struct cpod_error **err);
+int net_filter_match(const json_t *net, char *const *filters, bool *ret, struct cpod_error **err);
 
 /* Host IPv4/IPv6 routes as CIDR strings from /proc/net/route and /proc/net/ipv6_route. */
 char **net_host_routes(void);
@@ -159,7 +157,7 @@ struct net_setup_opts {
  * "dns_search_domains": [..]} (new reference). On failure nothing stays leased or set up.
  */
 int net_setup(const struct net_env *env, const struct net_setup_opts *opts, json_t **ret,
-	      struct cpod_error **err);
+              struct cpod_error **err);
 
 /*
  * Run `netavark teardown` for the networks and release the container's leases. Best effort
@@ -167,22 +165,22 @@ int net_setup(const struct net_env *env, const struct net_setup_opts *opts, json
  * networks (removed meanwhile) are skipped for netavark but their leases are released.
  */
 int net_teardown(const struct net_env *env, const struct net_setup_opts *opts,
-		 struct cpod_error **err);
+                 struct cpod_error **err);
 
 /*
  * `network reload`: run netavark teardown and setup again with the same addresses, which
  * puts back firewall rules someone flushed. *ret as for net_setup.
  */
 int net_reload(const struct net_env *env, const struct net_setup_opts *opts, json_t **ret,
-	       struct cpod_error **err);
+               struct cpod_error **err);
 
 /* Every lease of network name, as {"ip": "container id"} (new reference); for tests. */
 int net_ipam_leases(const struct net_env *env, const char *name, json_t **ret,
-		    struct cpod_error **err);
+                    struct cpod_error **err);
 
 /* Release all leases held by container_id on every network (crash repair). */
 int net_ipam_release_all(const struct net_env *env, const char *container_id,
-			 struct cpod_error **err);
+                         struct cpod_error **err);
 
 /* Locate netavark / aardvark-dns in plugin_dirs and Podman's default places (owned). */
 char *net_find_binary(const struct net_env *env, const char *name);

@@ -21,7 +21,7 @@
 
 /* "80" or "80-90" into start and length; what names the part for errors. */
 static int parse_range(const char *s, const char *what, unsigned *ret_start, unsigned *ret_len,
-		       struct cpod_error **err)
+                       struct cpod_error **err)
 {
 	const char *dash = strchr(s, '-');
 	unsigned v[2] = {0, 0};
@@ -39,28 +39,28 @@ static int parse_range(const char *s, const char *what, unsigned *ret_start, uns
 		}
 		if (x < 1 || x > 65535)
 			return cpod_error_set(err, EINVAL,
-					      "parsing %s port: port numbers must be between 1 and "
-					      "65535 (inclusive), got %lu",
-					      what, x);
+			                      "parsing %s port: port numbers must be between 1 and "
+			                      "65535 (inclusive), got %lu",
+			                      what, x);
 		v[i] = (unsigned)x;
 	}
 	if (n == 2 && v[1] <= v[0])
 		return cpod_error_set(err, EINVAL,
-				      "parsing %s port: the end port of a range must be higher "
-				      "than the start port - %u is not higher than %u",
-				      what, v[1], v[0]);
+		                      "parsing %s port: the end port of a range must be higher "
+		                      "than the start port - %u is not higher than %u",
+		                      what, v[1], v[0]);
 	*ret_start = v[0];
 	*ret_len = n == 2 ? v[1] - v[0] + 1 : 1;
 	return 0;
 bad:
 	return cpod_error_set(err, EINVAL,
-			      "parsing %s port: invalid port number: strconv.Atoi: parsing \"%s\": "
-			      "invalid syntax",
-			      what, s);
+	                      "parsing %s port: invalid port number: strconv.Atoi: parsing \"%s\": "
+	                      "invalid syntax",
+	                      what, s);
 }
 
 static void add_mapping(json_t *arr, unsigned ctr, const char *host_ip, unsigned host,
-			unsigned range, const char *proto)
+                        unsigned range, const char *proto)
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "container_port", json_integer(ctr));
@@ -83,37 +83,46 @@ int net_port_parse(const char *spec, json_t **mappings, struct cpod_error **err)
 	}
 	_cleanup_strv_free_ char **proto_list = strv_split(protos, ",");
 	STRV_FOREACH(p, proto_list)
-		if (strcmp(*p, "tcp") && strcmp(*p, "udp") && strcmp(*p, "sctp"))
-			return cpod_error_set(err, EINVAL, "unrecognized protocol \"%s\" in port "
-					      "mapping", *p);
+	if (strcmp(*p, "tcp") && strcmp(*p, "udp") && strcmp(*p, "sctp"))
+		return cpod_error_set(err, EINVAL,
+		                      "unrecognized protocol \"%s\" in port "
+		                      "mapping",
+		                      *p);
 	char *rest = s;
 	if (s[0] == '[') {
 		char *close = strchr(s, ']');
 		if (!close || close[1] != ':')
-			return cpod_error_set(err, EINVAL, "invalid IPv6 address in port mapping "
-					      "%s", spec);
+			return cpod_error_set(err, EINVAL,
+			                      "invalid IPv6 address in port mapping "
+			                      "%s",
+			                      spec);
 		*close = '\0';
 		free(host_ip);
 		host_ip = xstrdup(s + 1);
 		rest = close + 2;
 		struct ip_addr a;
 		if (!ip_addr_parse(host_ip, &a) || a.family != AF_INET6)
-			return cpod_error_set(err, EINVAL, "invalid IP address \"%s\" in port "
-					      "mapping", host_ip);
+			return cpod_error_set(err, EINVAL,
+			                      "invalid IP address \"%s\" in port "
+			                      "mapping",
+			                      host_ip);
 	}
 	_cleanup_strv_free_ char **parts = strv_split(rest, ":");
 	size_t n = strv_length(parts);
 	const char *hostp = NULL, *ctrp;
 	if (n == 0 || n > 3 || (n == 3 && *host_ip))
-		return cpod_error_set(err, EINVAL, "invalid port format - format is "
-				      "[[hostIP:]hostPort:]containerPort");
+		return cpod_error_set(err, EINVAL,
+		                      "invalid port format - format is "
+		                      "[[hostIP:]hostPort:]containerPort");
 	if (n == 3) {
 		free(host_ip);
 		host_ip = xstrdup(parts[0]);
 		struct ip_addr a;
 		if (*host_ip && !ip_addr_parse(host_ip, &a))
-			return cpod_error_set(err, EINVAL, "invalid IP address \"%s\" in port "
-					      "mapping", host_ip);
+			return cpod_error_set(err, EINVAL,
+			                      "invalid IP address \"%s\" in port "
+			                      "mapping",
+			                      host_ip);
 		hostp = parts[1];
 		ctrp = parts[2];
 	} else if (n == 2) {
@@ -123,8 +132,9 @@ int net_port_parse(const char *spec, json_t **mappings, struct cpod_error **err)
 		ctrp = parts[0];
 	}
 	if (!*ctrp)
-		return cpod_error_set(err, EINVAL, "must provide a non-empty container port to "
-				      "publish");
+		return cpod_error_set(err, EINVAL,
+		                      "must provide a non-empty container port to "
+		                      "publish");
 	unsigned cstart, clen, hstart = 0, hlen = 0;
 	if (parse_range(ctrp, "container", &cstart, &clen, err) < 0)
 		return -EINVAL;
@@ -132,13 +142,15 @@ int net_port_parse(const char *spec, json_t **mappings, struct cpod_error **err)
 		if (parse_range(hostp, "host", &hstart, &hlen, err) < 0)
 			return -EINVAL;
 		if (hlen != clen)
-			return cpod_error_set(err, EINVAL, "host and container port ranges have "
-					      "different lengths: %u vs %u", hlen, clen);
+			return cpod_error_set(err, EINVAL,
+			                      "host and container port ranges have "
+			                      "different lengths: %u vs %u",
+			                      hlen, clen);
 	}
 	if (!*mappings)
 		*mappings = json_array();
 	STRV_FOREACH(p, proto_list)
-		add_mapping(*mappings, cstart, host_ip, hstart, clen, *p);
+	add_mapping(*mappings, cstart, host_ip, hstart, clen, *p);
 	return 0;
 }
 
@@ -170,30 +182,33 @@ static unsigned free_port(const char *host_ip, const char *proto)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return 0;
 	return ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
-				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	                               : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 int net_ports_assign_random(json_t *mappings, struct cpod_error **err)
 {
 	size_t i;
 	json_t *m;
-	json_array_foreach(mappings, i, m) {
+	json_array_foreach(mappings, i, m)
+	{
 		if (json_integer_value(json_object_get(m, "host_port")) != 0)
 			continue;
 		json_int_t range = json_integer_value(json_object_get(m, "range"));
 		unsigned port = 0;
 		for (int attempt = 0; attempt < 20 && !port; attempt++) {
-			port = free_port(json_get_string(m, "host_ip"), json_get_string(m, "protocol"));
+			port = free_port(json_get_string(m, "host_ip"),
+			                 json_get_string(m, "protocol"));
 			/* a range needs the whole block free: check the following ports too */
 			for (json_int_t k = 1; port && k < range; k++)
 				if (port + k > 65535)
 					port = 0;
 		}
 		if (!port)
-			return cpod_error_set(err, EADDRINUSE,
-					      "failed to find an open port to expose container "
-					      "port %" JSON_INTEGER_FORMAT " on the host",
-					      json_integer_value(json_object_get(m, "container_port")));
+			return cpod_error_set(
+			        err, EADDRINUSE,
+			        "failed to find an open port to expose container "
+			        "port %" JSON_INTEGER_FORMAT " on the host",
+			        json_integer_value(json_object_get(m, "container_port")));
 		json_object_set_new(m, "host_port", json_integer(port));
 	}
 	return 0;
@@ -204,7 +219,8 @@ json_t *net_ports_inspect(const json_t *mappings, char *const *exposed)
 	json_t *o = json_object();
 	size_t i;
 	json_t *m;
-	json_array_foreach(mappings, i, m) {
+	json_array_foreach(mappings, i, m)
+	{
 		json_int_t cp = json_integer_value(json_object_get(m, "container_port"));
 		json_int_t hp = json_integer_value(json_object_get(m, "host_port"));
 		json_int_t range = json_integer_value(json_object_get(m, "range"));
@@ -212,7 +228,7 @@ json_t *net_ports_inspect(const json_t *mappings, char *const *exposed)
 			range = 1;
 		for (json_int_t k = 0; k < range; k++) {
 			_cleanup_free_ char *key = xasprintf("%" JSON_INTEGER_FORMAT "/%s", cp + k,
-							     json_get_string(m, "protocol"));
+			                                     json_get_string(m, "protocol"));
 			_cleanup_free_ char *port = xasprintf("%" JSON_INTEGER_FORMAT, hp + k);
 			json_t *arr = json_object_get(o, key);
 			if (!json_is_array(arr)) {
@@ -220,14 +236,15 @@ json_t *net_ports_inspect(const json_t *mappings, char *const *exposed)
 				json_object_set_new(o, key, arr);
 			}
 			json_t *b = json_object();
-			json_object_set_new(b, "HostIp", json_string(json_get_string(m, "host_ip")));
+			json_object_set_new(b, "HostIp",
+			                    json_string(json_get_string(m, "host_ip")));
 			json_object_set_new(b, "HostPort", json_string(port));
 			json_array_append_new(arr, b);
 		}
 	}
 	STRV_FOREACH(e, (char **)exposed)
-		if (!json_object_get(o, *e))
-			json_object_set_new(o, *e, json_null());
+	if (!json_object_get(o, *e))
+		json_object_set_new(o, *e, json_null());
 	return o;
 }
 
@@ -236,7 +253,8 @@ char **net_ports_lines(const json_t *mappings)
 	char **out = xnew(char *, 1);
 	size_t i;
 	json_t *m;
-	json_array_foreach(mappings, i, m) {
+	json_array_foreach(mappings, i, m)
+	{
 		json_int_t cp = json_integer_value(json_object_get(m, "container_port"));
 		json_int_t hp = json_integer_value(json_object_get(m, "host_port"));
 		json_int_t range = json_integer_value(json_object_get(m, "range"));
@@ -247,10 +265,10 @@ char **net_ports_lines(const json_t *mappings)
 		if (range < 1)
 			range = 1;
 		for (json_int_t k = 0; k < range; k++)
-			strv_consume(&out, xasprintf("%" JSON_INTEGER_FORMAT "/%s -> %s%s%s:%"
-						     JSON_INTEGER_FORMAT,
-						     cp + k, json_get_string(m, "protocol"),
-						     v6 ? "[" : "", ip, v6 ? "]" : "", hp + k));
+			strv_consume(&out, xasprintf("%" JSON_INTEGER_FORMAT
+			                             "/%s -> %s%s%s:%" JSON_INTEGER_FORMAT,
+			                             cp + k, json_get_string(m, "protocol"),
+			                             v6 ? "[" : "", ip, v6 ? "]" : "", hp + k));
 	}
 	return out;
 }

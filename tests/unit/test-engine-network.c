@@ -36,10 +36,10 @@
 static char *tmp_root;
 static const char *subnet_re = "10\\.254\\.79\\.";
 
-#define check(call, err)                                                                   \
-	do {                                                                               \
-		if ((call) < 0)                                                            \
-			fail_msg("line %d: %s", __LINE__, (err) ? (err)->msg : "(no message)"); \
+#define check(call, err)                                                                           \
+	do {                                                                                       \
+		if ((call) < 0)                                                                    \
+			fail_msg("line %d: %s", __LINE__, (err) ? (err)->msg : "(no message)");    \
 	} while (0)
 
 static int run_sh(const char *cmd)
@@ -75,12 +75,14 @@ static struct engine *new_engine(void)
 static int make_image(void)
 {
 	_cleanup_free_ char *cmd = xasprintf(
-		"set -e; d=%s/rootfs; mkdir -p $d/bin $d/etc $d/tmp $d/proc $d/sys $d/dev $d/www; "
-		"cp /bin/busybox $d/bin/busybox; for a in $(/bin/busybox --list | grep -vx busybox); do "
-		"ln -sf busybox $d/bin/$a; done; echo 'root:x:0:0:root:/root:/bin/sh' > "
-		"$d/etc/passwd; echo 'root:x:0:' > $d/etc/group; echo hello-cpod > $d/www/index.html; "
-		"tar -C $d -cf %s/rootfs.tar .",
-		tmp_root, tmp_root);
+	        "set -e; d=%s/rootfs; mkdir -p $d/bin $d/etc $d/tmp $d/proc $d/sys $d/dev $d/www; "
+	        "cp /bin/busybox $d/bin/busybox; for a in $(/bin/busybox --list | grep -vx "
+	        "busybox); do "
+	        "ln -sf busybox $d/bin/$a; done; echo 'root:x:0:0:root:/root:/bin/sh' > "
+	        "$d/etc/passwd; echo 'root:x:0:' > $d/etc/group; echo hello-cpod > "
+	        "$d/www/index.html; "
+	        "tar -C $d -cf %s/rootfs.tar .",
+	        tmp_root, tmp_root);
 	if (run_sh(cmd) != 0)
 		return -1;
 	_cleanup_(engine_freep) struct engine *e = new_engine();
@@ -94,15 +96,18 @@ static int make_image(void)
 	_cleanup_(store_layer_freep) struct store_layer *l = NULL;
 	check(store_layer_create(s, &lo, &l, &err), err);
 	_cleanup_free_ char *config = xasprintf(
-		"{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],"
-		"\"ExposedPorts\":{\"8080/tcp\":{}},\"WorkingDir\":\"/\"},\"os\":\"linux\","
-		"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
-		l->diff_id);
+	        "{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],"
+	        "\"ExposedPorts\":{\"8080/tcp\":{}},\"WorkingDir\":\"/\"},\"os\":\"linux\","
+	        "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
+	        l->diff_id);
 	char hex[65];
 	digest_sha256_hex(config, strlen(config), hex);
 	char *names[] = {"localhost/bb:latest", NULL};
-	struct store_image_create_opts io = {.id = hex, .top_layer = l->id, .names = names,
-					     .config = config, .config_len = strlen(config)};
+	struct store_image_create_opts io = {.id = hex,
+	                                     .top_layer = l->id,
+	                                     .names = names,
+	                                     .config = config,
+	                                     .config_len = strlen(config)};
 	check(store_image_create(s, &io, &err), err);
 	return 0;
 }
@@ -137,8 +142,8 @@ static int teardown(void **state)
 		engine_free(e);
 	}
 	_cleanup_free_ char *cmd = xasprintf("umount %s/run/netns/* %s/run/netns 2>/dev/null; "
-					     "umount -R %s/graph/vfs 2>/dev/null; rm -rf %s",
-					     tmp_root, tmp_root, tmp_root, tmp_root);
+	                                     "umount -R %s/graph/vfs 2>/dev/null; rm -rf %s",
+	                                     tmp_root, tmp_root, tmp_root, tmp_root);
 	(void)run_sh(cmd);
 	free(tmp_root);
 	return 0;
@@ -149,19 +154,20 @@ static void assert_no_leaks(struct engine *e, const char *bridge)
 	_cleanup_free_ char *rules = xasprintf("iptables-save | grep -c '%s'", subnet_re);
 	assert_int_equal(count(rules), 0);
 	/* veths on our bridge: other containers on this host may come and go meanwhile */
-	_cleanup_free_ char *veths = xasprintf("ip -o link show master %s 2>/dev/null | wc -l",
-					       bridge);
+	_cleanup_free_ char *veths =
+	        xasprintf("ip -o link show master %s 2>/dev/null | wc -l", bridge);
 	assert_int_equal(count(veths), 0);
 	_cleanup_free_ char *ns = xasprintf("ls %s/run/netns | wc -l", tmp_root);
 	assert_int_equal(count(ns), 0);
 	_cleanup_free_ char *leases = xasprintf("cat %s/run/networks/ipam/*.json 2>/dev/null | "
-						"grep -c 10.254", tmp_root);
+	                                        "grep -c 10.254",
+	                                        tmp_root);
 	assert_int_equal(count(leases), 0);
 	(void)e;
 }
 
 static struct container *create(struct engine *e, const char *name, char **cmd,
-				struct container_create_opts *o)
+                                struct container_create_opts *o)
 {
 	o->image = "bb";
 	o->name = name;
@@ -190,17 +196,17 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	setenv("CPOD_SELF", "/bin/true", 1);
 	_cleanup_(engine_freep) struct engine *e = new_engine();
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct net_create_opts no = {.name = "cpodnet", .subnets = (char *[]){"10.254.79.0/24",
-									      NULL}};
+	struct net_create_opts no = {.name = "cpodnet",
+	                             .subnets = (char *[]){"10.254.79.0/24", NULL}};
 	_cleanup_json_ json_t *net = NULL;
 	check(engine_network_create(e, &no, &net, &err), err);
 	const char *bridge = json_get_string(net, "network_interface");
 
 	char *httpd[] = {"httpd", "-f", "-p", "8080", "-h", "/www", NULL};
 	struct container_create_opts wo = {
-		.network = "cpodnet",
-		.network_aliases = (char *[]){"web", NULL},
-		.publish = (char *[]){"127.0.0.1::8080", NULL},
+	        .network = "cpodnet",
+	        .network_aliases = (char *[]){"web", NULL},
+	        .publish = (char *[]){"127.0.0.1::8080", NULL},
 	};
 	_cleanup_(container_freep) struct container *w = create(e, "websrv", httpd, &wo);
 	check(container_start(e, "websrv", NULL, NULL, NULL, &err), err);
@@ -211,9 +217,9 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	assert_non_null(colon);
 	assert_true(strncmp(lines[0], "8080/tcp -> 127.0.0.1:", 22) == 0);
 	_cleanup_free_ char *wget = xasprintf("for i in 1 2 3 4 5 6 7 8 9 10; do curl -s "
-					      "-m 2 http://127.0.0.1:%s/ | grep -q hello-cpod "
-					      "&& exit 0; sleep 0.2; done; exit 1",
-					      colon + 1);
+	                                      "-m 2 http://127.0.0.1:%s/ | grep -q hello-cpod "
+	                                      "&& exit 0; sleep 0.2; done; exit 1",
+	                                      colon + 1);
 	assert_int_equal(run_sh(wget), 0);
 
 	/* inspect: the address on the network, the published port, the aliases */
@@ -227,7 +233,7 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	assert_string_equal(json_get_string(nn, "Gateway"), "10.254.79.1");
 	assert_int_equal(json_integer_value(json_object_get(nn, "IPPrefixLen")), 24);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(nn, "Aliases"), 0)),
-			    "web");
+	                    "web");
 	assert_non_null(json_object_get(json_object_get(ns, "Ports"), "8080/tcp"));
 	_cleanup_free_ char *rd = container_userdata_dir(e, wc->config.id, true);
 	_cleanup_free_ char *hosts_path = path_join(rd, "hosts");
@@ -237,14 +243,15 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	assert_non_null(strstr(hosts, "10.254.79.1\thost.containers.internal"));
 
 	/* a second container finds the first by alias and by name through aardvark-dns */
-	char *client[] = {"sh", "-c",
-			  "grep -q 'nameserver 10.254.79.1' /etc/resolv.conf || exit 11; "
-			  "ip=$(nslookup web | awk '/^Address: /{print $2}' | tail -1); "
-			  "[ \"$ip\" = 10.254.79.2 ] || exit 12; "
-			  "nslookup websrv | grep -q 'Address: 10.254.79.2' || exit 13; "
-			  "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 $ip 8080 | grep -q hello-cpod "
-			  "|| exit 14",
-			  NULL};
+	char *client[] = {
+	        "sh", "-c",
+	        "grep -q 'nameserver 10.254.79.1' /etc/resolv.conf || exit 11; "
+	        "ip=$(nslookup web | awk '/^Address: /{print $2}' | tail -1); "
+	        "[ \"$ip\" = 10.254.79.2 ] || exit 12; "
+	        "nslookup websrv | grep -q 'Address: 10.254.79.2' || exit 13; "
+	        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 $ip 8080 | grep -q hello-cpod "
+	        "|| exit 14",
+	        NULL};
 	struct container_create_opts co = {.network = "cpodnet"};
 	_cleanup_(container_freep) struct container *cl = create(e, "client", client, &co);
 	check(container_start(e, "client", NULL, NULL, NULL, &err), err);
@@ -259,12 +266,13 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	check(container_cleanup(e, "client", &err), err);
 
 	/* an internal network: no route out of it, not even to the host's other bridge */
-	struct net_create_opts io = {.name = "cpodint", .internal = true,
-				     .subnets = (char *[]){"10.254.80.0/24", NULL}};
+	struct net_create_opts io = {
+	        .name = "cpodint", .internal = true, .subnets = (char *[]){"10.254.80.0/24", NULL}};
 	_cleanup_json_ json_t *inet = NULL;
 	check(engine_network_create(e, &io, &inet, &err), err);
-	_cleanup_free_ char *reach = xstrdup("printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 10.254.79.2 8080 | "
-				     "grep -q hello-cpod");
+	_cleanup_free_ char *reach =
+	        xstrdup("printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 10.254.79.2 8080 | "
+	                "grep -q hello-cpod");
 	char *iso[] = {"sh", "-c", reach, NULL};
 	struct container_create_opts isoo = {.network = "cpodint"};
 	_cleanup_(container_freep) struct container *ic = create(e, "isolated", iso, &isoo);
@@ -281,9 +289,9 @@ static void test_bridge_ports_dns_no_leaks(void **state)
 	colon = strrchr(lines[0], ':');
 	free(wget);
 	wget = xasprintf("for i in 1 2 3 4 5 6 7 8 9 10; do curl -s -m 2 "
-			 "http://127.0.0.1:%s/ | grep -q hello-cpod && exit 0; sleep 0.2; done; "
-			 "exit 1",
-			 colon + 1);
+	                 "http://127.0.0.1:%s/ | grep -q hello-cpod && exit 0; sleep 0.2; done; "
+	                 "exit 1",
+	                 colon + 1);
 	assert_int_equal(run_sh(wget), 0);
 
 	/* SIGKILL, then what conmon's exit command does */
@@ -322,8 +330,8 @@ static bool in_netns_has(struct engine *e, const char *name, const char *what)
 	_cleanup_(container_freep) struct container *c = NULL;
 	if (container_lookup(e, name, &c, NULL) < 0)
 		return false;
-	_cleanup_free_ char *cmd = xasprintf("nsenter --net=/proc/%d/ns/net ip -o addr | grep -q '%s'",
-					     (int)c->state.pid, what);
+	_cleanup_free_ char *cmd = xasprintf(
+	        "nsenter --net=/proc/%d/ns/net ip -o addr | grep -q '%s'", (int)c->state.pid, what);
 	return run_sh(cmd) == 0;
 }
 
@@ -336,27 +344,43 @@ static void test_connect_disconnect_reload(void **state)
 	setenv("CPOD_SELF", "/bin/true", 1);
 	_cleanup_(engine_freep) struct engine *e = new_engine();
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct net_create_opts a = {.name = "cpodnet", .subnets = (char *[]){"10.254.79.0/24",
-									     NULL}};
-	struct net_create_opts b = {.name = "cpodint", .subnets = (char *[]){"10.254.80.0/24",
-									     NULL}};
+	struct net_create_opts a = {.name = "cpodnet",
+	                            .subnets = (char *[]){"10.254.79.0/24", NULL}};
+	struct net_create_opts b = {.name = "cpodint",
+	                            .subnets = (char *[]){"10.254.80.0/24", NULL}};
 	_cleanup_json_ json_t *na = NULL, *nb = NULL;
 	check(engine_network_create(e, &a, &na, &err), err);
 	check(engine_network_create(e, &b, &nb, &err), err);
 	const char *bridge = json_get_string(na, "network_interface");
 	char *httpd[] = {"httpd", "-f", "-p", "8080", "-h", "/www", NULL};
 	struct container_create_opts o = {.network = "cpodnet",
-					  .publish = (char *[]){"127.0.0.1::8080", NULL}};
+	                                  .publish = (char *[]){"127.0.0.1::8080", NULL}};
 	_cleanup_(container_freep) struct container *c = create(e, "multi", httpd, &o);
 	check(container_start(e, "multi", NULL, NULL, NULL, &err), err);
 	assert_true(in_netns_has(e, "multi", "eth0 .*10.254.79.2/24"));
 
 	struct engine_network_connect_opts co = {.aliases = (char *[]){"second", NULL},
-						 .ip = "10.254.80.77"};
+	                                         .ip = "10.254.80.77"};
 	check(engine_network_connect(e, "multi", "cpodint", &co, &err), err);
 	assert_true(in_netns_has(e, "multi", "eth1 .*10.254.80.77/24"));
 	assert_int_equal(engine_network_connect(e, "multi", "cpodint", &co, &err), -EEXIST);
 	cpod_error_free(TAKE_PTR(err));
+
+	/* a lease a killed cpod left for the container (no state saved) is freed at next setup */
+	_cleanup_free_ char *ipam = xasprintf("%s/run/networks/ipam/cpodint.json", tmp_root);
+	_cleanup_(container_freep) struct container *c2 =
+	        create(e, "second", httpd, &(struct container_create_opts){.network = "cpodint"});
+	_cleanup_free_ char *stale2 = xasprintf(
+	        "{\"10.254.80.200\":\"%s\",\"10.254.80.77\":\"%s\"}", c2->config.id, c->config.id);
+	assert_int_equal(write_file_atomic_at(AT_FDCWD, ipam, stale2, strlen(stale2), 0600, false),
+	                 0);
+	check(container_start(e, "second", NULL, NULL, NULL, &err), err);
+	_cleanup_free_ char *leases = NULL;
+	assert_int_equal(read_file_at(AT_FDCWD, ipam, 1 << 16, &leases, NULL), 0);
+	assert_null(strstr(leases, "10.254.80.200"));
+	assert_non_null(strstr(leases, "10.254.80.77"));
+	check(container_remove(e, "second", &(struct container_remove_opts){.force = true}, &err),
+	      err);
 
 	/* reload keeps addresses and does not duplicate rules */
 	_cleanup_free_ char *rules = xasprintf("iptables-save | grep -c '%s'", subnet_re);
@@ -392,8 +416,8 @@ int main(void)
 	if (lockfd >= 0)
 		(void)flock(lockfd, LOCK_EX);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bridge_ports_dns_no_leaks),
-		cmocka_unit_test(test_connect_disconnect_reload),
+	        cmocka_unit_test(test_bridge_ports_dns_no_leaks),
+	        cmocka_unit_test(test_connect_disconnect_reload),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

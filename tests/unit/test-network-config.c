@@ -33,8 +33,8 @@ static void test_ip_net_parse_masks(void **state)
 static void test_ip_net_parse_errors(void **state)
 {
 	(void)state;
-	const char *bad[] = {"10.0.0.0/33", "10.0.0.0", "x/24", "10.0.0.0/", "10.0.0.0/024",
-			     "::/129", "/8", "10.0.0.0/-1", NULL};
+	const char *bad[] = {"10.0.0.0/33", "10.0.0.0", "x/24",        "10.0.0.0/", "10.0.0.0/024",
+	                     "::/129",      "/8",       "10.0.0.0/-1", NULL};
 	for (size_t i = 0; bad[i]; i++) {
 		struct ip_net n;
 		_cleanup_error_ struct cpod_error *err = NULL;
@@ -87,7 +87,7 @@ static void test_ip_addr_add_carry(void **state)
 }
 
 static json_t *build(const struct net_create_opts *o, const json_t *existing, char *const *routes,
-		     struct cpod_error **err)
+                     struct cpod_error **err)
 {
 	json_t *cfg = NULL;
 	if (net_config_build(o, existing, routes, "2026-01-01T00:00:00Z", &cfg, err) < 0)
@@ -113,11 +113,12 @@ static void test_config_build_auto_subnet(void **state)
 	assert_string_equal(json_get_string(sub, "gateway"), "10.89.1.1");
 	assert_true(json_is_true(json_object_get(cfg, "dns_enabled")));
 	assert_string_equal(json_get_string(json_object_get(cfg, "ipam_options"), "driver"),
-			    "host-local");
+	                    "host-local");
 	assert_int_equal(strlen(json_get_string(cfg, "id")), 64);
 	/* key order is Podman's */
-	const char *order[] = {"name", "id", "driver", "network_interface", "created", "subnets",
-			       "ipv6_enabled", "internal", "dns_enabled", "ipam_options"};
+	const char *order[] = {"name",        "id",          "driver",       "network_interface",
+	                       "created",     "subnets",     "ipv6_enabled", "internal",
+	                       "dns_enabled", "ipam_options"};
 	void *it = json_object_iter(cfg);
 	for (size_t i = 0; i < 10; i++, it = json_object_iter_next(cfg, it))
 		assert_string_equal(json_object_iter_key(it), order[i]);
@@ -133,27 +134,29 @@ static void test_config_build_errors(void **state)
 		struct net_create_opts o;
 		const char *msg;
 	} cases[] = {
-		{{.name = "podman"}, "network name podman already used: network already exists"},
-		{{.name = "bad name"},
-		 "network name bad name invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
-		 "invalid argument"},
-		{{.name = "x", .driver = "weird"}, "unsupported driver weird: invalid argument"},
-		{{.name = "x", .subnets = (char *[]){"10.88.1.0/24", NULL}},
-		 "subnet 10.88.1.0/24 is already used on the host or by another config"},
-		{{.name = "x", .subnets = (char *[]){"10.50.0.0/33", NULL}},
-		 "invalid CIDR address: 10.50.0.0/33"},
-		{{.name = "x", .subnets = (char *[]){"10.60.0.0/24", NULL},
-		  .gateways = (char *[]){"10.70.0.1", NULL}},
-		 "gateway 10.70.0.1 not in subnet 10.60.0.0/24"},
-		{{.name = "x", .gateways = (char *[]){"10.70.0.1", NULL}},
-		 "cannot set gateway or range without subnet"},
-		{{.name = "x", .options = (char *[]){"foo=bar", NULL}},
-		 "unsupported bridge network option foo"},
-		{{.name = "x", .options = (char *[]){"mtu=abc", NULL}},
-		 "strconv.Atoi: parsing \"abc\": invalid syntax"},
-		{{.name = "x", .subnets = (char *[]){"10.40.0.0/24", NULL},
-		  .ip_ranges = (char *[]){"10.41.0.0/24", NULL}},
-		 "lease range start ip 10.41.0.1 not in subnet 10.40.0.0/24"},
+	        {{.name = "podman"}, "network name podman already used: network already exists"},
+	        {{.name = "bad name"},
+	         "network name bad name invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+	         "invalid argument"},
+	        {{.name = "x", .driver = "weird"}, "unsupported driver weird: invalid argument"},
+	        {{.name = "x", .subnets = (char *[]){"10.88.1.0/24", NULL}},
+	         "subnet 10.88.1.0/24 is already used on the host or by another config"},
+	        {{.name = "x", .subnets = (char *[]){"10.50.0.0/33", NULL}},
+	         "invalid CIDR address: 10.50.0.0/33"},
+	        {{.name = "x",
+	          .subnets = (char *[]){"10.60.0.0/24", NULL},
+	          .gateways = (char *[]){"10.70.0.1", NULL}},
+	         "gateway 10.70.0.1 not in subnet 10.60.0.0/24"},
+	        {{.name = "x", .gateways = (char *[]){"10.70.0.1", NULL}},
+	         "cannot set gateway or range without subnet"},
+	        {{.name = "x", .options = (char *[]){"foo=bar", NULL}},
+	         "unsupported bridge network option foo"},
+	        {{.name = "x", .options = (char *[]){"mtu=abc", NULL}},
+	         "strconv.Atoi: parsing \"abc\": invalid syntax"},
+	        {{.name = "x",
+	          .subnets = (char *[]){"10.40.0.0/24", NULL},
+	          .ip_ranges = (char *[]){"10.41.0.0/24", NULL}},
+	         "lease range start ip 10.41.0.1 not in subnet 10.40.0.0/24"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		_cleanup_error_ struct cpod_error *err = NULL;
@@ -168,13 +171,13 @@ static void test_config_build_range_internal_ipv6(void **state)
 	(void)state;
 	_cleanup_json_ json_t *existing = json_array();
 	struct net_create_opts o = {.name = "bar",
-				    .subnets = (char *[]){"10.50.0.0/24", NULL},
-				    .ip_ranges = (char *[]){"10.50.0.128/25", NULL},
-				    .labels = (char *[]){"a=b", NULL},
-				    .options = (char *[]){"mtu=1400", NULL}};
+	                            .subnets = (char *[]){"10.50.0.0/24", NULL},
+	                            .ip_ranges = (char *[]){"10.50.0.128/25", NULL},
+	                            .labels = (char *[]){"a=b", NULL},
+	                            .options = (char *[]){"mtu=1400", NULL}};
 	_cleanup_json_ json_t *cfg = build(&o, existing, NULL, NULL);
-	json_t *lr = json_object_get(json_array_get(json_object_get(cfg, "subnets"), 0),
-				     "lease_range");
+	json_t *lr =
+	        json_object_get(json_array_get(json_object_get(cfg, "subnets"), 0), "lease_range");
 	assert_string_equal(json_get_string(lr, "start_ip"), "10.50.0.129");
 	assert_string_equal(json_get_string(lr, "end_ip"), "10.50.0.255");
 	assert_string_equal(json_get_string(json_object_get(cfg, "labels"), "a"), "b");
@@ -204,7 +207,7 @@ static void test_config_default(void **state)
 	_cleanup_json_ json_t *d = net_default_config(&env);
 	assert_string_equal(json_get_string(d, "name"), "podman");
 	assert_string_equal(json_get_string(d, "id"),
-			    "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9");
+	                    "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9");
 	assert_true(json_is_false(json_object_get(d, "dns_enabled")));
 	json_t *sub = json_array_get(json_object_get(d, "subnets"), 0);
 	assert_string_equal(json_get_string(sub, "subnet"), "10.88.0.0/16");
@@ -215,11 +218,15 @@ static void test_config_default(void **state)
 static void test_config_validate_rejects(void **state)
 {
 	(void)state;
-	const char *bad[] = {"[]", "{\"name\":\"x\"}",
-			     "{\"name\":\"x\",\"id\":\"1\",\"driver\":\"bridge\",\"subnets\":[{\"subnet\":\"x\"}]}",
-			     "{\"name\":\"x\",\"id\":\"1\",\"driver\":\"bridge\",\"subnets\":[{\"subnet\":"
-			     "\"10.0.0.0/24\",\"gateway\":\"10.1.0.1\"}]}",
-			     "{\"name\":\"../x\",\"id\":\"1\",\"driver\":\"bridge\"}", NULL};
+	const char *bad[] = {
+	        "[]",
+	        "{\"name\":\"x\"}",
+	        "{\"name\":\"x\",\"id\":\"1\",\"driver\":\"bridge\",\"subnets\":[{\"subnet\":\"x\"}"
+	        "]}",
+	        "{\"name\":\"x\",\"id\":\"1\",\"driver\":\"bridge\",\"subnets\":[{\"subnet\":"
+	        "\"10.0.0.0/24\",\"gateway\":\"10.1.0.1\"}]}",
+	        "{\"name\":\"../x\",\"id\":\"1\",\"driver\":\"bridge\"}",
+	        NULL};
 	for (size_t i = 0; bad[i]; i++) {
 		_cleanup_json_ json_t *j = json_loads(bad[i], 0, NULL);
 		assert_int_equal(net_config_validate(j, NULL), -EINVAL);
@@ -230,7 +237,7 @@ static void test_filter_match(void **state)
 {
 	(void)state;
 	_cleanup_json_ json_t *n = json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "frontend", "id",
-					     "abcdef", "driver", "bridge", "labels", "tier", "web");
+	                                     "abcdef", "driver", "bridge", "labels", "tier", "web");
 	bool m = false;
 	char *f1[] = {"name=front", "driver=bridge", NULL};
 	assert_int_equal(net_filter_match(n, f1, &m, NULL), 0);
@@ -248,16 +255,16 @@ static void test_filter_match(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ip_net_parse_masks),
-		cmocka_unit_test(test_ip_net_parse_errors),
-		cmocka_unit_test(test_ip_net_overlaps_and_next),
-		cmocka_unit_test(test_ip_addr_add_carry),
-		cmocka_unit_test(test_config_build_auto_subnet),
-		cmocka_unit_test(test_config_build_errors),
-		cmocka_unit_test(test_config_build_range_internal_ipv6),
-		cmocka_unit_test(test_config_default),
-		cmocka_unit_test(test_config_validate_rejects),
-		cmocka_unit_test(test_filter_match),
+	        cmocka_unit_test(test_ip_net_parse_masks),
+	        cmocka_unit_test(test_ip_net_parse_errors),
+	        cmocka_unit_test(test_ip_net_overlaps_and_next),
+	        cmocka_unit_test(test_ip_addr_add_carry),
+	        cmocka_unit_test(test_config_build_auto_subnet),
+	        cmocka_unit_test(test_config_build_errors),
+	        cmocka_unit_test(test_config_build_range_internal_ipv6),
+	        cmocka_unit_test(test_config_default),
+	        cmocka_unit_test(test_config_validate_rejects),
+	        cmocka_unit_test(test_filter_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

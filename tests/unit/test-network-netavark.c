@@ -51,15 +51,16 @@ static void test_setup_teardown_no_leaks(void **state)
 {
 	(void)state;
 	struct net_env env = {.config_dir = conf, .run_dir = run, .netns_dir = netns_dir};
-	struct net_create_opts co = {.name = "cpodtest", .subnets = (char *[]){"10.254.77.0/24",
-									       NULL}};
+	struct net_create_opts co = {.name = "cpodtest",
+	                             .subnets = (char *[]){"10.254.77.0/24", NULL}};
 	_cleanup_json_ json_t *cfg = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	if (net_create(&env, &co, &cfg, &err) < 0)
 		fail_msg("create: %s", err->msg);
 	const char *bridge = json_get_string(cfg, "network_interface");
 	/* netavark's own top-level chains stay (as with Podman); count what names our subnet */
-	const char *rules_cmd = "iptables-save | grep -c -e '10\\.254\\.77\\.' -e 'name: cpodtest '";
+	const char *rules_cmd =
+	        "iptables-save | grep -c -e '10\\.254\\.77\\.' -e 'name: cpodtest '";
 	assert_int_equal(shell_count(rules_cmd), 0);
 
 	_cleanup_free_ char *ns = NULL;
@@ -69,13 +70,13 @@ static void test_setup_teardown_no_leaks(void **state)
 	assert_int_equal(net_port_parse("127.0.0.1::8080", &ports, NULL), 0);
 	assert_int_equal(net_ports_assign_random(ports, NULL), 0);
 	_cleanup_json_ json_t *nets = json_pack("{s:{s:s,s:[s]}}", "cpodtest", "interface_name",
-						"eth0", "aliases", "web");
+	                                        "eth0", "aliases", "web");
 	struct net_setup_opts so = {.container_id = "0123456789abcdef0123456789abcdef0123456789ab"
-						    "cdef0123456789abcdef",
-				    .container_name = "nettest",
-				    .netns_path = ns,
-				    .networks = nets,
-				    .port_mappings = ports};
+	                                            "cdef0123456789abcdef",
+	                            .container_name = "nettest",
+	                            .netns_path = ns,
+	                            .networks = nets,
+	                            .port_mappings = ports};
 	_cleanup_json_ json_t *res = NULL;
 	if (net_setup(&env, &so, &res, &err) < 0)
 		fail_msg("setup: %s", err->msg);
@@ -86,13 +87,15 @@ static void test_setup_teardown_no_leaks(void **state)
 	assert_string_equal(json_get_string(sub, "gateway"), "10.254.77.1");
 	assert_int_equal(strlen(json_get_string(n, "mac_address")), 17);
 	/* aardvark-dns listens on the gateway for a network with DNS */
-	assert_string_equal(json_string_value(json_array_get(json_object_get(res, "dns_server_ips"),
-							       0)),
-			    "10.254.77.1");
+	assert_string_equal(
+	        json_string_value(json_array_get(json_object_get(res, "dns_server_ips"), 0)),
+	        "10.254.77.1");
 	_cleanup_free_ char *check = xasprintf("nsenter --net=%s ip -o addr show eth0 | grep -q "
-					       "10.254.77.2/24", ns);
+	                                       "10.254.77.2/24",
+	                                       ns);
 	assert_true(shell_ok(check));
-	_cleanup_free_ char *ping = xasprintf("nsenter --net=%s busybox ping -c1 -W2 10.254.77.1", ns);
+	_cleanup_free_ char *ping =
+	        xasprintf("nsenter --net=%s busybox ping -c1 -W2 10.254.77.1", ns);
 	assert_true(shell_ok(ping));
 	assert_true(shell_count(rules_cmd) > 0);
 	_cleanup_free_ char *dns = xasprintf("pgrep -f '%s/aardvark-dn[s]'", run);
@@ -120,11 +123,15 @@ static void test_setup_teardown_no_leaks(void **state)
 static void test_setup_failure_releases_lease(void **state)
 {
 	(void)state;
-	struct net_env env = {.config_dir = conf, .run_dir = run, .netns_dir = netns_dir,
-			      .netavark = "/bin/false"};
+	struct net_env env = {.config_dir = conf,
+	                      .run_dir = run,
+	                      .netns_dir = netns_dir,
+	                      .netavark = "/bin/false"};
 	_cleanup_json_ json_t *nets = json_pack("{s:{s:s}}", "cpodtest", "interface_name", "eth0");
-	struct net_setup_opts so = {.container_id = "c-fail", .container_name = "x",
-				    .netns_path = "/nonexistent", .networks = nets};
+	struct net_setup_opts so = {.container_id = "c-fail",
+	                            .container_name = "x",
+	                            .netns_path = "/nonexistent",
+	                            .networks = nets};
 	_cleanup_json_ json_t *res = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	assert_true(net_setup(&env, &so, &res, &err) < 0);
@@ -170,9 +177,9 @@ int main(void)
 	run = path_join(tmpdir, "run");
 	netns_dir = path_join(tmpdir, "netns");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_setup_teardown_no_leaks),
-		cmocka_unit_test(test_setup_failure_releases_lease),
-		cmocka_unit_test(test_systemd_fake_detection),
+	        cmocka_unit_test(test_setup_teardown_no_leaks),
+	        cmocka_unit_test(test_setup_failure_releases_lease),
+	        cmocka_unit_test(test_systemd_fake_detection),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	/* namespaces a failed test left, then the shared bind mount of their directory */

@@ -29,7 +29,7 @@ static json_t *parse_ok(const char *spec)
 }
 
 static void check_mapping(const json_t *m, unsigned ctr, const char *ip, unsigned host,
-			  unsigned range, const char *proto)
+                          unsigned range, const char *proto)
 {
 	assert_int_equal(json_integer_value(json_object_get(m, "container_port")), ctr);
 	assert_string_equal(json_get_string(m, "host_ip"), ip);
@@ -63,18 +63,18 @@ static void test_port_parse_errors(void **state)
 	struct {
 		const char *spec, *msg;
 	} cases[] = {
-		{"abc", "parsing container port: invalid port number: strconv.Atoi: parsing "
-			"\"abc\": invalid syntax"},
-		{"8080:", "must provide a non-empty container port to publish"},
-		{"1.2.3.4:80:80:80", "invalid port format - format is "
-				     "[[hostIP:]hostPort:]containerPort"},
-		{"70000:80", "parsing host port: port numbers must be between 1 and 65535 "
-			     "(inclusive), got 70000"},
-		{"8080-8081:80", "host and container port ranges have different lengths: 2 vs 1"},
-		{"300-200", "parsing container port: the end port of a range must be higher than "
-			    "the start port - 200 is not higher than 300"},
-		{"80/xyz", "unrecognized protocol \"xyz\" in port mapping"},
-		{"nope:80:80", "invalid IP address \"nope\" in port mapping"},
+	        {"abc", "parsing container port: invalid port number: strconv.Atoi: parsing "
+	                "\"abc\": invalid syntax"},
+	        {"8080:", "must provide a non-empty container port to publish"},
+	        {"1.2.3.4:80:80:80", "invalid port format - format is "
+	                             "[[hostIP:]hostPort:]containerPort"},
+	        {"70000:80", "parsing host port: port numbers must be between 1 and 65535 "
+	                     "(inclusive), got 70000"},
+	        {"8080-8081:80", "host and container port ranges have different lengths: 2 vs 1"},
+	        {"300-200", "parsing container port: the end port of a range must be higher than "
+	                    "the start port - 200 is not higher than 300"},
+	        {"80/xyz", "unrecognized protocol \"xyz\" in port mapping"},
+	        {"nope:80:80", "invalid IP address \"nope\" in port mapping"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		_cleanup_json_ json_t *m = NULL;
@@ -141,12 +141,13 @@ static void test_ipam_no_leak(void **state)
 	assert_int_equal(json_array_size(ips), 1);
 	_cleanup_error_ struct cpod_error *ferr = NULL;
 	assert_int_equal(net_ipam_allocate(&env, "c2", nets, info, &b, &ferr), -EINVAL);
-	assert_string_equal(ferr->msg, "IPAM error: failed to find free IP in range: 10.199.0.0/30");
+	assert_string_equal(ferr->msg,
+	                    "IPAM error: failed to find free IP in range: 10.199.0.0/30");
 	_cleanup_json_ json_t *snets = json_pack("{s:{s:[s]}}", "tiny", "static_ips", "10.199.0.2");
 	_cleanup_error_ struct cpod_error *serr = NULL;
 	assert_int_equal(net_ipam_allocate(&env, "c3", snets, info, &b, &serr), -EINVAL);
 	assert_string_equal(serr->msg, "IPAM error: requested ip address 10.199.0.2 is already "
-			    "allocated to container ID c1");
+	                               "allocated to container ID c1");
 	_cleanup_json_ json_t *leases = NULL;
 	assert_int_equal(net_ipam_leases(&env, "tiny", &leases, NULL), 0);
 	assert_int_equal(json_object_size(leases), 1);
@@ -158,7 +159,7 @@ static void test_ipam_no_leak(void **state)
 	_cleanup_error_ struct cpod_error *lerr = NULL;
 	assert_int_equal(net_lookup(&env, "tiny", &got, &lerr), -ENOENT);
 	assert_string_equal(lerr->msg,
-			    "unable to find network with name or ID tiny: network not found");
+	                    "unable to find network with name or ID tiny: network not found");
 	_cleanup_error_ struct cpod_error *derr = NULL;
 	assert_int_equal(net_remove_config(&env, "podman", &derr), -EPERM);
 	assert_string_equal(derr->msg, "default network podman cannot be removed");
@@ -168,10 +169,10 @@ static void test_ipam_no_leak(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_port_parse_forms),
-		cmocka_unit_test(test_port_parse_errors),
-		cmocka_unit_test(test_ports_random_and_views),
-		cmocka_unit_test(test_ipam_no_leak),
+	        cmocka_unit_test(test_port_parse_forms),
+	        cmocka_unit_test(test_port_parse_errors),
+	        cmocka_unit_test(test_ports_random_and_views),
+	        cmocka_unit_test(test_ipam_no_leak),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

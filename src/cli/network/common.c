@@ -24,14 +24,14 @@ json_t *cli_network_template_view(const json_t *n, bool trunc)
 	json_object_set_new(r, "Created", json_string(json_get_string(n, "created")));
 	json_object_set_new(r, "Subnets", or_empty(json_object_get(n, "subnets"), json_array));
 	json_object_set_new(r, "IPv6Enabled",
-			    json_boolean(json_is_true(json_object_get(n, "ipv6_enabled"))));
+	                    json_boolean(json_is_true(json_object_get(n, "ipv6_enabled"))));
 	json_object_set_new(r, "Internal",
-			    json_boolean(json_is_true(json_object_get(n, "internal"))));
+	                    json_boolean(json_is_true(json_object_get(n, "internal"))));
 	json_object_set_new(r, "DNSEnabled",
-			    json_boolean(json_is_true(json_object_get(n, "dns_enabled"))));
+	                    json_boolean(json_is_true(json_object_get(n, "dns_enabled"))));
 	json_object_set_new(r, "Labels", or_empty(json_object_get(n, "labels"), json_object));
 	json_object_set_new(r, "Options", or_empty(json_object_get(n, "options"), json_object));
 	json_object_set_new(r, "IPAMOptions",
-			    or_empty(json_object_get(n, "ipam_options"), json_object));
+	                    or_empty(json_object_get(n, "ipam_options"), json_object));
 	return r;
 }

@@ -10,9 +10,9 @@ struct disconnect_opts {
 };
 
 static const struct cli_option disconnect_options[] = {
-	CLI_BOOL("force", 'f', struct disconnect_opts, force,
-		 "force removal of container from network"),
-	CLI_OPT_END,
+        CLI_BOOL("force", 'f', struct disconnect_opts, force,
+                 "force removal of container from network"),
+        CLI_OPT_END,
 };
 
 static int disconnect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -26,15 +26,15 @@ static int disconnect_run(struct cli_ctx *ctx, void *opts_, int argc, char **arg
 }
 
 const struct cli_command cmd_network_disconnect = {
-	.name = "disconnect",
-	.short_help = "network rm",
-	.long_help = "Remove container from a network",
-	.usage = "[options] NETWORK CONTAINER",
-	.examples = "cpod network disconnect web secondary",
-	.min_args = 2,
-	.max_args = 2,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = disconnect_options,
-	.opts_size = sizeof(struct disconnect_opts),
-	.run = disconnect_run,
+        .name = "disconnect",
+        .short_help = "network rm",
+        .long_help = "Remove container from a network",
+        .usage = "[options] NETWORK CONTAINER",
+        .examples = "cpod network disconnect web secondary",
+        .min_args = 2,
+        .max_args = 2,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = disconnect_options,
+        .opts_size = sizeof(struct disconnect_opts),
+        .run = disconnect_run,
 };

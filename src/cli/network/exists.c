@@ -20,14 +20,14 @@ static int exists_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 }
 
 const struct cli_command cmd_network_exists = {
-	.name = "exists",
-	.short_help = "network exists",
-	.long_help = "If the named network exists, cpod network exists exits with 0, otherwise "
-		     "the exit code will be 1.",
-	.usage = "NETWORK",
-	.examples = "cpod network exists net1",
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CLI_NEEDS_ENGINE,
-	.run = exists_run,
+        .name = "exists",
+        .short_help = "network exists",
+        .long_help = "If the named network exists, cpod network exists exits with 0, otherwise "
+                     "the exit code will be 1.",
+        .usage = "NETWORK",
+        .examples = "cpod network exists net1",
+        .min_args = 1,
+        .max_args = 1,
+        .flags = CLI_NEEDS_ENGINE,
+        .run = exists_run,
 };

@@ -16,9 +16,9 @@ struct inspect_opts {
 };
 
 static const struct cli_option inspect_options[] = {
-	CLI_STRING("format", 'f', struct inspect_opts, format,
-		   "Pretty-print network to JSON or using a Go template"),
-	CLI_OPT_END,
+        CLI_STRING("format", 'f', struct inspect_opts, format,
+                   "Pretty-print network to JSON or using a Go template"),
+        CLI_OPT_END,
 };
 
 static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -43,7 +43,7 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		size_t i;
 		json_t *n;
 		json_array_foreach(arr, i, n)
-			json_array_append_new(view, cli_network_template_view(n, false));
+		        json_array_append_new(view, cli_network_template_view(n, false));
 		if (cli_output_format(ctx, o->format, view, NULL, &err) < 0)
 			return cli_error(ctx, err);
 	} else {
@@ -55,15 +55,15 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 }
 
 const struct cli_command cmd_network_inspect = {
-	.name = "inspect",
-	.short_help = "network inspect",
-	.long_help = "Displays the network configuration for one or more networks.",
-	.usage = "[options] NETWORK [NETWORK...]",
-	.examples = "cpod network inspect podman",
-	.min_args = 1,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = inspect_options,
-	.opts_size = sizeof(struct inspect_opts),
-	.run = inspect_run,
+        .name = "inspect",
+        .short_help = "network inspect",
+        .long_help = "Displays the network configuration for one or more networks.",
+        .usage = "[options] NETWORK [NETWORK...]",
+        .examples = "cpod network inspect podman",
+        .min_args = 1,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = inspect_options,
+        .opts_size = sizeof(struct inspect_opts),
+        .run = inspect_run,
 };

@@ -15,11 +15,10 @@ struct prune_opts {
 };
 
 static const struct cli_option prune_options[] = {
-	CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
-			 "Provide filter values (e.g. 'label=<key>=<value>')"),
-	CLI_BOOL("force", 'f', struct prune_opts, force,
-		 "do not prompt for confirmation"),
-	CLI_OPT_END,
+        CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
+                         "Provide filter values (e.g. 'label=<key>=<value>')"),
+        CLI_BOOL("force", 'f', struct prune_opts, force, "do not prompt for confirmation"),
+        CLI_OPT_END,
 };
 
 static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -40,20 +39,20 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (engine_network_prune(ctx->engine, o->filter, &removed, &err) < 0)
 		return cli_error(ctx, err);
 	STRV_FOREACH(n, removed)
-		printf("%s\n", *n);
+	printf("%s\n", *n);
 	return 0;
 }
 
 const struct cli_command cmd_network_prune = {
-	.name = "prune",
-	.short_help = "network prune",
-	.long_help = "Prune unused networks",
-	.usage = "[options]",
-	.examples = "cpod network prune",
-	.min_args = 0,
-	.max_args = 0,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = prune_options,
-	.opts_size = sizeof(struct prune_opts),
-	.run = prune_run,
+        .name = "prune",
+        .short_help = "network prune",
+        .long_help = "Prune unused networks",
+        .usage = "[options]",
+        .examples = "cpod network prune",
+        .min_args = 0,
+        .max_args = 0,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = prune_options,
+        .opts_size = sizeof(struct prune_opts),
+        .run = prune_run,
 };

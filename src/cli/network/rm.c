@@ -20,11 +20,10 @@ static void rm_init(void *opts)
 }
 
 static const struct cli_option rm_options[] = {
-	CLI_BOOL("force", 'f', struct rm_opts, force,
-		 "remove any containers using network"),
-	CLI_INT("time", 't', struct rm_opts, time,
-		"Seconds to wait for running containers to stop before killing the container"),
-	CLI_OPT_END,
+        CLI_BOOL("force", 'f', struct rm_opts, force, "remove any containers using network"),
+        CLI_INT("time", 't', struct rm_opts, time,
+                "Seconds to wait for running containers to stop before killing the container"),
+        CLI_OPT_END,
 };
 
 static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
@@ -50,17 +49,17 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 static const char *const rm_aliases[] = {"remove", NULL};
 
 const struct cli_command cmd_network_rm = {
-	.name = "rm",
-	.aliases = rm_aliases,
-	.short_help = "network rm",
-	.long_help = "Remove networks",
-	.usage = "[options] NETWORK [NETWORK...]",
-	.examples = "cpod network rm podman",
-	.min_args = 1,
-	.max_args = -1,
-	.flags = CLI_NEEDS_ENGINE,
-	.options = rm_options,
-	.opts_size = sizeof(struct rm_opts),
-	.opts_init = rm_init,
-	.run = rm_run,
+        .name = "rm",
+        .aliases = rm_aliases,
+        .short_help = "network rm",
+        .long_help = "Remove networks",
+        .usage = "[options] NETWORK [NETWORK...]",
+        .examples = "cpod network rm podman",
+        .min_args = 1,
+        .max_args = -1,
+        .flags = CLI_NEEDS_ENGINE,
+        .options = rm_options,
+        .opts_size = sizeof(struct rm_opts),
+        .opts_init = rm_init,
+        .run = rm_run,
 };
