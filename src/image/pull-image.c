@@ -223,7 +223,9 @@ int pull_one(const struct pull_ctx *pc, const char *ref, char **ret_id, struct c
 	}
 	r = pull_content(pc, ref, &f, ret_id, err);
 	fetched_release(&f);
-	if (r < 0)
+	if (r < 0) {
 		pull_progress_finish(pc->progress);
-	return r;
+		return cpod_error_wrap(err, "pulling docker://%s", ref);
+	}
+	return 0;
 }

@@ -177,7 +177,7 @@ int pull_layers(struct store *s, struct registry_client *c, const char *repo,
 			pthread_mutex_unlock(&f.lock);
 			if (l->state < 0) {
 				cpod_error_move(err, &l->error);
-				r = cpod_error_wrap(err, "reading blob %s", l->desc->digest);
+				r = -(*err)->code;
 				break;
 			}
 			_cleanup_(store_layer_freep) struct store_layer *sl = NULL;
