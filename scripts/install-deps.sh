@@ -14,6 +14,7 @@ build_pkgs=(
 	meson ninja-build pkg-config gcc libc6-dev clang git
 	libjansson-dev libarchive-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev
 	libmicrohttpd-dev libyaml-dev libcmocka-dev
+	libseccomp-dev # seccomp profiles compiled once and passed to crun precompiled
 	libclang-rt-14-dev # ASan/UBSan/libFuzzer runtimes for clang
 )
 runtime_pkgs=(

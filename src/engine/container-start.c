@@ -81,9 +81,9 @@ static json_t *load_image_config(struct store *s, const char *image_id)
 	return out;
 }
 
-static int write_spec(struct engine *e, struct container *c, const char *rootfs,
-                      const char *static_dir, const char *run_dir, const json_t *mounts,
-                      struct cpod_error **err)
+static int write_spec(struct engine *e, struct container *c, const struct oci_runtime *rt,
+                      const char *rootfs, const char *static_dir, const char *run_dir,
+                      const json_t *mounts, struct cpod_error **err)
 {
 	struct container_config *cc = &c->config;
 	struct store *s = engine_store(e, err);
@@ -120,6 +120,7 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	const char *mgr =
 	        e->opts.cgroup_manager ? e->opts.cgroup_manager : cfg->engine.cgroup_manager;
 	char *const empty[] = {NULL};
+	_cleanup_free_ char *seccomp_cache = path_join(e->run_root, "seccomp");
 	struct spec_opts so = {
 	        .rootfs = rootfs,
 	        .id = cc->id,
@@ -170,6 +171,8 @@ static int write_spec(struct engine *e, struct container *c, const char *rootfs,
 	        .userdata_dir = run_dir,
 	        .autoremove = cc->remove,
 	        .created = created,
+	        .runtime_name = rt->name,
+	        .seccomp_cache_dir = seccomp_cache,
 	};
 	_cleanup_(isolation_spec_storage_release) struct isolation_spec_storage iso_st;
 	container_isolation_spec_opts(cc, &so, &iso_st);
@@ -305,7 +308,7 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	r = container_mounts_setup(e, c, mnt, &mounts, err);
 	bool mounted = r >= 0;
 	if (r >= 0)
-		r = write_spec(e, c, mnt, static_dir, run_dir, mounts, err);
+		r = write_spec(e, c, rt, mnt, static_dir, run_dir, mounts, err);
 	_cleanup_strv_free_ char **exit_cmd = NULL;
 	if (r >= 0)
 		r = exit_command(e, c, &exit_cmd, err);

@@ -12,9 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/seccomp-bpf.h"
 #include "runtime/spec-internal.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 #include "banned.h"
@@ -363,8 +365,41 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int build_annotations(const struct spec_opts *opts, int stop_signal, json_t **ret,
-                             struct cpod_error **err)
+/*
+ * crun's run.oci.seccomp_bpf_data: the filter compiled here (once per profile, cached) saves
+ * crun compiling it at every create. Any failure leaves the annotation out, and crun then
+ * compiles linux.seccomp itself as before: never a weaker filter. A user's own annotation
+ * and crun's fail-on-unknown-syscall mode (which cpod does not mirror) are left to crun.
+ */
+static const char *user_annotation(const struct spec_opts *opts, const char *key)
+{
+	size_t n = strlen(key);
+	STRV_FOREACH (kv, (char **)opts->annotations)
+		if (strncmp(*kv, key, n) == 0 && (*kv)[n] == '=')
+			return *kv + n + 1;
+	return NULL;
+}
+
+static char *seccomp_annotation(const struct spec_opts *opts, const json_t *lx)
+{
+	const json_t *seccomp = json_object_get(lx, "seccomp");
+	if (!seccomp || !seccomp_bpf_runtime_supported(opts->runtime_name))
+		return NULL;
+	const char *strict = user_annotation(opts, SECCOMP_BPF_FAIL_UNKNOWN_ANNOTATION);
+	if (user_annotation(opts, SECCOMP_BPF_ANNOTATION) || (strict && strcmp(strict, "0") != 0))
+		return NULL;
+	_cleanup_error_ struct cpod_error *err = NULL;
+	char *b64 = NULL;
+	if (seccomp_bpf_annotation(seccomp, opts->seccomp_cache_dir, &b64, &err) < 0) {
+		log_debug("precompiling the seccomp filter for %s: %s, leaving it to the runtime",
+		          opts->runtime_name, err->msg);
+		return NULL;
+	}
+	return b64;
+}
+
+static int build_annotations(const struct spec_opts *opts, int stop_signal,
+                             const char *seccomp_bpf, json_t **ret, struct cpod_error **err)
 {
 	_cleanup_json_ json_t *a = json_object();
 	_cleanup_free_ char *created = opts->created ? xstrdup(opts->created) : now_rfc3339nano();
@@ -390,6 +425,8 @@ static int build_annotations(const struct spec_opts *opts, int stop_signal, json
 	                    json_string(opts->privileged ? "TRUE" : "FALSE"));
 	json_object_set_new(a, "io.podman.annotations.publish-all", json_string("FALSE"));
 	json_object_set_new(a, "org.opencontainers.image.stopSignal", json_string(sig));
+	if (seccomp_bpf)
+		json_object_set_new(a, SECCOMP_BPF_ANNOTATION, json_string(seccomp_bpf));
 
 	/* Go marshals maps with sorted keys */
 	size_t n = json_object_size(a), i = 0;
@@ -495,9 +532,10 @@ int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, j
 	}
 	spec_mounts_sort(mounts);
 
-	if ((r = build_annotations(opts, stop_signal, &annotations, err)) < 0)
-		return r;
 	if ((r = build_linux(opts, &defs, caps, &lx, err)) < 0)
+		return r;
+	_cleanup_free_ char *seccomp_bpf = seccomp_annotation(opts, lx);
+	if ((r = build_annotations(opts, stop_signal, seccomp_bpf, &annotations, err)) < 0)
 		return r;
 
 	spec = json_object();

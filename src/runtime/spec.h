@@ -98,6 +98,13 @@ struct spec_opts {
 	const char *cgroup_parent;
 
 	const char *seccomp_profile; /* path, "unconfined", or NULL: containers.conf/default */
+	/*
+	 * The OCI runtime that will run the spec (oci_runtime.name). For crun, linux.seccomp is
+	 * also passed precompiled in the run.oci.seccomp_bpf_data annotation (seccomp-bpf.h),
+	 * cached in seccomp_cache_dir (NULL: compiled every time); NULL: no annotation.
+	 */
+	const char *runtime_name;
+	const char *seccomp_cache_dir;
 
 	const char *userdata_dir;     /* where generated files go; NULL: none generated/mounted */
 	char *const *extra_hosts;     /* --add-host "name:ip" */
