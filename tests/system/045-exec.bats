@@ -195,10 +195,13 @@ PY
 	run_cpod 125 attach at1
 	is "$output" "Error: you can only attach to running containers"
 
-	run_cpod run -d -i --name at2 --network none $BUSYBOX_IMAGE cat
+	# with -t the container keeps its terminal when a client leaves (without -t, conmon
+	# closes the container's stdin when the attach socket closes, as for Podman)
+	run_cpod run -d -t --name at2 --network none $BUSYBOX_IMAGE cat
 	run timeout 20 bash -c "(printf 'echo-me\n'; sleep 1; printf '\001x') | $c attach --detach-keys ctrl-a,x at2"
 	is "$status" "0"
 	contains "$output" "echo-me" "stdin reached the container and came back"
+	sleep 1
 	run_cpod inspect --format '{{.State.Status}}' at2
 	is "$output" "running" "detaching leaves it running"
 }

@@ -132,7 +132,7 @@ ls: /etc/group: No such file or directory"
 	contains "$output" "\"mountpoint\": \"$path\""
 	run_cpod mount m1
 	run_cpod umount m1
-	is "$output" "$id"
+	is "$output" "m1" "the container as given, as Podman prints it"
 	run_cpod mount
 	is "$output" "${id:0:12}  $path" "still mounted once"
 	run_cpod unmount m1

@@ -40,7 +40,7 @@ static int unmount_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			rc = cli_error(ctx, err);
 			continue;
 		}
-		printf("%s\n", id);
+		printf("%s\n", argv[i]); /* Podman prints the name or ID as given */
 	}
 	return rc;
 }
