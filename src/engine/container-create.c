@@ -18,6 +18,7 @@
 #include "engine/volume-internal.h"
 #include "image/config.h"
 #include "image/image.h"
+#include "image/pull.h"
 #include "storage/store.h"
 #include "util/digest.h"
 #include "util/fs.h"
@@ -126,11 +127,21 @@ static int resolve_image(struct engine *e, struct store *s, const struct contain
 	_cleanup_free_ char *resolved = NULL;
 	struct image_lookup_opts lo = {0};
 	int r = image_lookup(s, o->image, &lo, &img, &resolved, err);
-	if (r == -ENOENT && o->pull && strcmp(o->pull, "never") != 0)
-		return cpod_error_wrap(err,
-		                       "unable to pull %s: pulling from registries is not "
-		                       "supported yet, and the image is not in local storage",
-		                       o->image);
+	bool never = o->pull && strcmp(o->pull, "never") == 0;
+	bool always = o->pull && strcmp(o->pull, "always") == 0;
+	if ((r == -ENOENT && !never) || (r >= 0 && always)) {
+		/* --pull=missing|always|newer: pull as `podman run` does, progress on stderr */
+		cpod_error_move(NULL, err);
+		struct image_pull_opts po = {.access = {.tls_verify = -1, .retries = -1},
+		                             .progress = stderr};
+		_cleanup_strv_free_ char **ids = NULL;
+		r = image_pull(s, o->image, &po, &ids, err);
+		if (r < 0)
+			return r;
+		store_image_free(TAKE_PTR(img));
+		free(TAKE_PTR(resolved));
+		r = image_lookup(s, o->image, &lo, &img, &resolved, err);
+	}
 	if (r < 0)
 		return r;
 	cc->image_id = xstrdup(img->id);
