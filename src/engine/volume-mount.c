@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "engine/volume-internal.h"
-#include "storage/driver.h"
+#include "storage/store.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -156,22 +156,7 @@ static int copy_up(struct volume *v, int src, struct cpod_error **err)
 		return cpod_error_set_errno(err, errno, "open %s", v->mountpoint);
 	if (!dir_empty(dst))
 		return 0; /* Podman copies into empty volumes only */
-	int dup_fd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
-		return cpod_error_set_errno(err, errno, "reading the copy-up source of volume %s",
-		                            v->name);
-	}
-	struct dirent *de;
-	int r = 0;
-	while (r >= 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		r = vfs_copy_tree(src, de->d_name, dst, de->d_name, err);
-	}
-	closedir(d);
+	int r = store_copy_dir_contents(src, dst, err);
 	if (r < 0)
 		return cpod_error_wrap(err, "copying up into volume %s", v->name);
 	log_debug("copied up image content into volume %s", v->name);

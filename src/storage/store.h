@@ -223,4 +223,13 @@ int store_container_delete(struct store *s, const char *id, struct cpod_error **
 int store_container_dir(struct store *s, const char *id, bool run, char **ret,
 			struct cpod_error **err);
 
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/*
+ * Copy everything inside directory srcfd into directory dstfd: files, directories, symlinks
+ * (copied as links, never followed), hard links, device nodes and FIFOs, keeping owners, modes,
+ * xattrs and times. Used for volume copy-up. Errors name the entry.
+ */
+int store_copy_dir_contents(int srcfd, int dstfd, struct cpod_error **err);
+
 #endif

@@ -248,3 +248,13 @@ int vfs_copy_tree(int srcdir, const char *src, int dstdir, const char *dst, stru
 		return cpod_error_set_errno(err, errno, "set attributes of %s", dst);
 	return 0;
 }
+
+int store_copy_dir_contents(int srcfd, int dstfd, struct cpod_error **err)
+{
+	struct copy_ctx c = {.dst_root = dstfd, .err = err};
+	int r = copy_dir(&c, srcfd, dstfd, "");
+	for (size_t i = 0; i < c.n_links; i++)
+		free(c.links[i].path);
+	free(c.links);
+	return r;
+}
