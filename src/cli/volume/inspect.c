@@ -61,9 +61,29 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (!o->format || format_is_json(o->format)) {
 		_cleanup_free_ char *s = json_dumps(out, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
 		printf("%s\n", s ? s : "[]");
-	} else if (json_array_size(out) > 0 &&
-	           cli_output_format(ctx, o->format, out, NULL, &err) < 0) {
-		return cli_error(ctx, err);
+	} else if (json_array_size(out) > 0) {
+		/*
+		 * Templates see Podman's Go struct, whose omitempty fields exist even where the
+		 * JSON leaves them out: give them their zero values.
+		 */
+		static const char *const bools[] = {"Anonymous", "NeedsCopyUp", "NeedsChown", NULL};
+		static const char *const ints[] = {"UID", "GID", "Timeout", NULL};
+		size_t i;
+		json_t *v;
+		json_array_foreach(out, i, v) {
+			for (size_t k = 0; bools[k]; k++)
+				if (!json_object_get(v, bools[k]))
+					json_object_set_new(v, bools[k], json_false());
+			for (size_t k = 0; ints[k]; k++)
+				if (!json_object_get(v, ints[k]))
+					json_object_set_new(v, ints[k], json_integer(0));
+			if (!json_object_get(v, "Status"))
+				json_object_set_new(v, "Status", json_object());
+			if (!json_object_get(v, "StorageID"))
+				json_object_set_new(v, "StorageID", json_string(""));
+		}
+		if (cli_output_format(ctx, o->format, out, NULL, &err) < 0)
+			return cli_error(ctx, err);
 	}
 	fflush(stdout);
 	if (missing)
