@@ -391,14 +391,9 @@ int container_copy(struct engine *e, const struct copy_opts *o, struct cpod_erro
 	_cleanup_free_ char *sc = NULL, *sp = NULL, *dc = NULL, *dp = NULL;
 	copy_parse_arg(o->src, &sc, &sp);
 	copy_parse_arg(o->dst, &dc, &dp);
+	/* Podman 4.3 looks up an empty container name when neither side names one */
 	if ((from_stdin && to_stdout) || (!sc && !dc) || (from_stdin && !dc) || (to_stdout && !sc))
-		return cpod_error_set(err, EINVAL,
-		                      "invalid arguments %s, %s you must use just one container",
-		                      o->src, o->dst);
-	if (sc && dc)
-		return cpod_error_set(err, ENOTSUP,
-		                      "copying from a container to another container "
-		                      "is not supported");
+		return cpod_error_set(err, EINVAL, "name or ID cannot be empty");
 	struct side src = {.root = -1}, dst = {.root = -1};
 	int r = copy_sides(e, o, &src, &dst, err);
 	side_release(&src);

@@ -118,9 +118,19 @@ start_ctr() {
 	run_cpod 125 cp "$BATS_TEST_TMPDIR/y" cp6:/etc/passwd/x
 	contains "$output" "not a directory"
 	run_cpod 125 cp "$BATS_TEST_TMPDIR/y" "$BATS_TEST_TMPDIR/z"
-	contains "$output" "you must use just one container"
+	is "$output" "Error: name or ID cannot be empty" "no container named: Podman's message"
 	run_cpod 125 cp "$BATS_TEST_TMPDIR/y" nosuchctr:/tmp
 	contains "$output" "no such container"
+}
+
+@test "cp from one container to another" {
+	start_ctr cp9a
+	run_cpod create --name cp9b --network none $BUSYBOX_IMAGE true
+	run_cpod exec cp9a sh -c 'mkdir /d && echo between >/d/f && chown 5:6 /d/f'
+	run_cpod cp cp9a:/d cp9b:/tmp
+	run_cpod cp cp9b:/tmp/d/f "$BATS_TEST_TMPDIR/f"
+	is "$(cat "$BATS_TEST_TMPDIR/f")" "between"
+	is "$(stat -c '%u %g' "$BATS_TEST_TMPDIR/f")" "5 6"
 }
 
 @test "cp: symlinks in the container never lead to the host" {
