@@ -42,12 +42,40 @@ static json_t *strv_json(char *const *v)
 }
 
 /* The tar of the new layer: the rw layer's changes, or the whole root with squash. */
-static int layer_tar(struct store *s, const struct container *c, const char *layer_id, bool squash,
-                     struct cpod_error **err)
+/*
+ * vfs: the container's layer is a full copy of the image, so the new layer is built from the
+ * list of changes against the parent (deletions as whiteouts).
+ */
+static int vfs_layer_tar(struct engine *e, struct store *s, const char *layer_id,
+                         struct cpod_error **err)
+{
+	_cleanup_json_ json_t *changes = NULL;
+	int r = engine_diff_layer(e, layer_id, true, &changes, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *dir = NULL;
+	r = store_layer_diff_path(s, layer_id, &dir, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *tmp = path_join(store_graph_root(s), "tmp");
+	_cleanup_close_ int fd = open(tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	_cleanup_close_ int root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || root < 0)
+		return cpod_error_set_errno(err, errno, "prepare the new layer");
+	r = copy_tar_write_changes(root, changes, fd, err);
+	if (r < 0)
+		return r;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return cpod_error_set_errno(err, errno, "seek the new layer");
+	return TAKE_FD(fd);
+}
+
+static int layer_tar(struct engine *e, struct store *s, const struct container *c,
+                     const char *layer_id, bool squash, struct cpod_error **err)
 {
 	bool overlay = store_get_driver(s) == STORE_DRIVER_OVERLAY;
 	if (!squash && !overlay)
-		return store_layer_open_blob(s, layer_id, err);
+		return vfs_layer_tar(e, s, layer_id, err);
 	_cleanup_free_ char *dir = NULL;
 	int r = squash ? store_container_mount(s, c->config.id, &dir, err)
 	               : store_layer_diff_path(s, layer_id, &dir, err);
@@ -267,7 +295,7 @@ static int commit_locked(struct engine *e, struct container *c,
 		return -ENOENT;
 	struct commit_parts p = {.base = image_config_of(s, c->config.image_id)};
 	_cleanup_json_ json_t *base = p.base;
-	_cleanup_close_ int fd = layer_tar(s, c, sc->layer_id, o->squash, err);
+	_cleanup_close_ int fd = layer_tar(e, s, c, sc->layer_id, o->squash, err);
 	if (fd < 0)
 		return fd;
 	struct store_layer_create_opts lo = {

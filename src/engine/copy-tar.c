@@ -54,6 +54,7 @@ struct walker {
 	struct archive_entry_linkresolver *links;
 	const struct copy_tar_opts *o;
 	char *buf;
+	bool single; /* one entry per call: no descent into directories */
 	struct cpod_error **err;
 };
 
@@ -264,8 +265,65 @@ static int walk(struct walker *w, int fd, const char *name, unsigned depth)
 		if (r < 0)
 			return r;
 	}
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode) && !w->single)
 		return walk_dir(w, fd, name, depth);
+	return 0;
+}
+
+static int open_writer(struct archive *a, int out_fd, struct cpod_error **err)
+{
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(a, out_fd) != ARCHIVE_OK)
+		return cpod_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
+	return 0;
+}
+
+/* One entry of the change list: the file itself from root, or a whiteout. */
+static int change_entry(struct walker *w, int root, const char *path, int kind)
+{
+	const char *rel = path;
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		return 0;
+	if (kind == DIFF_DELETED)
+		return emit_whiteout(w, rel, false);
+	struct open_how how = {
+	        .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+	        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
+	if (fd < 0)
+		return cpod_error_set_errno(w->err, errno, "open %s", rel);
+	return walk(w, fd, rel, 0);
+}
+
+int copy_tar_write_changes(int root, json_t *changes, int out_fd, struct cpod_error **err)
+{
+	_cleanup_(archive_write_freep) struct archive *a = archive_write_new();
+	_cleanup_(archive_entry_linkresolver_freep) struct archive_entry_linkresolver *links =
+	        archive_entry_linkresolver_new();
+	_cleanup_free_ char *buf = xmalloc(COPY_CHUNK);
+	if (!a || !links)
+		return cpod_error_set(err, ENOMEM, "writing tar: out of memory");
+	archive_entry_linkresolver_set_strategy(links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	int r = open_writer(a, out_fd, err);
+	if (r < 0)
+		return r;
+	struct copy_tar_opts o = {0};
+	struct walker w = {.a = a, .links = links, .o = &o, .buf = buf, .single = true, .err = err};
+	size_t i;
+	json_t *v;
+	json_array_foreach(changes, i, v)
+	{
+		r = change_entry(&w, root, json_string_value(json_object_get(v, "Path")),
+		                 (int)json_integer_value(json_object_get(v, "Kind")));
+		if (r < 0)
+			return r;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
+		return cpod_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
 	return 0;
 }
 
@@ -278,12 +336,11 @@ int copy_tar_write(int fd, const struct copy_tar_opts *o, int out_fd, struct cpo
 	if (!a || !links)
 		return cpod_error_set(err, ENOMEM, "writing tar: out of memory");
 	archive_entry_linkresolver_set_strategy(links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
-	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, out_fd) != ARCHIVE_OK)
-		return cpod_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
+	int r = open_writer(a, out_fd, err);
+	if (r < 0)
+		return r;
 	struct walker w = {.a = a, .links = links, .o = o, .buf = buf, .err = err};
-	int r = walk(&w, fd, o->name ? o->name : "", 0);
+	r = walk(&w, fd, o->name ? o->name : "", 0);
 	if (r < 0)
 		return r;
 	if (archive_write_close(a) != ARCHIVE_OK)

@@ -80,6 +80,13 @@ struct copy_tar_opts {
 int copy_tar_write(int fd, const struct copy_tar_opts *o, int out_fd, struct cpod_error **err);
 
 /*
+ * A layer tar from a change list ([{"Path", "Kind"}] as engine_diff returns it): each added
+ * or changed path as one entry read from root (directories without their contents, which
+ * the list names themselves), each deleted one as a ".wh." whiteout. Errors as above.
+ */
+int copy_tar_write_changes(int root, json_t *changes, int out_fd, struct cpod_error **err);
+
+/*
  * Open path inside the directory root with RESOLVE_IN_ROOT (O_PATH; follow_last: resolve
  * a trailing symlink too). Returns an fd or a negative errno with *err
  * ("could not find \"PATH\" in container: no such file or directory" style, ctx first).
@@ -118,6 +125,10 @@ enum diff_kind {
  */
 int engine_diff(struct engine *e, const char *key, const char *what, json_t **ret,
                 struct cpod_error **err);
+
+/* The same for one layer (container: leave Podman's initInodes out). */
+int engine_diff_layer(struct engine *e, const char *layer, bool container, json_t **ret,
+                      struct cpod_error **err);
 
 /*
  * Classify one entry of an overlay upper directory (pure; exposed for the tests):

@@ -298,6 +298,15 @@ static int diff_layer(struct store *s, const char *layer, bool container, json_t
 	return r;
 }
 
+int engine_diff_layer(struct engine *e, const char *layer, bool container, json_t **ret,
+                      struct cpod_error **err)
+{
+	struct store *s = engine_store(e, err);
+	if (!s)
+		return -EIO;
+	return diff_layer(s, layer, container, ret, err);
+}
+
 int engine_diff(struct engine *e, const char *key, const char *what, json_t **ret,
                 struct cpod_error **err)
 {
