@@ -144,3 +144,26 @@ ls: /etc/group: No such file or directory"
 	run_cpod mount
 	is "$output" "" "--force drops every reference"
 }
+
+@test "diff and commit on the vfs driver: deletions survive as whiteouts" {
+	use_empty_store "$BATS_TEST_TMPDIR"
+	run_cpod --storage-driver vfs import -q "$BUSYBOX_TAR" localhost/vbox
+	run_cpod --storage-driver vfs run -d --name v1 --network none localhost/vbox sleep 1000
+	run_cpod --storage-driver vfs exec v1 sh -c 'touch /etc/x; rm /etc/group; mkdir /nd'
+	run_cpod --storage-driver vfs diff v1
+	is "$output" "C /etc
+D /etc/group
+A /etc/x
+A /nd"
+	run_cpod --storage-driver vfs commit -q v1 localhost/vcommit
+	run_cpod --storage-driver vfs diff localhost/vcommit
+	is "$output" "C /etc
+D /etc/group
+A /etc/x
+A /nd"
+	run_cpod --storage-driver vfs run --rm --network none localhost/vcommit \
+		sh -c 'ls /etc/x; ls /etc/group 2>&1 || true'
+	is "$output" "/etc/x
+ls: /etc/group: No such file or directory"
+	run_cpod --storage-driver vfs rm -f -t 0 v1
+}
