@@ -276,8 +276,7 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	json_t *caps = caps_json(static_dir);
 	json_object_set_new(o, "EffectiveCaps", json_incref(caps));
 	json_object_set_new(o, "BoundingCaps", caps);
-	json_object_set_new(o, "ExecIDs",
-	                    container_exec_ids(e, cc->id, c->state.status == CTR_RUNNING));
+	json_object_set_new(o, "ExecIDs", container_exec_ids(e, c));
 	json_t *gd = json_object();
 	json_object_set_new(gd, "Name", json_string(drv));
 	json_object_set_new(gd, "Data", json_object());

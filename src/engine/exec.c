@@ -34,12 +34,45 @@ static char *exec_root(struct engine *e, const char *id)
 	return path_join(run, "exec");
 }
 
-json_t *container_exec_ids(struct engine *e, const char *id, bool running)
+/* The container run a session belongs to (its start time), from its session.json. */
+static int64_t session_run(const char *path)
+{
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(AT_FDCWD, path, 64 * 1024, &text, NULL) < 0)
+		return -1;
+	_cleanup_json_ json_t *j = json_loads(text, 0, NULL);
+	json_t *v = json_object_get(j, "ContainerStarted");
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+/*
+ * Remove the sessions of earlier runs of the container (lock held). A directory without
+ * session.json may be a session another exec is setting up right now: it is left alone.
+ */
+static void sweep_sessions(const char *root, int64_t started)
+{
+	DIR *d = opendir(root);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!id_is_full_hex(de->d_name))
+			continue;
+		_cleanup_free_ char *p = xasprintf("%s/%s/session.json", root, de->d_name);
+		if (access(p, F_OK) != 0 || session_run(p) == started)
+			continue;
+		_cleanup_free_ char *dir = path_join(root, de->d_name);
+		(void)rm_rf_at(AT_FDCWD, dir);
+	}
+	closedir(d);
+}
+
+json_t *container_exec_ids(struct engine *e, const struct container *c)
 {
 	json_t *ids = json_array();
-	if (!running)
+	if (c->state.status != CTR_RUNNING)
 		return ids;
-	_cleanup_free_ char *dir = exec_root(e, id);
+	_cleanup_free_ char *dir = exec_root(e, c->config.id);
 	DIR *d = opendir(dir);
 	if (!d)
 		return ids;
@@ -48,7 +81,8 @@ json_t *container_exec_ids(struct engine *e, const char *id, bool running)
 		if (!id_is_full_hex(de->d_name))
 			continue;
 		_cleanup_free_ char *p = xasprintf("%s/%s/session.json", dir, de->d_name);
-		if (access(p, F_OK) == 0)
+		/* sessions of an earlier run of the container are gone with it */
+		if (session_run(p) == c->state.started_at)
 			json_array_append_new(ids, json_string(de->d_name));
 	}
 	closedir(d);
@@ -137,7 +171,7 @@ static int build_process(struct engine *e, const struct container *c,
 }
 
 static void write_session(const char *dir, const char *sid, const struct container_exec_opts *o,
-                          pid_t pid)
+                          int64_t started, pid_t pid)
 {
 	_cleanup_json_ json_t *s = json_object();
 	json_object_set_new(s, "ID", json_string(sid));
@@ -148,6 +182,7 @@ static void write_session(const char *dir, const char *sid, const struct contain
 	json_object_set_new(s, "Terminal", json_boolean(o->terminal));
 	json_object_set_new(s, "Detached", json_boolean(o->detach));
 	json_object_set_new(s, "PID", json_integer(pid));
+	json_object_set_new(s, "ContainerStarted", json_integer(started));
 	_cleanup_free_ char *text = json_dumps(s, JSON_COMPACT);
 	_cleanup_free_ char *path = path_join(dir, "session.json");
 	int r = write_file_atomic_at(AT_FDCWD, path, text, strlen(text), 0600, false);
@@ -157,6 +192,7 @@ static void write_session(const char *dir, const char *sid, const struct contain
 
 struct session {
 	char sid[65];
+	int64_t started; /* the container's start time: which run the session belongs to */
 	char *dir;
 	char *name;
 	char *id;
@@ -191,6 +227,8 @@ static int prepare(struct engine *e, const char *key, const struct container_exe
 	s->dir = path_join(root, s->sid);
 	s->id = xstrdup(c->config.id);
 	s->name = xstrdup(c->config.name);
+	s->started = c->state.started_at;
+	sweep_sessions(root, s->started);
 	_cleanup_free_ char *exit_dir = path_join(s->dir, "exit");
 	r = mkdir_p(exit_dir, 0700);
 	if (r < 0)
@@ -322,12 +360,12 @@ static int run_session(struct engine *e, const struct session *s,
 		if (r < 0) {
 			r = explain_failure(e, s, r, err);
 		} else {
-			write_session(s->dir, s->sid, o, x.pid);
+			write_session(s->dir, s->sid, o, s->started, x.pid);
 			*ret_keep = true;
 			*ret_exit_code = 0;
 		}
 	} else {
-		write_session(s->dir, s->sid, o, 0);
+		write_session(s->dir, s->sid, o, s->started, 0);
 		r = run_attached(e, s, &x, o, cfg, ret_keep, ret_exit_code, err);
 	}
 	conmon_exec_release(&x);

@@ -47,10 +47,11 @@ int container_exec(struct engine *e, const char *key, const struct container_exe
                    int *ret_exit_code, char **ret_session_id, struct cpod_error **err);
 
 /*
- * IDs of the exec sessions of container id (running ones, and finished detached ones not
- * yet cleaned up) as a new JSON array; [] when the container does not run.
+ * IDs of the exec sessions of container c in its current run (running ones, and finished
+ * detached ones) as a new JSON array; [] when the container does not run.
  */
-json_t *container_exec_ids(struct engine *e, const char *id, bool running);
+struct container;
+json_t *container_exec_ids(struct engine *e, const struct container *c);
 
 /*
  * Attach to the running container key (`cpod attach`) until it exits (*ret_exit_code) or

@@ -106,6 +106,12 @@ line2"
 	run_cpod exec ex7 true
 	run_cpod inspect --format '{{len .ExecIDs}}' ex7
 	is "$output" "1" "a finished attached session is not kept"
+	run_cpod stop -t 0 ex7
+	run_cpod inspect --format '{{len .ExecIDs}}' ex7
+	is "$output" "0" "no sessions while stopped"
+	run_cpod start ex7
+	run_cpod inspect --format '{{len .ExecIDs}}' ex7
+	is "$output" "0" "sessions of the previous run are gone"
 }
 
 @test "exec -t under a pty: a terminal, its size, and a resize" {
