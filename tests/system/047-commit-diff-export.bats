@@ -143,6 +143,15 @@ ls: /etc/group: No such file or directory"
 	run_cpod umount -f m1
 	run_cpod mount
 	is "$output" "" "--force drops every reference"
+	run_cpod mount --all
+	run_cpod umount --all
+	is "$output" "$id"
+	run_cpod mount
+	is "$output" ""
+	run_cpod 125 umount
+	is "$output" "Error: you must provide at least one name or id"
+	run_cpod 125 umount -a m1
+	is "$output" "Error: no arguments are needed with --all"
 }
 
 @test "diff and commit on the vfs driver: deletions survive as whiteouts" {

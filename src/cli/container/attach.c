@@ -13,7 +13,6 @@ struct attach_cli_opts {
 	char *detach_keys;
 	bool no_stdin;
 	bool sig_proxy;
-	bool latest;
 };
 
 static void attach_opts_init(void *opts)

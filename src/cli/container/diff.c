@@ -11,7 +11,6 @@
 
 struct diff_opts {
 	char *format;
-	bool latest;
 };
 
 static const struct cli_option diff_options[] = {

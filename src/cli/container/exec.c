@@ -12,7 +12,7 @@
 #include "banned.h"
 
 struct exec_opts {
-	bool detach, interactive, tty, privileged, latest;
+	bool detach, interactive, tty, privileged;
 	char *detach_keys;
 	char **env;
 	char **env_file;

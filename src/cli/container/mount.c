@@ -5,15 +5,16 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "engine/container.h"
 #include "engine/copy.h"
 #include "util/json.h"
+#include "util/strv.h"
 #include "banned.h"
 
 struct mount_opts {
 	bool all;
 	char *format;
 	bool no_trunc;
-	bool latest;
 };
 
 static const struct cli_option mount_options[] = {
@@ -63,6 +64,21 @@ static int mount_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct mount_opts *o = opts_;
 	if (argc == 0 && !o->all)
 		return list_mounts(ctx, o);
+	if (o->all && argc > 0)
+		return cli_errorf(ctx, "--all and containers cannot be given together");
+	_cleanup_strv_free_ char **keys = NULL;
+	if (o->all) {
+		_cleanup_error_ struct cpod_error *err = NULL;
+		struct container **v = NULL;
+		size_t n = 0;
+		if (container_list(ctx->engine, &v, &n, &err) < 0)
+			return cli_error(ctx, err);
+		for (size_t i = 0; i < n; i++)
+			strv_push(&keys, v[i]->config.id);
+		container_list_free(v, n);
+		argv = keys;
+		argc = (int)strv_length(keys);
+	}
 	int rc = 0;
 	for (int i = 0; i < argc; i++) {
 		_cleanup_error_ struct cpod_error *err = NULL;

@@ -5,12 +5,12 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/copy.h"
+#include "util/json.h"
 #include "banned.h"
 
 struct unmount_opts {
 	bool all;
 	bool force;
-	bool latest;
 };
 
 static const struct cli_option unmount_options[] = {
@@ -25,22 +25,44 @@ static const struct cli_option unmount_options[] = {
 
 static const char *const unmount_aliases[] = {"umount", NULL};
 
+static int unmount_one(struct cli_ctx *ctx, const char *key, bool force)
+{
+	_cleanup_error_ struct cpod_error *err = NULL;
+	_cleanup_free_ char *id = NULL;
+	if (container_unmount(ctx->engine, key, force, &id, &err) < 0)
+		return cli_error(ctx, err);
+	printf("%s\n", key); /* Podman prints the name or ID as given */
+	return 0;
+}
+
 static int unmount_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct unmount_opts *o = opts_;
+	if (o->all && argc > 0)
+		return cli_errorf(ctx, "no arguments are needed with --all");
 	if (argc == 0 && !o->all)
-		return cli_errorf(ctx,
-		                  "when using the --all switch, you may not pass any container "
-		                  "IDs");
+		return cli_errorf(ctx, "you must provide at least one name or id");
 	int rc = 0;
-	for (int i = 0; i < argc; i++) {
+	if (o->all) {
 		_cleanup_error_ struct cpod_error *err = NULL;
-		_cleanup_free_ char *id = NULL;
-		if (container_unmount(ctx->engine, argv[i], o->force, &id, &err) < 0) {
-			rc = cli_error(ctx, err);
-			continue;
+		_cleanup_json_ json_t *list = NULL;
+		if (container_mount_list(ctx->engine, &list, &err) < 0)
+			return cli_error(ctx, err);
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v)
+		{
+			int r = unmount_one(ctx, json_string_value(json_object_get(v, "ID")),
+			                    o->force);
+			if (r)
+				rc = r;
 		}
-		printf("%s\n", argv[i]); /* Podman prints the name or ID as given */
+		return rc;
+	}
+	for (int i = 0; i < argc; i++) {
+		int r = unmount_one(ctx, argv[i], o->force);
+		if (r)
+			rc = r;
 	}
 	return rc;
 }
