@@ -86,7 +86,7 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break
 REG=127.0.0.1:$port
 C="$CPOD_BIN --root $W/cpod/root --runroot $W/cpod/run"
 $C load -q -i "$W/layout" >/dev/null
-$C push -q --tls-verify=false bench/big:latest "$REG/big:latest"
+$C push -q --tls-verify=false "$($C images -q | head -1)" "$REG/big:latest"
 
 # --- timings ----------------------------------------------------------------------------
 now() { date +%s.%N; }

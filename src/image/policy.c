@@ -36,8 +36,8 @@ struct image_policy *image_policy_free(struct image_policy *p)
 
 static bool type_known(const char *t)
 {
-	static const char *const known[] = {"insecureAcceptAnything", "reject", "signedBy",
-	                                    "sigstoreSigned", "signedBaseLayer", NULL};
+	static const char *const known[] = {"insecureAcceptAnything", "reject",          "signedBy",
+	                                    "sigstoreSigned",         "signedBaseLayer", NULL};
 	for (size_t i = 0; known[i]; i++)
 		if (strcmp(known[i], t) == 0)
 			return true;
@@ -51,16 +51,18 @@ static int check_reqs(const char *name, json_t *reqs, struct cpod_error **err)
 		                      "policy requirements must be a non-empty array");
 	size_t i;
 	json_t *req;
-	json_array_foreach (reqs, i, req) {
+	json_array_foreach(reqs, i, req)
+	{
 		const char *t = json_get_string(req, "type");
 		if (!json_is_object(req) || !t)
 			return cpod_error_set(err, EINVAL, "invalid policy in \"%s\": %s", name,
 			                      "policy requirement has no \"type\"");
 		if (!type_known(t))
-			return cpod_error_set(err, EINVAL,
-			                      "invalid policy in \"%s\": Unknown policy requirement "
-			                      "type \"%s\"",
-			                      name, t);
+			return cpod_error_set(
+			        err, EINVAL,
+			        "invalid policy in \"%s\": Unknown policy requirement "
+			        "type \"%s\"",
+			        name, t);
 	}
 	return 0;
 }
@@ -77,8 +79,10 @@ int image_policy_parse(const char *name, const char *data, size_t len, struct im
 		                      name);
 	json_t *def = json_object_get(root, "default");
 	if (!def)
-		return cpod_error_set(err, EINVAL, "invalid policy in \"%s\": Default policy is "
-		                                   "missing", name);
+		return cpod_error_set(err, EINVAL,
+		                      "invalid policy in \"%s\": Default policy is "
+		                      "missing",
+		                      name);
 	int r = check_reqs(name, def, err);
 	if (r < 0)
 		return r;
@@ -88,13 +92,15 @@ int image_policy_parse(const char *name, const char *data, size_t len, struct im
 		                      "\"transports\" is not an object");
 	const char *tname;
 	json_t *scopes;
-	json_object_foreach (transports, tname, scopes) {
+	json_object_foreach(transports, tname, scopes)
+	{
 		if (!json_is_object(scopes))
 			return cpod_error_set(err, EINVAL, "invalid policy in \"%s\": %s", name,
 			                      "a transport's scopes are not an object");
 		const char *scope;
 		json_t *reqs;
-		json_object_foreach (scopes, scope, reqs) {
+		json_object_foreach(scopes, scope, reqs)
+		{
 			if ((r = check_reqs(name, reqs, err)) < 0)
 				return r;
 		}
@@ -159,10 +165,10 @@ static json_t *requirements_for(const struct image_policy *p, const char *transp
 		json_t *reqs = json_object_get(scopes, ref);
 		if (reqs)
 			return reqs;
-		_cleanup_strv_free_ char **ns = strcmp(transport, "docker") == 0
-		                                        ? docker_namespaces(ref)
-		                                        : NULL;
-		STRV_FOREACH(n, ns) {
+		_cleanup_strv_free_ char **ns =
+		        strcmp(transport, "docker") == 0 ? docker_namespaces(ref) : NULL;
+		STRV_FOREACH(n, ns)
+		{
 			if ((reqs = json_object_get(scopes, *n)))
 				return reqs;
 		}
@@ -178,7 +184,8 @@ int image_policy_check(const struct image_policy *p, const char *transport, cons
 	json_t *reqs = requirements_for(p, transport, ref);
 	size_t i;
 	json_t *req;
-	json_array_foreach (reqs, i, req) {
+	json_array_foreach(reqs, i, req)
+	{
 		const char *t = json_get_string(req, "type");
 		if (strcmp(t, "insecureAcceptAnything") == 0)
 			continue;

@@ -55,8 +55,8 @@ int image_registry_client(const struct image_registry_access *a, const struct re
 	        .username = user,
 	        .password = pass,
 	        .max_retries = a->retries < 0 ? REGISTRY_DEFAULT_RETRIES : (unsigned)a->retries,
-	        .retry_delay_ms = a->retry_delay_ms ? a->retry_delay_ms
-	                                            : REGISTRY_DEFAULT_RETRY_DELAY_MS,
+	        .retry_delay_ms =
+	                a->retry_delay_ms ? a->retry_delay_ms : REGISTRY_DEFAULT_RETRY_DELAY_MS,
 	};
 	r = registry_client_new(&o, ret, err);
 	if (pass)

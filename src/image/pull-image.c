@@ -145,9 +145,10 @@ static int pull_content(const struct pull_ctx *pc, const char *ref, struct fetch
 	struct pull_layer *layers = xnew(struct pull_layer, m->n_layers + 1);
 	_cleanup_free_ char *top = NULL;
 	if (json_array_size(info.diff_ids) != m->n_layers) {
-		r = cpod_error_set(err, EINVAL,
-		                   "image config lists %zu diff IDs, but the manifest has %zu layers",
-		                   json_array_size(info.diff_ids), m->n_layers);
+		r = cpod_error_set(
+		        err, EINVAL,
+		        "image config lists %zu diff IDs, but the manifest has %zu layers",
+		        json_array_size(info.diff_ids), m->n_layers);
 		goto out;
 	}
 	pull_progress_line(pc->progress, "Getting image source signatures");
@@ -164,8 +165,8 @@ static int pull_content(const struct pull_ctx *pc, const char *ref, struct fetch
 		_cleanup_(store_layer_freep) struct store_layer *sl = NULL;
 		_cleanup_error_ struct cpod_error *ignored = NULL;
 		l->present = store_layer_get(pc->store, l->chain_id, &sl, &ignored) == 0;
-		l->progress_idx = pull_progress_add(pc->progress, "blob", l->desc->digest,
-		                                    l->desc->size);
+		l->progress_idx =
+		        pull_progress_add(pc->progress, "blob", l->desc->digest, l->desc->size);
 		if (l->present)
 			pull_progress_done(pc->progress, l->progress_idx);
 		parent = l->chain_id;

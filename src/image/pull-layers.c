@@ -137,8 +137,8 @@ int pull_layers(struct store *s, struct registry_client *c, const char *repo,
                 struct pull_layer *layers, size_t n, unsigned parallel,
                 struct pull_progress *progress, char **ret_top, struct cpod_error **err)
 {
-	struct fetch f = {.client = c, .repo = repo, .layers = layers, .n = n,
-	                  .progress = progress};
+	struct fetch f = {
+	        .client = c, .repo = repo, .layers = layers, .n = n, .progress = progress};
 	_cleanup_free_ char *parent = NULL;
 	size_t missing = 0;
 	int r = 0;

@@ -158,8 +158,8 @@ size_t pull_progress_add(struct pull_progress *p, const char *kind, const char *
 		p->lines = xrealloc(p->lines, p->alloc * sizeof(*p->lines));
 	}
 	size_t idx = p->n++;
-	p->lines[idx] = (struct blob_line){.kind = xstrdup(kind), .digest = xstrdup(digest),
-	                                   .size = size};
+	p->lines[idx] =
+	        (struct blob_line){.kind = xstrdup(kind), .digest = xstrdup(digest), .size = size};
 	if (!p->running)
 		p->running = pthread_create(&p->thread, NULL, redraw_thread, p) == 0;
 	pthread_mutex_unlock(&p->lock);

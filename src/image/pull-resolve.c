@@ -74,17 +74,19 @@ int image_pull_candidates(const struct registries_conf *rc, const char *name, bo
 		                      "short-name \"%s\" did not resolve to an alias and no "
 		                      "unqualified-search registries are defined in \"%s\"",
 		                      name, main_file(rc));
-	enum short_name_mode mode = rc ? registries_conf_short_name_mode(rc)
-	                               : SHORT_NAME_MODE_PERMISSIVE;
+	enum short_name_mode mode =
+	        rc ? registries_conf_short_name_mode(rc) : SHORT_NAME_MODE_PERMISSIVE;
 	if (mode == SHORT_NAME_MODE_ENFORCING && n > 1 && !can_prompt)
 		return cpod_error_set(err, EINVAL,
 		                      "short-name resolution enforced but cannot prompt without a "
 		                      "TTY");
-	STRV_FOREACH(reg, (char **)search) {
+	STRV_FOREACH(reg, (char **)search)
+	{
 		_cleanup_free_ char *q = xasprintf("%s/%s", *reg, bare);
 		char *c = with_suffix(q, r, err);
 		if (!c)
-			return cpod_error_wrap(err, "short name \"%s\" in registry \"%s\"", name, *reg);
+			return cpod_error_wrap(err, "short name \"%s\" in registry \"%s\"", name,
+			                       *reg);
 		if (!strv_contains(v, c))
 			strv_consume(&v, c);
 		else

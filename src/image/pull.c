@@ -37,8 +37,7 @@ static int join_errors(struct cpod_error **errs, size_t n, struct cpod_error **e
 }
 
 /* A short name that names a local image pulls that image's registry (libimage does so). */
-static char *local_resolution(struct store *s, const struct registries_conf *rc,
-                              const char *name)
+static char *local_resolution(struct store *s, const struct registries_conf *rc, const char *name)
 {
 	struct image_lookup_opts lo = {.search_registries = rc ? registries_conf_search(rc) : NULL};
 	_cleanup_(store_image_freep) struct store_image *img = NULL;
@@ -51,8 +50,8 @@ static char *local_resolution(struct store *s, const struct registries_conf *rc,
 	return TAKE_PTR(resolved);
 }
 
-static int candidates_for(struct store *s, const struct pull_ctx *pc, const char *name,
-                          char ***ret, struct cpod_error **err)
+static int candidates_for(struct store *s, const struct pull_ctx *pc, const char *name, char ***ret,
+                          struct cpod_error **err)
 {
 	if (pc->opts->all_tags) {
 		_cleanup_(image_ref_freep) struct image_ref *r = NULL;
@@ -60,8 +59,9 @@ static int candidates_for(struct store *s, const struct pull_ctx *pc, const char
 		if (res < 0)
 			return res;
 		if (r->tag || r->digest)
-			return cpod_error_set(err, EINVAL, "tag or digest can't be used with --all-tags"
-			                                   " flag");
+			return cpod_error_set(err, EINVAL,
+			                      "tag or digest can't be used with --all-tags"
+			                      " flag");
 	}
 	if (image_ref_is_short_name(name) && !pc->opts->all_tags) {
 		char *local = local_resolution(s, pc->rc, name);
@@ -95,7 +95,8 @@ static int pull_all_tags(const struct pull_ctx *pc, const char *repo_ref, char *
 	r = registry_list_tags(c, repo, &tags, err);
 	if (r < 0)
 		return cpod_error_wrap(err, "getting repository tags");
-	STRV_FOREACH(tag, tags) {
+	STRV_FOREACH(tag, tags)
+	{
 		_cleanup_free_ char *ref = xasprintf("%s/%s:%s", host, repo, *tag);
 		_cleanup_free_ char *id = NULL;
 		pull_progress_line(pc->progress, "Trying to pull %s...", ref);
@@ -113,7 +114,8 @@ static int pull_candidates(const struct pull_ctx *pc, char **cands, char ***ids,
 	size_t n = strv_length(cands), n_err = 0;
 	struct cpod_error **errs = xnew(struct cpod_error *, n + 1);
 	int r = -ENOENT;
-	STRV_FOREACH(c, cands) {
+	STRV_FOREACH(c, cands)
+	{
 		_cleanup_free_ char *id = NULL;
 		pull_progress_line(pc->progress, "Trying to pull %s...", *c);
 		r = pull_one(pc, *c, &id, &errs[n_err]);
@@ -146,8 +148,8 @@ int image_pull(struct store *s, const char *name, const struct image_pull_opts *
 	if ((r = image_policy_load(opts->policy_path, &policy, err)) < 0)
 		return r;
 	struct pull_progress *progress = pull_progress_new(opts->progress, opts->progress_tty);
-	struct pull_ctx pc = {.store = s, .opts = opts, .rc = rc, .policy = policy,
-	                      .progress = progress};
+	struct pull_ctx pc = {
+	        .store = s, .opts = opts, .rc = rc, .policy = policy, .progress = progress};
 	_cleanup_strv_free_ char **cands = NULL, **ids = NULL;
 	r = candidates_for(s, &pc, name, &cands, err);
 	if (r >= 0 && opts->all_tags)

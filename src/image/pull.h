@@ -31,13 +31,13 @@ struct registry_client;
 
 /* How to reach registries: shared by pull, push, login, logout and search. */
 struct image_registry_access {
-	int tls_verify;         /* -1: registries.conf decides; 0: insecure allowed; 1: verify */
-	const char *cert_dir;   /* --cert-dir */
-	const char *creds;      /* --creds "user[:password]" */
-	const char *username;   /* explicit credentials (login), override creds and auth files */
+	int tls_verify;       /* -1: registries.conf decides; 0: insecure allowed; 1: verify */
+	const char *cert_dir; /* --cert-dir */
+	const char *creds;    /* --creds "user[:password]" */
+	const char *username; /* explicit credentials (login), override creds and auth files */
 	const char *password;
-	const char *authfile;   /* --authfile */
-	int retries;            /* --retry; -1: REGISTRY_DEFAULT_RETRIES */
+	const char *authfile;    /* --authfile */
+	int retries;             /* --retry; -1: REGISTRY_DEFAULT_RETRIES */
 	unsigned retry_delay_ms; /* --retry-delay; 0: REGISTRY_DEFAULT_RETRY_DELAY_MS */
 	const struct registries_conf *registries; /* borrowed; NULL: loaded on demand */
 };
@@ -85,12 +85,12 @@ int image_policy_check(const struct image_policy *p, const char *transport, cons
 struct image_pull_opts {
 	struct image_registry_access access;
 	const char *os, *arch, *variant; /* platform; NULL: the host's */
-	bool all_tags;                    /* -a: every tag of the repository */
-	const char *policy_path;          /* --signature-policy */
-	FILE *progress;                   /* Podman's progress lines, or NULL (-q) */
-	bool progress_tty;                /* live progress lines (a terminal) */
-	bool can_prompt;                  /* stdin is a terminal (short-name enforcing) */
-	unsigned parallel;                /* concurrent layer downloads; 0: 6 */
+	bool all_tags;                   /* -a: every tag of the repository */
+	const char *policy_path;         /* --signature-policy */
+	FILE *progress;                  /* Podman's progress lines, or NULL (-q) */
+	bool progress_tty;               /* live progress lines (a terminal) */
+	bool can_prompt;                 /* stdin is a terminal (short-name enforcing) */
+	unsigned parallel;               /* concurrent layer downloads; 0: 6 */
 };
 
 /*
@@ -161,7 +161,7 @@ struct image_search_result {
 struct image_search_opts {
 	struct image_registry_access access;
 	bool list_tags;
-	int limit;           /* 0: Podman's default (25 per registry; tags: no limit) */
+	int limit; /* 0: Podman's default (25 per registry; tags: no limit) */
 };
 
 /*

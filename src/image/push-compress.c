@@ -42,8 +42,8 @@ static int ar_error(struct archive *a, struct cpod_error **err)
 	return cpod_error_set(err, EIO, "compressing layer: %s", m ? m : "unknown error");
 }
 
-int push_compress(int in, enum push_compression to, int out, char **ret_digest,
-                  int64_t *ret_size, struct cpod_error **err)
+int push_compress(int in, enum push_compression to, int out, char **ret_digest, int64_t *ret_size,
+                  struct cpod_error **err)
 {
 	_cleanup_(digester_freep) struct digester *d = digester_new();
 	_cleanup_free_ char *chunk = xmalloc(CHUNK);

@@ -16,7 +16,7 @@ enum push_compression push_sniff(int fd);
  * Decompress the blob in (any of the three) and write it compressed with `to` (gzip or zstd)
  * into out, left at offset 0. *ret_digest ("sha256:...", owned) and *ret_size describe out.
  */
-int push_compress(int in, enum push_compression to, int out, char **ret_digest,
-                  int64_t *ret_size, struct cpod_error **err);
+int push_compress(int in, enum push_compression to, int out, char **ret_digest, int64_t *ret_size,
+                  struct cpod_error **err);
 
 #endif

@@ -61,8 +61,9 @@ static int prepare_layer(struct store *s, const char *layer_id, const char *mani
 		want = PUSH_GZIP; /* v2s2 has no zstd layers */
 	pl->media_type = layer_media_type(manifest_type, want);
 	if (!pl->media_type)
-		return cpod_error_set(err, EINVAL, "zstd compression is not supported with the "
-		                                   "v2s2 manifest format, use --format oci");
+		return cpod_error_set(err, EINVAL,
+		                      "zstd compression is not supported with the "
+		                      "v2s2 manifest format, use --format oci");
 	if (want == have && l->compressed_digest[0]) {
 		pl->digest = xstrdup(l->compressed_digest);
 		pl->size = l->compressed_size;
@@ -83,7 +84,8 @@ static int prepare_layer(struct store *s, const char *layer_id, const char *mani
 /* A repository of the same registry the image is known in, for a cross-repository mount. */
 static char *mount_source(const struct store_image *img, const char *host, const char *repo)
 {
-	STRV_FOREACH(n, img->names) {
+	STRV_FOREACH(n, img->names)
+	{
 		_cleanup_(image_ref_freep) struct image_ref *r = NULL;
 		if (image_ref_parse(*n, &r, NULL) < 0)
 			continue;
@@ -109,7 +111,8 @@ static int upload(struct registry_client *c, const char *repo, const char *diges
 static char *stored_manifest_type(const char *data, size_t len)
 {
 	_cleanup_(manifest_freep) struct manifest *m = NULL;
-	if (!data || manifest_parse(data, len, NULL, &m, NULL) < 0 || m->kind != MANIFEST_KIND_IMAGE)
+	if (!data || manifest_parse(data, len, NULL, &m, NULL) < 0 ||
+	    m->kind != MANIFEST_KIND_IMAGE)
 		return NULL;
 	return xstrdup(m->media_type);
 }
@@ -185,10 +188,10 @@ int push_to_registry(struct store *s, const char *id, const char *dest,
 	size_t mlen = stored_len;
 	if (changed) {
 		bool oci = strcmp(type, MEDIA_TYPE_OCI_MANIFEST) == 0;
-		struct manifest_build_desc cd = {
-		        .media_type = oci ? MEDIA_TYPE_OCI_CONFIG : MEDIA_TYPE_DOCKER_CONFIG,
-		        .digest = config_digest,
-		        .size = (int64_t)config_len};
+		struct manifest_build_desc cd = {.media_type = oci ? MEDIA_TYPE_OCI_CONFIG
+		                                                   : MEDIA_TYPE_DOCKER_CONFIG,
+		                                 .digest = config_digest,
+		                                 .size = (int64_t)config_len};
 		built = manifest_build_image(type, &cd, descs, n, NULL);
 		mdata = built;
 		mlen = strlen(built);

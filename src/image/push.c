@@ -46,9 +46,8 @@ static int push_archive(struct store *s, const char *src, const char *kind, cons
 	_cleanup_free_ char *ref = NULL;
 	_cleanup_free_ char *path = split_archive_ref(spec, &ref);
 	char *tags[] = {ref, NULL};
-	struct image_export_opts eo = {.progress = opts->progress,
-	                               .lookup = lo,
-	                               .additional_tags = ref ? tags : NULL};
+	struct image_export_opts eo = {
+	        .progress = opts->progress, .lookup = lo, .additional_tags = ref ? tags : NULL};
 	if (!*path)
 		return cpod_error_set(err, EINVAL, "invalid destination \"%s:%s\": no path", kind,
 		                      spec);
@@ -117,7 +116,8 @@ int image_push(struct store *s, const char *src, const char *dest,
 	if (o.digestfile && digest) {
 		r = write_file_atomic_at(AT_FDCWD, o.digestfile, digest, strlen(digest), 0644, 0);
 		if (r < 0)
-			return cpod_error_set_errno(err, -r, "writing digest file %s", o.digestfile);
+			return cpod_error_set_errno(err, -r, "writing digest file %s",
+			                            o.digestfile);
 	}
 	if (ret_digest)
 		*ret_digest = TAKE_PTR(digest);

@@ -69,9 +69,11 @@ static int search_one(const char *host, const char *filter, const struct image_s
 	if (o->list_tags) {
 		_cleanup_strv_free_ char **tags = NULL;
 		if ((r = registry_list_tags(c, filter, &tags, err)) < 0)
-			return cpod_error_wrap(err, "getting repository '%s/%s' tags", host, filter);
+			return cpod_error_wrap(err, "getting repository '%s/%s' tags", host,
+			                       filter);
 		_cleanup_free_ char *name = xasprintf("%s/%s", host, filter);
-		STRV_FOREACH(t, tags) {
+		STRV_FOREACH(t, tags)
+		{
 			if (o->limit > 0 && count++ >= limit)
 				break;
 			add(res, host, name, *t);
@@ -81,7 +83,8 @@ static int search_one(const char *host, const char *filter, const struct image_s
 	_cleanup_strv_free_ char **repos = NULL;
 	if ((r = registry_catalog(c, &repos, err)) < 0)
 		return cpod_error_wrap(err, "couldn't search registry \"%s\"", host);
-	STRV_FOREACH(repo, repos) {
+	STRV_FOREACH(repo, repos)
+	{
 		if (!strstr(*repo, filter))
 			continue;
 		if (count++ >= limit)
@@ -117,7 +120,8 @@ int image_search(const char *term, const struct image_search_opts *opts,
 		r = 0;
 		_cleanup_error_ struct cpod_error *first = NULL;
 		size_t failed = 0;
-		STRV_FOREACH(reg, (char **)regs) {
+		STRV_FOREACH(reg, (char **)regs)
+		{
 			struct cpod_error *e = NULL;
 			if (search_one(*reg, term, opts, rc, &res, &e) < 0) {
 				failed++;

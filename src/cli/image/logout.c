@@ -15,8 +15,9 @@ struct logout_opts {
 };
 
 static const struct cli_option logout_options[] = {
-        CLI_BOOL("all", 'a', struct logout_opts, all, "Remove the cached credentials for all "
-                                                      "registries in the auth file"),
+        CLI_BOOL("all", 'a', struct logout_opts, all,
+                 "Remove the cached credentials for all "
+                 "registries in the auth file"),
         REGISTRY_FLAG_AUTHFILE(struct logout_opts),
         CLI_OPT_END,
 };

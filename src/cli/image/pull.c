@@ -74,8 +74,9 @@ static int pull_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		pos = strdup(opts->platform);
 		char *slash = pos ? strchr(pos, '/') : NULL;
 		if (!slash)
-			return cli_errorf(ctx, "invalid platform syntax for --platform=\"%s\": "
-			                       "expected OS/ARCH[/VARIANT]",
+			return cli_errorf(ctx,
+			                  "invalid platform syntax for --platform=\"%s\": "
+			                  "expected OS/ARCH[/VARIANT]",
 			                  opts->platform);
 		*slash = 0;
 		po.os = pos;

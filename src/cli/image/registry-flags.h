@@ -22,34 +22,34 @@ struct registry_flags {
 	char *retry_delay;
 };
 
-#define REGISTRY_FLAG_AUTHFILE(st)                                                                \
-	CLI_STRING("authfile", 0, st, reg.authfile,                                               \
+#define REGISTRY_FLAG_AUTHFILE(st)                                                                 \
+	CLI_STRING("authfile", 0, st, reg.authfile,                                                \
 	           "Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable " \
 	           "to override")
-#define REGISTRY_FLAG_CERT_DIR(st, argname)                                                       \
-	CLI_OPT("cert-dir", 0, CLI_OPT_STRING, st, reg.cert_dir, argname,                         \
+#define REGISTRY_FLAG_CERT_DIR(st, argname)                                                        \
+	CLI_OPT("cert-dir", 0, CLI_OPT_STRING, st, reg.cert_dir, argname,                          \
 	        "Pathname of a directory containing TLS certificates and keys")
-#define REGISTRY_FLAG_CREDS(st)                                                                   \
-	CLI_OPT("creds", 0, CLI_OPT_STRING, st, reg.creds, "Credentials",                         \
+#define REGISTRY_FLAG_CREDS(st)                                                                    \
+	CLI_OPT("creds", 0, CLI_OPT_STRING, st, reg.creds, "Credentials",                          \
 	        "Credentials (USERNAME:PASSWORD) to use for authenticating to a registry")
-#define REGISTRY_FLAG_TLS_VERIFY(st)                                                              \
-	{.long_name = "tls-verify",                                                               \
-	 .type = CLI_OPT_BOOL,                                                                    \
-	 .offset = offsetof(st, reg.tls_verify),                                                  \
-	 .help = "Require HTTPS and verify certificates when contacting registries",              \
-	 .def_help = "true"}
-#define REGISTRY_FLAG_RETRY(st)                                                                   \
-	{.long_name = "retry",                                                                    \
-	 .type = CLI_OPT_UINT,                                                                    \
-	 .offset = offsetof(st, reg.retry),                                                       \
-	 .arg_name = "uint",                                                                      \
-	 .help = "number of times to retry in case of failure when performing pull",              \
-	 .flags = CLI_OPT_HIDDEN},                                                                \
-	{                                                                                         \
-		.long_name = "retry-delay", .type = CLI_OPT_STRING,                               \
-		.offset = offsetof(st, reg.retry_delay), .arg_name = "string",                    \
-		.help = "delay between retries in case of pull failures",                        \
-		.flags = CLI_OPT_HIDDEN                                                           \
+#define REGISTRY_FLAG_TLS_VERIFY(st)                                                               \
+	{                                                                                          \
+		.long_name = "tls-verify", .type = CLI_OPT_BOOL,                                   \
+		.offset = offsetof(st, reg.tls_verify),                                            \
+		.help = "Require HTTPS and verify certificates when contacting registries",        \
+		.def_help = "true"                                                                 \
+	}
+#define REGISTRY_FLAG_RETRY(st)                                                                    \
+	{.long_name = "retry",                                                                     \
+	 .type = CLI_OPT_UINT,                                                                     \
+	 .offset = offsetof(st, reg.retry),                                                        \
+	 .arg_name = "uint",                                                                       \
+	 .help = "number of times to retry in case of failure when performing pull",               \
+	 .flags = CLI_OPT_HIDDEN},                                                                 \
+	{                                                                                          \
+		.long_name = "retry-delay", .type = CLI_OPT_STRING,                                \
+		.offset = offsetof(st, reg.retry_delay), .arg_name = "string",                     \
+		.help = "delay between retries in case of pull failures", .flags = CLI_OPT_HIDDEN  \
 	}
 
 /* Fill *a from the flags (tls_verify -1 unless given); -EINVAL for a bad --retry-delay. */

@@ -40,7 +40,8 @@ static const struct cli_option search_options[] = {
 /* stars=N, is-official, is-automated: registries without a search API have neither. */
 static bool passes(char *const *filters, bool *bad, const char **which)
 {
-	STRV_FOREACH(f, (char **)filters) {
+	STRV_FOREACH(f, (char **)filters)
+	{
 		const char *eq = strchr(*f, '=');
 		if (!eq) {
 			*bad = true;
@@ -89,7 +90,8 @@ static int search_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			/* --format json groups the tags by repository */
 			json_t *last = json_array_get(rows, json_array_size(rows) - 1);
 			if (o->format && strcmp(o->format, "json") == 0) {
-				if (!last || strcmp(json_get_string(last, "Name"), res[i].name) != 0) {
+				if (!last ||
+				    strcmp(json_get_string(last, "Name"), res[i].name) != 0) {
 					last = json_pack("{s:s,s:[]}", "Name", res[i].name, "Tags");
 					json_array_append_new(rows, last);
 				}
@@ -97,15 +99,14 @@ static int search_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 				                      json_string(res[i].tag));
 				continue;
 			}
-			json_array_append_new(rows, json_pack("{s:s,s:s}", "Name", res[i].name, "Tag",
-			                                      res[i].tag));
+			json_array_append_new(rows, json_pack("{s:s,s:s}", "Name", res[i].name,
+			                                      "Tag", res[i].tag));
 			continue;
 		}
-		json_array_append_new(rows,
-		                      json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s}", "Index",
-		                                res[i].index, "Name", res[i].name, "Description",
-		                                "", "Stars", 0, "Official", "", "Automated", "",
-		                                "Tag", ""));
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s}", "Index",
+		                                      res[i].index, "Name", res[i].name,
+		                                      "Description", "", "Stars", 0, "Official", "",
+		                                      "Automated", "", "Tag", ""));
 	}
 	image_search_results_free(res, n);
 	const char *fmt = o->format && *o->format ? o->format
