@@ -49,9 +49,10 @@ int seccomp_bpf_compile(const json_t *oci_seccomp, unsigned flags, char **ret, s
                         struct cpod_error **err);
 
 /*
- * The cache key of a profile: sha256 hex (hex[65]) over the canonical JSON of oci_seccomp
- * (sorted keys, compact), the libseccomp version, the native architecture and the kernel
- * release, since all of them may change the compiled program.
+ * The cache file name of a profile: a 64-bit FNV-1a hash in hex (hex[65]) over the canonical
+ * JSON of oci_seccomp (sorted keys, compact), the libseccomp version, the native architecture
+ * and the kernel release, since all of them may change the compiled program. A cache file
+ * holds that material before the program, and a hit compares it byte for byte.
  */
 void seccomp_bpf_cache_key(const json_t *oci_seccomp, char hex[65]);
 

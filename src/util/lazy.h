@@ -9,7 +9,7 @@
  * `cpod container cleanup`), and most runs never touch the network or a tarball. Linking
  * libcurl and libarchive directly made every run map ~46 shared objects (gnutls, krb5, ldap,
  * ssh2, libxml2, icu, ...). Instead cpod is linked with their headers only, and with shims
- * (lazy-curl.c, lazy-archive.c) that define every function cpod calls under its own name: the
+ * (lazy-curl.c, lazy-archive.c, lazy-crypto.c) that define every function cpod calls under its own name: the
  * first call dlopen()s the library and resolves all its symbols, later calls jump straight to
  * the real function. Call sites keep including <curl/curl.h> and <archive.h>.
  *

@@ -169,7 +169,8 @@ static void test_seccomp_bpf_cache_key(void **state)
 	seccomp_bpf_cache_key(a, ka);
 	seccomp_bpf_cache_key(b, kb);
 	seccomp_bpf_cache_key(c, kc);
-	assert_true(id_is_full_hex(ka));
+	assert_int_equal(strlen(ka), 16);
+	assert_true(id_is_hex_prefix(ka));
 	assert_string_equal(ka, kb);
 	assert_string_not_equal(ka, kc);
 }
@@ -207,12 +208,18 @@ static void test_seccomp_bpf_annotation_cache(void **state)
 	struct stat st;
 	assert_int_equal(stat(file, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(st.st_size, (off_t)len);
+	assert_true(st.st_size > (off_t)len); /* the profile it was compiled from, then it */
+	size_t header = (size_t)st.st_size - len;
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 
-	/* hit: what the cache holds is used as is */
-	assert_int_equal(write_file_atomic_at(AT_FDCWD, file, obpf, olen, 0600, false), 0);
+	/* hit: what the cache holds for this very profile is used as is */
+	_cleanup_free_ char *entry = NULL;
+	assert_int_equal(read_file_at(AT_FDCWD, file, 0, &entry, NULL), 0);
+	_cleanup_free_ char *forged = xmalloc(header + olen);
+	memcpy(forged, entry, header);
+	memcpy(forged + header, obpf, olen);
+	assert_int_equal(write_file_atomic_at(AT_FDCWD, file, forged, header + olen, 0600, false), 0);
 	_cleanup_free_ char *b64_hit = NULL;
 	assert_int_equal(seccomp_bpf_annotation(p, dir, &b64_hit, &err), 0);
 	_cleanup_free_ char *hit = decode(b64_hit, &dlen);
@@ -225,7 +232,14 @@ static void test_seccomp_bpf_annotation_cache(void **state)
 	assert_int_equal(seccomp_bpf_annotation(p, dir, &b64_again, &err), 0);
 	assert_string_equal(b64_again, b64);
 	assert_int_equal(stat(file, &st), 0);
-	assert_int_equal(st.st_size, (off_t)len);
+	assert_int_equal(st.st_size, (off_t)(header + len));
+
+	/* an entry made for another profile (a name collision) is not used */
+	memcpy(forged + header - 2, "x", 1);
+	assert_int_equal(write_file_atomic_at(AT_FDCWD, file, forged, header + olen, 0600, false), 0);
+	_cleanup_free_ char *b64_other = NULL;
+	assert_int_equal(seccomp_bpf_annotation(p, dir, &b64_other, &err), 0);
+	assert_string_equal(b64_other, b64);
 
 	/* no cache directory: compiled every time */
 	_cleanup_free_ char *b64_nocache = NULL;
