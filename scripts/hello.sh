@@ -24,15 +24,6 @@ step "importing tests/images/out/hello.tar as localhost/hello"
 echo "\$ $cpod import tests/images/out/hello.tar localhost/hello --change 'CMD [\"/hello\"]'"
 $cpod import tests/images/out/hello.tar localhost/hello --change 'CMD ["/hello"]'
 
-# Until containers can run, show the imported image instead of running it.
-if $cpod run --help >/dev/null 2>&1; then
-	step "running it"
-	echo "\$ $cpod run --rm localhost/hello"
-	$cpod run --rm localhost/hello
-else
-	step "the image is in the store (cpod cannot run containers yet)"
-	echo "\$ $cpod images localhost/hello"
-	$cpod images localhost/hello
-	echo "\$ $cpod image inspect --format '{{.Id}} {{.Config.Cmd}} {{.RootFS.Layers}}' localhost/hello"
-	$cpod image inspect --format '{{.Id}} {{.Config.Cmd}} {{.RootFS.Layers}}' localhost/hello
-fi
+step "running it"
+echo "\$ $cpod run --rm localhost/hello"
+$cpod run --rm localhost/hello
