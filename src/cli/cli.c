@@ -4,6 +4,7 @@
  * validation with cobra's messages, engine set-up and Podman's exit codes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "cli-internal.h"
 #include "engine/engine.h"
 #include "util/buf.h"
+#include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -215,6 +217,17 @@ static int run_leaf(struct cli_ctx *ctx, const struct cli_command *entry, const 
 	return r;
 }
 
+/* bench/: the engine's own peak memory, without the runtime processes it waits for */
+static void report_peak_rss(void)
+{
+	_cleanup_free_ char *status = NULL;
+	if (read_file_at(AT_FDCWD, "/proc/self/status", 65536, &status, NULL) < 0)
+		return;
+	const char *hwm = strstr(status, "VmHWM:");
+	if (hwm)
+		fprintf(stderr, "cpod: peak rss %ld kB\n", strtol(hwm + 6, NULL, 10));
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_ctx ctx = {0};
@@ -284,6 +297,8 @@ int cli_main(int argc, char **argv)
 		}
 	r = run_leaf(&ctx, cmd, buf_str(&path), argc - first, argv + first);
 out:
+	if (getenv("CPOD_REPORT_RSS"))
+		report_peak_rss();
 	strv_free(ctx.changed);
 	cli_opts_release(cli_global_options, &ctx.global);
 	if (ctx.engine)
