@@ -77,6 +77,23 @@ static const struct cli_command cmd_image = {
 	.subcommands = image_verbs,
 };
 
+static const struct cli_command *const manifest_verbs[] = {
+	&cmd_manifest_add,
+	&cmd_manifest_create,
+	&cmd_manifest_exists,
+	&cmd_manifest_inspect,
+	&cmd_manifest_push,
+	&cmd_manifest_remove,
+	&cmd_manifest_rm,
+	NULL,
+};
+
+static const struct cli_command cmd_manifest = {
+	.name = "manifest",
+	.short_help = "Manipulate manifest lists and image indexes",
+	.subcommands = manifest_verbs,
+};
+
 static const struct cli_command *const network_verbs[] = {
 	&cmd_network_connect,
 	&cmd_network_create,
@@ -148,6 +165,7 @@ static const struct cli_command *const root_commands[] = {
 	&cmd_login,
 	&cmd_logout,
 	ALIAS("logs", cmd_container_logs),
+	&cmd_manifest,
 	ALIAS("mount", cmd_container_mount),
 	&cmd_network,
 	ALIAS("pause", cmd_container_pause),

@@ -59,6 +59,15 @@ extern const struct cli_command cmd_image_tag;
 extern const struct cli_command cmd_image_tree;
 extern const struct cli_command cmd_image_untag;
 
+/* manifest */
+extern const struct cli_command cmd_manifest_add;
+extern const struct cli_command cmd_manifest_create;
+extern const struct cli_command cmd_manifest_exists;
+extern const struct cli_command cmd_manifest_inspect;
+extern const struct cli_command cmd_manifest_push;
+extern const struct cli_command cmd_manifest_remove;
+extern const struct cli_command cmd_manifest_rm;
+
 /* network */
 extern const struct cli_command cmd_network_connect;
 extern const struct cli_command cmd_network_create;
