@@ -412,7 +412,8 @@ int image_manifest_inspect(struct store *s, const char *name, const struct image
 		*ret = manifest_list_render(doc, false, true);
 		return 0;
 	}
-	if (r != -ENOENT) {
+	/* as Podman: a name that is no local list is read from its registry */
+	if (r != -ENOENT && r != -EINVAL) {
 		*err = TAKE_PTR(e);
 		return r;
 	}

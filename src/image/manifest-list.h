@@ -98,9 +98,8 @@ int image_manifest_remove(struct store *s, const char *list, const char *digest,
                           struct cpod_error **err);
 
 /*
- * `manifest inspect NAME`: a local list rendered as Podman prints it, else (no local image of
- * that name) the manifest in the registry, indented. -EINVAL "NAME: image is not a manifest
- * list" for a local image. Owned string in *ret.
+ * `manifest inspect NAME`: a local list rendered as Podman prints it, else (no local list of
+ * that name) the manifest in the registry, indented. Owned string in *ret.
  */
 int image_manifest_inspect(struct store *s, const char *name, const struct image_registry_access *a,
                            char **ret, struct cpod_error **err);
