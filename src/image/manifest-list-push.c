@@ -88,9 +88,9 @@ static int push_instances(struct store *s, json_t *doc, const struct push_target
 		struct registry_descriptor d = {0};
 		if ((r = registry_head_manifest(t->client, t->repo, digest, &d, err)) < 0)
 			return r;
-		json_object_set_new(e, "mediaType",
-		                    json_string(oci ? MEDIA_TYPE_OCI_MANIFEST
-		                                    : MEDIA_TYPE_DOCKER_MANIFEST));
+		json_object_set_new(
+		        e, "mediaType",
+		        json_string(oci ? MEDIA_TYPE_OCI_MANIFEST : MEDIA_TYPE_DOCKER_MANIFEST));
 		json_object_set_new(e, "digest", json_string(digest));
 		if (d.size >= 0)
 			json_object_set_new(e, "size", json_integer(d.size));
@@ -151,7 +151,8 @@ int mlist_inspect_remote(const char *name, const struct image_registry_access *a
 	if (r >= 0)
 		r = registry_get_manifest(t.client, t.repo, t.tag, &m, err);
 	if (r < 0)
-		return cpod_error_wrap(err, "reading image \"docker://%s\"", t.full ? t.full : name);
+		return cpod_error_wrap(err, "reading image \"docker://%s\"",
+		                       t.full ? t.full : name);
 	json_error_t je;
 	_cleanup_json_ json_t *j = json_loadb(m.data, m.len, 0, &je);
 	registry_manifest_release(&m);

@@ -160,10 +160,10 @@ static char *local_manifest(struct store *s, const struct store_image *img, size
 		if (store_layer_get(s, img->layers[i], &layers[i], err) < 0)
 			break;
 		bool raw = strcmp(layers[i]->compressed_digest, layers[i]->diff_id) == 0;
-		d[i] = (struct manifest_build_desc){
-		        .media_type = raw ? MEDIA_TYPE_OCI_LAYER : MEDIA_TYPE_OCI_LAYER_GZIP,
-		        .digest = layers[i]->compressed_digest,
-		        .size = layers[i]->compressed_size};
+		d[i] = (struct manifest_build_desc){.media_type = raw ? MEDIA_TYPE_OCI_LAYER
+		                                                      : MEDIA_TYPE_OCI_LAYER_GZIP,
+		                                    .digest = layers[i]->compressed_digest,
+		                                    .size = layers[i]->compressed_size};
 	}
 	if (i == n) {
 		_cleanup_free_ char *cd = xasprintf("sha256:%s", img->id);
@@ -246,8 +246,8 @@ static int add_remote(json_t *doc, const char *ref_s, const struct image_manifes
 		goto out;
 	if (pm->kind == MANIFEST_KIND_INDEX) {
 		size_t sel = 0;
-		if (!o->all && (r = manifest_select_platform(pm, o->os, o->arch, o->variant, &sel,
-		                                             err)) < 0)
+		if (!o->all &&
+		    (r = manifest_select_platform(pm, o->os, o->arch, o->variant, &sel, err)) < 0)
 			goto out;
 		for (size_t i = o->all ? 0 : sel; i < (o->all ? pm->n_manifests : sel + 1); i++) {
 			const struct manifest_descriptor *d = &pm->manifests[i];
@@ -325,11 +325,12 @@ int image_manifest_create(struct store *s, const char *name, char *const *images
 	_cleanup_error_ struct cpod_error *e = NULL;
 	bool exists = store_image_lookup(s, full, &img, &e) == 0;
 	if (exists && !amend)
-		return cpod_error_set(err, EEXIST,
-		                      "creating image to hold manifest list: image name \"%s\" is "
-		                      "already associated with image \"%s\": that name is already in "
-		                      "use",
-		                      full, img->id);
+		return cpod_error_set(
+		        err, EEXIST,
+		        "creating image to hold manifest list: image name \"%s\" is "
+		        "already associated with image \"%s\": that name is already in "
+		        "use",
+		        full, img->id);
 	if (exists) {
 		img = store_image_free(img);
 		if ((r = mlist_load(s, full, &img, &doc, err)) < 0)

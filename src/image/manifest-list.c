@@ -194,8 +194,7 @@ char *manifest_list_render(const json_t *list, bool oci, bool pretty)
 		json_t *a = json_array();
 		size_t i;
 		json_t *e;
-		json_array_foreach(entries, i, e)
-			json_array_append_new(a, render_entry(e, oci));
+		json_array_foreach(entries, i, e) json_array_append_new(a, render_entry(e, oci));
 		json_object_set_new(out, "manifests", a);
 	}
 	if (pretty)

@@ -23,9 +23,9 @@ static json_t *entry(const char *digest, const char *arch, const char *variant,
 	struct manifest_list_platform p = {.os = "linux", .arch = arch, .variant = variant};
 	json_t *e = NULL;
 	struct cpod_error *err = NULL;
-	assert_int_equal(manifest_list_entry(MEDIA_TYPE_OCI_MANIFEST, digest, 42, &p, annotations,
-	                                     &e, &err),
-	                 0);
+	assert_int_equal(
+	        manifest_list_entry(MEDIA_TYPE_OCI_MANIFEST, digest, 42, &p, annotations, &e, &err),
+	        0);
 	return e;
 }
 
@@ -50,9 +50,9 @@ static void test_manifest_list_put_replaces_same_digest(void **state)
 	assert_int_equal(json_array_size(m), 2);
 	json_t *first = json_array_get(m, 0);
 	assert_string_equal(json_string_value(json_object_get(first, "digest")), D1);
-	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(first, "platform"), "architecture")),
-	        "s390x");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(first, "platform"),
+	                                                      "architecture")),
+	                    "s390x");
 	assert_non_null(manifest_list_find(l, D2));
 }
 
@@ -82,11 +82,12 @@ static void test_manifest_list_render_docker_order(void **state)
 	                       "\",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\","
 	                       "\"variant\":\"v8\"}}]}");
 	_cleanup_free_ char *o = manifest_list_render(l, true, false);
-	assert_string_equal(o, "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX
-	                       "\",\"manifests\":[{\"mediaType\":\"" MEDIA_TYPE_OCI_MANIFEST
-	                       "\",\"digest\":\"" D1
-	                       "\",\"size\":42,\"annotations\":{\"a\":\"b\"},\"platform\":{"
-	                       "\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}}]}");
+	assert_string_equal(o,
+	                    "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX
+	                    "\",\"manifests\":[{\"mediaType\":\"" MEDIA_TYPE_OCI_MANIFEST
+	                    "\",\"digest\":\"" D1
+	                    "\",\"size\":42,\"annotations\":{\"a\":\"b\"},\"platform\":{"
+	                    "\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}}]}");
 }
 
 static void test_manifest_list_render_parses_back(void **state)
@@ -101,7 +102,8 @@ static void test_manifest_list_render_parses_back(void **state)
 		assert_int_equal(manifest_parse(s, strlen(s), NULL, &m, NULL), 0);
 		assert_int_equal(m->n_manifests, 2);
 		size_t idx = 9;
-		assert_int_equal(manifest_select_platform(m, "linux", "arm64", NULL, &idx, NULL), 0);
+		assert_int_equal(manifest_select_platform(m, "linux", "arm64", NULL, &idx, NULL),
+		                 0);
 		assert_int_equal(idx, 1);
 		_cleanup_json_ json_t *back = NULL;
 		assert_int_equal(manifest_list_parse(s, strlen(s), &back, NULL), 0);
@@ -112,10 +114,9 @@ static void test_manifest_list_render_parses_back(void **state)
 static void test_manifest_list_parse_rejects_image(void **state)
 {
 	(void)state;
-	static const char img[] =
-	        "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_MANIFEST
-	        "\",\"config\":{\"mediaType\":\"" MEDIA_TYPE_OCI_CONFIG "\",\"digest\":\"" D1
-	        "\",\"size\":1},\"layers\":[]}";
+	static const char img[] = "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_MANIFEST
+	                          "\",\"config\":{\"mediaType\":\"" MEDIA_TYPE_OCI_CONFIG
+	                          "\",\"digest\":\"" D1 "\",\"size\":1},\"layers\":[]}";
 	json_t *l = NULL;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	assert_int_equal(manifest_list_parse(img, strlen(img), &l, &err), -EINVAL);

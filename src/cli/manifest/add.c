@@ -19,8 +19,8 @@ struct add_opts {
 static const struct cli_option add_options[] = {
         CLI_BOOL("all", 0, struct add_opts, all,
                  "add all of the list's images if the image is a list"),
-        CLI_OPT("annotation", 0, CLI_OPT_STRING_ARRAY, struct add_opts, annotations,
-                "annotation", "set an annotation for the specified image"),
+        CLI_OPT("annotation", 0, CLI_OPT_STRING_ARRAY, struct add_opts, annotations, "annotation",
+                "set an annotation for the specified image"),
         CLI_OPT("arch", 0, CLI_OPT_STRING, struct add_opts, arch, "architecture",
                 "override the architecture of the specified image"),
         REGISTRY_FLAG_AUTHFILE(struct add_opts),
