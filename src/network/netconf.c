@@ -361,7 +361,7 @@ int net_config_build(const struct net_create_opts *o, const json_t *existing,
 	json_object_set_new(cfg, "id", json_string(id));
 	json_object_set_new(cfg, "driver", json_string(driver));
 	if (strcmp(driver, "bridge") == 0) {
-		_cleanup_free_ char *ifc = net_free_device_name(existing, true);
+		_cleanup_free_ char *ifc = net_free_device_name(existing, !o->ignore_host_links);
 		json_object_set_new(cfg, "network_interface", json_string(ifc));
 	} else {
 		const char *parent = options ? json_get_string(options, "parent") : NULL;

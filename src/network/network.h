@@ -61,6 +61,7 @@ struct net_create_opts {
 	const char *ipam_driver; /* NULL: "host-local" */
 	char *const *dns;        /* network_dns_servers */
 	bool ignore_exists;      /* return the existing network instead of EEXIST */
+	bool ignore_host_links;  /* name interfaces without looking at the host's (tests) */
 };
 
 /*

@@ -102,7 +102,8 @@ static void test_config_build_auto_subnet(void **state)
 	_cleanup_json_ json_t *existing = json_array();
 	json_array_append_new(existing, net_default_config(&env));
 	char *routes[] = {"10.89.0.0/24", "0.0.0.0/0", NULL};
-	struct net_create_opts o = {.name = "foo"};
+	/* the host's own bridges (other tests make podman1...) must not change the answer */
+	struct net_create_opts o = {.name = "foo", .ignore_host_links = true};
 	_cleanup_json_ json_t *cfg = build(&o, existing, routes, NULL);
 	assert_non_null(cfg);
 	assert_string_equal(json_get_string(cfg, "driver"), "bridge");
