@@ -152,30 +152,7 @@
 	   struct archive_entry * *spare),                                                         \
 	  (r, e, spare))
 
-enum { ARCHIVE_FUNCS(LAZY_ENUM_F, LAZY_ENUM_V, LAZY_ENUM_H) N_SYMS };
-static const char *const names[N_SYMS] = {ARCHIVE_FUNCS(LAZY_NAME_F, LAZY_NAME_V, LAZY_NAME_H)};
-static void *lazy_syms[N_SYMS];
-static struct lazy_lib lib = {
-        .soname = CPOD_ARCHIVE_SONAME,
-        .package = CPOD_ARCHIVE_PACKAGE,
-        .names = names,
-        .syms = lazy_syms,
-        .n_syms = N_SYMS,
-};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void load(void)
-{
-	(void)lazy_lib_open(&lib);
-}
-
-static bool lazy_ready(void)
-{
-	pthread_once(&once, load);
-	return lib.handle != NULL;
-}
-
-ARCHIVE_FUNCS(LAZY_WRAP_F, LAZY_WRAP_V, LAZY_WRAP_H)
+LAZY_LIBRARY(ARCHIVE_FUNCS, CPOD_ARCHIVE_SONAME, CPOD_ARCHIVE_PACKAGE)
 
 /* printf-like: format here, hand libarchive the finished text through "%s" */
 void(archive_set_error)(struct archive *a, int code, const char *fmt, ...)

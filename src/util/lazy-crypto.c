@@ -27,27 +27,4 @@
 	   const EVP_MD *type, ENGINE *impl),                                                      \
 	  (data, count, md, size, type, impl))
 
-enum { CRYPTO_FUNCS(LAZY_ENUM_F, LAZY_ENUM_V, LAZY_ENUM_H) N_SYMS };
-static const char *const names[N_SYMS] = {CRYPTO_FUNCS(LAZY_NAME_F, LAZY_NAME_V, LAZY_NAME_H)};
-static void *lazy_syms[N_SYMS];
-static struct lazy_lib lib = {
-	.soname = CPOD_CRYPTO_SONAME,
-	.package = CPOD_CRYPTO_PACKAGE,
-	.names = names,
-	.syms = lazy_syms,
-	.n_syms = N_SYMS,
-};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void load(void)
-{
-	(void)lazy_lib_open(&lib);
-}
-
-static bool lazy_ready(void)
-{
-	pthread_once(&once, load);
-	return lib.handle != NULL;
-}
-
-CRYPTO_FUNCS(LAZY_WRAP_F, LAZY_WRAP_V, LAZY_WRAP_H)
+LAZY_LIBRARY(CRYPTO_FUNCS, CPOD_CRYPTO_SONAME, CPOD_CRYPTO_PACKAGE)

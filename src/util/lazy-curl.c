@@ -32,30 +32,7 @@
 	H(curl_easy_getinfo)                                                                       \
 	H(curl_share_setopt)
 
-enum { CURL_FUNCS(LAZY_ENUM_F, LAZY_ENUM_V, LAZY_ENUM_H) N_SYMS };
-static const char *const names[N_SYMS] = {CURL_FUNCS(LAZY_NAME_F, LAZY_NAME_V, LAZY_NAME_H)};
-static void *lazy_syms[N_SYMS];
-static struct lazy_lib lib = {
-        .soname = CPOD_CURL_SONAME,
-        .package = CPOD_CURL_PACKAGE,
-        .names = names,
-        .syms = lazy_syms,
-        .n_syms = N_SYMS,
-};
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void load(void)
-{
-	(void)lazy_lib_open(&lib);
-}
-
-static bool lazy_ready(void)
-{
-	pthread_once(&once, load);
-	return lib.handle != NULL;
-}
-
-CURL_FUNCS(LAZY_WRAP_F, LAZY_WRAP_V, LAZY_WRAP_H)
+LAZY_LIBRARY(CURL_FUNCS, CPOD_CURL_SONAME, CPOD_CURL_PACKAGE)
 
 /*
  * curl_easy_setopt() takes exactly one more argument, whose type the option number encodes

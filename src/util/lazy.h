@@ -62,6 +62,35 @@ int lazy_lib_open(struct lazy_lib *lib);
 /* the real function, typed by the library's own prototype */
 #define LAZY_REAL(name) ((__typeof__(&name))lazy_syms[LAZY_SYM_##name])
 
+/*
+ * The loader state of one library and its wrappers: LAZY_LIBRARY(FUNCS, soname, package)
+ * declares lazy_syms[], `static struct lazy_lib lib` and lazy_ready() (pthread_once +
+ * lazy_lib_open()), then defines every F and V wrapper of the FUNCS X-macro. The H entries
+ * are written by hand after it, with LAZY_REAL() and lazy_ready().
+ */
+#define LAZY_LIBRARY(FUNCS, soname_, package_)                                                     \
+	enum { FUNCS(LAZY_ENUM_F, LAZY_ENUM_V, LAZY_ENUM_H) N_SYMS };                              \
+	static const char *const names[N_SYMS] = {FUNCS(LAZY_NAME_F, LAZY_NAME_V, LAZY_NAME_H)};   \
+	static void *lazy_syms[N_SYMS];                                                            \
+	static struct lazy_lib lib = {                                                             \
+		.soname = (soname_),                                                               \
+		.package = (package_),                                                             \
+		.names = names,                                                                    \
+		.syms = lazy_syms,                                                                 \
+		.n_syms = N_SYMS,                                                                  \
+	};                                                                                         \
+	static pthread_once_t once = PTHREAD_ONCE_INIT;                                            \
+	static void load(void)                                                                     \
+	{                                                                                          \
+		(void)lazy_lib_open(&lib);                                                         \
+	}                                                                                          \
+	static bool lazy_ready(void)                                                               \
+	{                                                                                          \
+		pthread_once(&once, load);                                                         \
+		return lib.handle != NULL;                                                         \
+	}                                                                                          \
+	FUNCS(LAZY_WRAP_F, LAZY_WRAP_V, LAZY_WRAP_H)
+
 #define LAZY_WRAP_F(name, ret, fail, params, args)                                                 \
 	ret(name) params                                                                           \
 	{                                                                                          \
