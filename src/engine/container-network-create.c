@@ -127,7 +127,7 @@ int container_network_create(struct engine *e, const struct container_create_opt
 	int r = engine_net_env(e, &ne, err);
 	if (r < 0)
 		return r;
-	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
+	const char *defname = net_env_default_network(&ne.env);
 	bool bridge = strcmp(mode, "bridge") == 0 || strcmp(mode, "private") == 0;
 	_cleanup_strv_free_ char **names = strv_split(bridge ? defname : mode, ",");
 	if (!names || !*names)

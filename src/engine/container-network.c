@@ -204,7 +204,7 @@ int container_network_setup(struct engine *e, const struct container *c, const c
 	int r = engine_net_env(e, &ne, err);
 	if (r < 0)
 		return r;
-	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
+	const char *defname = net_env_default_network(&ne.env);
 	_cleanup_json_ json_t *nets = wanted_networks(cc, defname);
 	_cleanup_json_ json_t *ports =
 	        json_deep_copy(json_object_get(cc->spec_extra, "port_mappings"));

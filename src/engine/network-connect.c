@@ -116,7 +116,7 @@ int engine_network_connect(struct engine *e, const char *container, const char *
 		                      "cannot connect container %s to network %s: network mode %s "
 		                      "does not support networks",
 		                      c->config.id, name, c->config.network_mode);
-	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
+	const char *defname = net_env_default_network(&ne.env);
 	json_t *nets = current_networks(c, defname);
 	if (json_object_get(nets, name))
 		return cpod_error_set(err, EEXIST,
@@ -173,7 +173,7 @@ int engine_network_disconnect(struct engine *e, const char *container, const cha
 	r = container_get_locked(e, container, &c, &lock, err);
 	if (r < 0)
 		return r;
-	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
+	const char *defname = net_env_default_network(&ne.env);
 	json_t *nets = current_networks(c, defname);
 	if (!json_object_get(nets, name))
 		return cpod_error_set(err, ENOENT, "container %s is not connected to network %s",

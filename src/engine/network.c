@@ -101,7 +101,7 @@ int engine_network_remove(struct engine *e, const char *key, bool force, int tim
 	if (r < 0)
 		return r;
 	const char *name = json_get_string(cfg, "name");
-	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
+	const char *defname = net_env_default_network(&ne.env);
 	if (strcmp(name, defname) == 0)
 		return net_remove_config(&ne.env, name, err);
 	_cleanup_strv_free_ char **ids = NULL;
@@ -138,7 +138,7 @@ int engine_network_prune(struct engine *e, char *const *filters, char ***ret,
 	r = engine_network_list(e, filters, &all, err);
 	if (r < 0)
 		return r;
-	const char *defname = ne.env.default_network ? ne.env.default_network : "podman";
+	const char *defname = net_env_default_network(&ne.env);
 	char **removed = xnew(char *, 1);
 	size_t i;
 	json_t *n;

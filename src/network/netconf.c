@@ -398,7 +398,7 @@ int net_config_build(const struct net_create_opts *o, const json_t *existing,
 
 json_t *net_default_config(const struct net_env *env)
 {
-	const char *name = env->default_network ? env->default_network : "podman";
+	const char *name = net_env_default_network(env);
 	const char *subnet = env->default_subnet ? env->default_subnet : "10.88.0.0/16";
 	struct ip_net n;
 	if (ip_net_parse(subnet, &n, NULL, NULL) < 0)

@@ -151,7 +151,7 @@ int net_list(const struct net_env *env, json_t **ret, struct cpod_error **err)
 	json_t **v = NULL;
 	size_t n = 0;
 	bool have_default = false;
-	const char *defname = env->default_network ? env->default_network : "podman";
+	const char *defname = net_env_default_network(env);
 	_cleanup_(closedirp) DIR *d = opendir(env->config_dir);
 	if (!d && errno != ENOENT)
 		return cpod_error_set_errno(err, errno, "read %s", env->config_dir);
@@ -218,7 +218,7 @@ int net_lookup(const struct net_env *env, const char *key, json_t **ret, struct 
 
 int net_remove_config(const struct net_env *env, const char *name, struct cpod_error **err)
 {
-	const char *defname = env->default_network ? env->default_network : "podman";
+	const char *defname = net_env_default_network(env);
 	if (strcmp(name, defname) == 0)
 		return cpod_error_set(err, EPERM, "default network %s cannot be removed", name);
 	_cleanup_free_ char *file = xasprintf("%s.json", name);

@@ -45,6 +45,12 @@ struct net_env {
 	char *const *plugin_dirs;    /* where to look for netavark (containers.conf); may be NULL */
 };
 
+/* The default network's name: env->default_network, or Podman's "podman". Borrowed. */
+static inline const char *net_env_default_network(const struct net_env *env)
+{
+	return env->default_network ? env->default_network : "podman";
+}
+
 /* ---- network configs (netconf.c, netstore.c) ------------------------------------------- */
 
 struct net_create_opts {
