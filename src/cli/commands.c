@@ -79,6 +79,7 @@ static const struct cli_command cmd_image = {
 
 static const struct cli_command *const manifest_verbs[] = {
 	&cmd_manifest_add,
+	&cmd_manifest_annotate,
 	&cmd_manifest_create,
 	&cmd_manifest_exists,
 	&cmd_manifest_inspect,

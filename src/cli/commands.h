@@ -61,6 +61,7 @@ extern const struct cli_command cmd_image_untag;
 
 /* manifest */
 extern const struct cli_command cmd_manifest_add;
+extern const struct cli_command cmd_manifest_annotate;
 extern const struct cli_command cmd_manifest_create;
 extern const struct cli_command cmd_manifest_exists;
 extern const struct cli_command cmd_manifest_inspect;

@@ -420,3 +420,49 @@ int image_manifest_inspect(struct store *s, const char *name, const struct image
 	}
 	return mlist_inspect_remote(name, a, ret, err);
 }
+
+/* The digest of the entry image names: a digest itself, else the entry added from it. */
+static char *annotate_digest(struct store *s, const json_t *doc, const char *image)
+{
+	if (strncmp(image, "sha256:", 7) == 0)
+		return xstrdup(image);
+	struct image_lookup_opts lo = {0};
+	_cleanup_(store_image_freep) struct store_image *img = NULL;
+	if (image_lookup(s, image, &lo, &img, NULL, NULL) < 0)
+		return xstrdup(image);
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(doc, "manifests"), i, e)
+	{
+		const char *id = json_string_value(json_object_get(e, MLIST_LOCAL_KEY));
+		if (id && strcmp(id, img->id) == 0)
+			return xstrdup(json_string_value(json_object_get(e, "digest")));
+	}
+	return xstrdup(image);
+}
+
+int image_manifest_annotate(struct store *s, const char *list, const char *image,
+                            const struct image_manifest_add_opts *o, char *const *os_features,
+                            char **ret_id, struct cpod_error **err)
+{
+	_cleanup_(store_image_freep) struct store_image *img = NULL;
+	_cleanup_json_ json_t *doc = NULL;
+	int r = mlist_load(s, list, &img, &doc, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *digest = annotate_digest(s, doc, image);
+	struct manifest_list_platform p = {
+	        .os = o->os,
+	        .arch = o->arch,
+	        .variant = o->variant,
+	        .os_version = o->os_version,
+	        .os_features = os_features,
+	        .features = o->features,
+	};
+	if ((r = manifest_list_annotate(doc, digest, &p, o->annotations, err)) < 0 ||
+	    (r = mlist_save(s, img, doc, true, err)) < 0)
+		return r;
+	if (ret_id)
+		*ret_id = xstrdup(img->id);
+	return 0;
+}

@@ -180,6 +180,9 @@ static json_t *render_entry(const json_t *e, bool oci)
 	json_t *p = json_object_get(e, "platform");
 	if (p)
 		json_object_set_new(out, "platform", render_platform(p, oci));
+	/* Podman 4.3's Docker lists carry annotations too, after the platform */
+	if (!oci)
+		copy_key(out, e, "annotations");
 	return out;
 }
 
@@ -201,4 +204,50 @@ char *manifest_list_render(const json_t *list, bool oci, bool pretty)
 		return json_dump_pretty(out);
 	char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	return s ? s : xstrdup("{}");
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+int manifest_list_annotate(json_t *list, const char *digest, const struct manifest_list_platform *p,
+                           char *const *annotations, struct cpod_error **err)
+{
+	json_t *e = manifest_list_find(list, digest);
+	if (!e)
+		return cpod_error_set(
+		        err, ENOENT,
+		        "no Docker manifest matching digest \"%s\" was found in list: no "
+		        "image instance matching the specified digest was found in the "
+		        "list or index",
+		        digest);
+	_cleanup_json_ json_t *tmp = NULL;
+	int r = manifest_list_entry("", digest, 0, &(struct manifest_list_platform){0}, annotations,
+	                            &tmp, err);
+	if (r < 0)
+		return r;
+	json_t *ann = json_object_get(tmp, "annotations");
+	if (ann) {
+		json_t *have = json_object_get(e, "annotations");
+		if (have)
+			json_object_update(have, ann);
+		else
+			json_object_set(e, "annotations", ann);
+	}
+	json_t *pl = json_object_get(e, "platform");
+	if (!pl) {
+		pl = json_object();
+		json_object_set_new(e, "platform", pl);
+	}
+	set_str(pl, "architecture", p->arch);
+	set_str(pl, "os", p->os);
+	set_str(pl, "os.version", p->os_version);
+	if (p->os_features && p->os_features[0])
+		json_object_set_new(pl, "os.features", strv_to_json(p->os_features));
+	set_str(pl, "variant", p->variant);
+	if (p->features && p->features[0])
+		json_object_set_new(pl, "features", strv_to_json(p->features));
+	return 0;
 }

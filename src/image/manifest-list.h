@@ -59,8 +59,16 @@ json_t *manifest_list_find(const json_t *list, const char *digest);
 int manifest_list_remove(json_t *list, const char *digest, struct cpod_error **err);
 
 /*
- * The list as a Docker manifest list v2 (oci false: features kept, annotations dropped) or
- * an OCI index (os features, annotations). pretty: Podman's 4-space indentation, with
+ * `manifest annotate`: set the given platform fields (NULL ones are kept) and merge the
+ * "KEY=VALUE" annotations into the entry with digest. -ENOENT (Podman's message) when there
+ * is none, -EINVAL for an annotation without "=".
+ */
+int manifest_list_annotate(json_t *list, const char *digest, const struct manifest_list_platform *p,
+                           char *const *annotations, struct cpod_error **err);
+
+/*
+ * The list as a Docker manifest list v2 (oci false: features kept, annotations after the
+ * platform as Podman 4.3 prints them) or an OCI index. pretty: Podman's 4-space indentation, with
  * "manifests": null for an empty list as Go prints a nil slice. Owned string.
  */
 char *manifest_list_render(const json_t *list, bool oci, bool pretty);
@@ -92,6 +100,14 @@ int image_manifest_create(struct store *s, const char *name, char *const *images
 int image_manifest_add(struct store *s, const char *list, const char *image,
                        const struct image_manifest_add_opts *o, char **ret_id,
                        struct cpod_error **err);
+
+/*
+ * `manifest annotate LIST IMAGE`: image is an entry's digest, or a local image whose manifest
+ * digest is in the list. Only the fields o gives change. *ret_id: the list's ID.
+ */
+int image_manifest_annotate(struct store *s, const char *list, const char *image,
+                            const struct image_manifest_add_opts *o, char *const *os_features,
+                            char **ret_id, struct cpod_error **err);
 
 /* `manifest remove LIST DIGEST`; *ret_id: the list's ID. */
 int image_manifest_remove(struct store *s, const char *list, const char *digest, char **ret_id,

@@ -73,6 +73,28 @@ setup() {
 	is_literal "$output" "Error: removing from manifest list localhost/list: no instance matching digest \"$d\" found in manifest list: file does not exist"
 }
 
+@test "manifest annotate changes an entry's platform and annotations" {
+	local id d
+	id=$(cpod manifest create localhost/list)
+	cpod manifest add --annotation a=b localhost/list "$HELLO_IMAGE" >/dev/null
+	d=$(cpod manifest inspect localhost/list | grep -o '"digest": "sha256:[0-9a-f]*"' | cut -d'"' -f4)
+	run_cpod manifest annotate --arch arm --variant v7 --annotation c=d localhost/list "$d"
+	is "$output" "$id"
+	run_cpod manifest annotate --os-version 2 localhost/list "$HELLO_IMAGE"
+	is "$output" "$id"
+	run_cpod manifest inspect localhost/list
+	contains "$output" '"architecture": "arm",'
+	contains "$output" '"os.version": "2",'
+	contains "$output" '"variant": "v7"'
+	contains "$output" '"annotations": {
+                "a": "b",
+                "c": "d"
+            }'
+	local z=sha256:0000000000000000000000000000000000000000000000000000000000000000
+	run_cpod 125 manifest annotate --arch arm localhost/list $z
+	is_literal "$output" "Error: no Docker manifest matching digest \"$z\" was found in list: no image instance matching the specified digest was found in the list or index"
+}
+
 @test "manifest push --all, then pull --arch picks each image" {
 	cpod manifest create localhost/multi >/dev/null
 	cpod manifest add --arch amd64 localhost/multi "$HELLO_IMAGE" >/dev/null

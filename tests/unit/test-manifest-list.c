@@ -80,7 +80,7 @@ static void test_manifest_list_render_docker_order(void **state)
 	                       "\",\"manifests\":[{\"mediaType\":\"" MEDIA_TYPE_OCI_MANIFEST
 	                       "\",\"size\":42,\"digest\":\"" D1
 	                       "\",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\","
-	                       "\"variant\":\"v8\"}}]}");
+	                       "\"variant\":\"v8\"},\"annotations\":{\"a\":\"b\"}}]}");
 	_cleanup_free_ char *o = manifest_list_render(l, true, false);
 	assert_string_equal(o,
 	                    "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX
@@ -137,6 +137,25 @@ static void test_manifest_list_entry_bad_annotation(void **state)
 	assert_null(e);
 }
 
+static void test_manifest_list_annotate(void **state)
+{
+	(void)state;
+	_cleanup_json_ json_t *l = manifest_list_new();
+	char *ann[] = {"a=b", NULL};
+	manifest_list_put(l, entry(D1, "amd64", NULL, ann));
+	char *more[] = {"c=d", "a=z", NULL};
+	char *feat[] = {"sse4", NULL};
+	struct manifest_list_platform p = {.arch = "arm", .variant = "v7", .os_features = feat};
+	assert_int_equal(manifest_list_annotate(l, D1, &p, more, NULL), 0);
+	_cleanup_free_ char *s = manifest_list_render(l, true, false);
+	assert_non_null(strstr(s, "\"annotations\":{\"a\":\"z\",\"c\":\"d\"},\"platform\":{"
+	                          "\"architecture\":\"arm\",\"os\":\"linux\",\"os.features\":["
+	                          "\"sse4\"],\"variant\":\"v7\"}"));
+	_cleanup_error_ struct cpod_error *err = NULL;
+	assert_int_equal(manifest_list_annotate(l, D2, &p, NULL, &err), -ENOENT);
+	assert_non_null(strstr(err->msg, "no Docker manifest matching digest"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +166,7 @@ int main(void)
 	        cmocka_unit_test(test_manifest_list_render_parses_back),
 	        cmocka_unit_test(test_manifest_list_parse_rejects_image),
 	        cmocka_unit_test(test_manifest_list_entry_bad_annotation),
+	        cmocka_unit_test(test_manifest_list_annotate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
