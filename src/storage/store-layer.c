@@ -240,8 +240,33 @@ int store_layer_record(struct store *s, const struct layer_row *row, struct cpod
 }
 
 /* Copy the whole blob into the staging directory so it can be kept (and applied from). */
+/*
+ * An unnamed file on the store's file system (pull downloads into O_TMPFILE files there) is
+ * given a name in the staging directory instead of being copied: one write of the blob less.
+ * Returns 1 when done, 0 when the caller must copy (another file system, a named file).
+ */
+static int adopt_tmpfile(struct store_stage *st, int fd, int *ret_fd, struct cpod_error **err)
+{
+	struct stat fst;
+	char proc[64];
+	if (fstat(fd, &fst) < 0 || !S_ISREG(fst.st_mode) || fst.st_nlink != 0)
+		return 0;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, st->fd, "blob", AT_SYMLINK_FOLLOW) < 0)
+		return 0;
+	int in = openat(st->fd, "blob", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return cpod_error_set_errno(err, errno, "open blob file");
+	(void)fchmodat(st->fd, "blob", 0644, 0);
+	*ret_fd = in;
+	return 1;
+}
+
 static int stage_blob(struct store_stage *st, int fd, int *ret_fd, struct cpod_error **err)
 {
+	int a = adopt_tmpfile(st, fd, ret_fd, err);
+	if (a != 0)
+		return a < 0 ? a : 0;
 	_cleanup_close_ int out =
 	        openat(st->fd, "blob", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (out < 0)
