@@ -14,7 +14,7 @@ set -euo pipefail
 need hyperfine podman python3
 RT=${1:-runc}
 
-rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR"
+bench_reset
 "$TOP/tests/images/build.sh" >/dev/null
 TAR=$TOP/tests/images/out/busybox.tar
 

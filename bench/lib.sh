@@ -50,3 +50,20 @@ row() {
 header() {
 	printf '%-34s %10s %10s %8s\n' "$1" "cpod" "podman" "ratio"
 }
+
+# A fresh $BENCH_DIR: containers left by an earlier benchmark (cpod's and podman's stores
+# there) are removed first, and mounts still under it are detached, so nothing leaks.
+bench_reset() {
+	if [[ -d $BENCH_DIR/cpod ]]; then
+		"$CPOD_BIN" --root "$BENCH_DIR/cpod" --runroot "$BENCH_DIR/cpod-run" rm -a -f -t 0 \
+			>/dev/null 2>&1 || true
+	fi
+	if [[ -d $BENCH_DIR/podman ]] && command -v podman >/dev/null; then
+		podman --root "$BENCH_DIR/podman" --runroot "$BENCH_DIR/podman-run" rm -a -f -t 0 \
+			>/dev/null 2>&1 || true
+	fi
+	grep -o " $BENCH_DIR[^ ]*" /proc/self/mounts | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR"
+}

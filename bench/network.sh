@@ -15,7 +15,7 @@ set -euo pipefail
 need hyperfine podman python3 wrk curl
 RT=${1:-runc}
 
-rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR"
+bench_reset
 "$TOP/tests/images/build.sh" >/dev/null
 TAR=$TOP/tests/images/out/busybox.tar
 
