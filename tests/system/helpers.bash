@@ -11,7 +11,7 @@
 #   use_image_store              give this file a store with localhost/hello and
 #                                localhost/busybox already imported (once per run)
 #   use_empty_store              give this file (or this test) an empty store
-#   start_registry [--auth] [--tls]  /  stop_registry   a local docker-registry
+#   start_registry [--auth|--token] [--tls]  /  stop_registry   a local docker-registry
 #
 # Environment: CPOD_BIN (default build/src/cli/cpod), CPOD_TEST_TIMEOUT (seconds per cpod
 # call, default 120), CPOD_TEST_NO_TEMPLATE=1 (import the images into each store instead of
@@ -249,20 +249,25 @@ _make_certs() {
 		>/dev/null 2>&1 || die "openssl: cannot sign the server certificate"
 }
 
-# start_registry [--auth] [--tls]: start docker-registry on 127.0.0.1 at a free port, with
-# storage in a temp dir. Exports:
+# start_registry [--auth|--token] [--tls]: start docker-registry on 127.0.0.1 at a free port,
+# with storage in a temp dir. Exports:
 #   REGISTRY            127.0.0.1:PORT (use it in image references)
 #   REGISTRY_PORT, REGISTRY_DIR, REGISTRY_SCHEME (http|https), REGISTRY_URL
-#   REGISTRY_USER, REGISTRY_PASS  (with --auth: htpasswd, bcrypt)
+#   REGISTRY_USER, REGISTRY_PASS  (with --auth: htpasswd, bcrypt; with --token: the user
+#                                 the token issuer accepts)
+#   REGISTRY_TOKEN_REALM          (with --token: the issuer's http://127.0.0.1:PORT/token; it
+#                                 is tests/system/token-issuer.py, anonymous gets pull only
+#                                 and nothing under "private/")
 #   REGISTRY_CA                   (with --tls: the CA file that signed the server cert)
 #   REGISTRY_CERT_DIR             (with --tls: a directory holding ca.crt, for --cert-dir)
 #   REGISTRY_CERTS_D              (with --tls: a certs.d tree with 127.0.0.1:PORT/ca.crt)
 # Call it from setup_file (one registry per file) or setup; stop with stop_registry.
 start_registry() {
-	local auth=0 tls=0 a
+	local auth=0 tls=0 token=0 a
 	for a in "$@"; do
 		case "$a" in
 		--auth) auth=1 ;;
+		--token) token=1 ;;
 		--tls) tls=1 ;;
 		*) die "start_registry: unknown option $a" || return ;;
 		esac
@@ -274,7 +279,7 @@ start_registry() {
 	port=$(_free_port) || return
 	export REGISTRY_DIR=$dir REGISTRY_PORT=$port REGISTRY=127.0.0.1:$port
 	export REGISTRY_SCHEME=http REGISTRY_USER='' REGISTRY_PASS='' REGISTRY_CA='' REGISTRY_CERT_DIR=''
-	export REGISTRY_CERTS_D=''
+	export REGISTRY_CERTS_D='' REGISTRY_TOKEN_REALM=''
 
 	{
 		echo "version: 0.1"
@@ -316,6 +321,18 @@ start_registry() {
 			echo "    path: $dir/htpasswd"
 		} >>"$dir/config.yml"
 	fi
+	if ((token)); then
+		export REGISTRY_USER=cpoduser REGISTRY_PASS=pw-$RANDOM$RANDOM
+		_start_token_issuer "$dir" || return
+		{
+			echo "auth:"
+			echo "  token:"
+			echo "    realm: $REGISTRY_TOKEN_REALM"
+			echo "    service: cpod-test"
+			echo "    issuer: cpod-test-issuer"
+			echo "    rootcertbundle: $dir/issuer/issuer.crt"
+		} >>"$dir/config.yml"
+	fi
 	export REGISTRY_URL=$REGISTRY_SCHEME://$REGISTRY
 
 	# fd 3 must be closed, or bats waits for the registry to exit before finishing.
@@ -336,17 +353,51 @@ start_registry() {
 	return 1
 }
 
-stop_registry() {
-	[[ -n ${REGISTRY_DIR:-} && -f $REGISTRY_DIR/pid ]] || return 0
+# _start_token_issuer DIR: a self-signed issuer key and certificate in DIR/issuer, and
+# token-issuer.py serving them on a free port; sets REGISTRY_TOKEN_REALM.
+_start_token_issuer() {
+	local d=$1/issuer i
+	mkdir -p "$d"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -sha256 -subj "/CN=cpod-test-issuer" \
+		-keyout "$d/issuer.key" -out "$d/issuer.crt" >/dev/null 2>&1 ||
+		die "openssl: cannot make the token issuer certificate" || return
+	python3 "$CPOD_SRC_DIR/tests/system/token-issuer.py" --key "$d/issuer.key" \
+		--cert "$d/issuer.crt" --port-file "$d/port" --user "$REGISTRY_USER" \
+		--password "$REGISTRY_PASS" --deny-anonymous private/ >"$d/issuer.log" 2>&1 3>&- &
+	echo $! >"$1/issuer.pid"
+	for ((i = 0; i < 100; i++)); do
+		if [[ -s $d/port ]]; then
+			REGISTRY_TOKEN_REALM=http://127.0.0.1:$(cat "$d/port")/token
+			export REGISTRY_TOKEN_REALM
+			return 0
+		fi
+		kill -0 "$(cat "$1/issuer.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# the token issuer did not come up; its log:" >&2
+	sed 's/^/#   /' "$d/issuer.log" >&2
+	_stop_pidfile "$1/issuer.pid"
+	return 1
+}
+
+# _stop_pidfile FILE: stop the process whose ID FILE holds (TERM, then KILL), remove FILE.
+_stop_pidfile() {
+	[[ -f $1 ]] || return 0
 	local pid
-	pid=$(cat "$REGISTRY_DIR/pid")
+	pid=$(cat "$1")
 	kill "$pid" 2>/dev/null || true
 	for _ in {1..50}; do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$REGISTRY_DIR/pid"
+	rm -f "$1"
+}
+
+stop_registry() {
+	[[ -n ${REGISTRY_DIR:-} ]] || return 0
+	_stop_pidfile "$REGISTRY_DIR/pid"
+	_stop_pidfile "$REGISTRY_DIR/issuer.pid"
 }
 
 # registry_curl PATH [CURL ARGS...]: request $REGISTRY_URL/PATH with the CA and, when the
