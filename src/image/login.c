@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config/auth-json.h"
+#include "config/registries-conf.h"
 #include "pull.h"
 #include "registry.h"
 #include "util/xalloc.h"
@@ -23,7 +24,16 @@ int image_login(const char *key, const struct image_registry_access *a, struct c
 		return cpod_error_set(err, EINVAL, "username can't be empty");
 	_cleanup_free_ char *host = key_host(key);
 	_cleanup_(registry_client_freep) struct registry_client *c = NULL;
-	int r = image_registry_client(a, a->registries, host, key, &c, err);
+	/* registries.conf decides insecure registries for login too, as it does for pull */
+	_cleanup_(registries_conf_freep) struct registries_conf *owned = NULL;
+	const struct registries_conf *rc = a->registries;
+	if (!rc) {
+		int k = registries_conf_load(NULL, &owned, err);
+		if (k < 0)
+			return k;
+		rc = owned;
+	}
+	int r = image_registry_client(a, rc, host, key, &c, err);
 	if (r < 0)
 		return r;
 	r = registry_check_login(c, err);

@@ -31,10 +31,9 @@ setup() {
 # resource is denied\nunauthorized: authentication required" for it, which contains this.
 UNAUTHORIZED='unauthorized: authentication required'
 
-# (login gets --tls-verify=false: unlike Podman, cpod login does not yet take "insecure" from
-# registries.conf)
+# login takes "insecure" from registries.conf, as pull and push do
 login_ok() {
-	run_cpod login --tls-verify=false -u "$REGISTRY_USER" -p "$REGISTRY_PASS" "$TOKEN_REGISTRY"
+	run_cpod login -u "$REGISTRY_USER" -p "$REGISTRY_PASS" "$TOKEN_REGISTRY"
 	is "$output" "Login Succeeded!"
 }
 
@@ -59,7 +58,7 @@ login_ok() {
 }
 
 @test "login checks the password with the token issuer" {
-	run_cpod 125 login --tls-verify=false -u "$REGISTRY_USER" -p wrong "$TOKEN_REGISTRY"
+	run_cpod 125 login -u "$REGISTRY_USER" -p wrong "$TOKEN_REGISTRY"
 	contains "$output" "Error: logging into \"$TOKEN_REGISTRY\": "
 	contains "$output" "invalid username/password"
 	[[ ! -e $REGISTRY_AUTH_FILE ]] || die "credentials stored after a failed login"
