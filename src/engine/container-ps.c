@@ -41,8 +41,9 @@ char *container_status_human(const struct container *c, int64_t now_ns)
 	const struct container_state *s = &c->state;
 	switch (s->status) {
 	case CTR_RUNNING: {
+		/* Podman 4.3's psReporter says "Up 5 seconds ago", in JSON and tables alike */
 		_cleanup_free_ char *d = units_human_duration(now_ns - s->started_at);
-		return xasprintf("Up %s", d);
+		return xasprintf("Up %s ago", d);
 	}
 	case CTR_EXITED:
 	case CTR_STOPPED: {

@@ -81,28 +81,6 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* psReporter.State(): Podman 4.3 says "Up 5 seconds ago" */
-static char *ps_status(const json_t *row, int64_t now)
-{
-	const char *state = json_get_string(row, "State");
-	state = state ? state : "";
-	if (strcmp(state, "running") == 0) {
-		int64_t started = json_integer_value(json_object_get(row, "StartedAt"));
-		_cleanup_free_ char *d = units_human_duration(now - started * 1000000000);
-		return xasprintf("Up %s ago", d);
-	}
-	if (strcmp(state, "exited") == 0 || strcmp(state, "stopped") == 0) {
-		int64_t exited = json_integer_value(json_object_get(row, "ExitedAt"));
-		_cleanup_free_ char *d = units_human_duration(now - exited * 1000000000);
-		return xasprintf("Exited (%d) %s ago",
-		                 (int)json_integer_value(json_object_get(row, "ExitCode")), d);
-	}
-	char *out = xstrdup(state);
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-	return out;
-}
-
 static char *go_time(int64_t secs)
 {
 	struct timespec ts = {.tv_sec = (time_t)secs};
@@ -161,9 +139,10 @@ static json_t *display_row(const json_t *r, bool no_trunc, bool size, int64_t no
 	_cleanup_free_ char *t = go_time(created);
 	json_object_set_new(d, "Created", json_string(t));
 	json_object_set_new(d, "CreatedAt", json_string(t));
-	_cleanup_free_ char *st = ps_status(r, now);
-	json_object_set_new(d, "Status", json_string(st));
-	json_object_set_new(d, "State", json_string(st));
+	/* the engine's Status is Podman's text; tables show it under both names */
+	const char *st = json_get_string(r, "Status");
+	json_object_set_new(d, "Status", json_string(st ? st : ""));
+	json_object_set_new(d, "State", json_string(st ? st : ""));
 	json_t *names = json_object_get(r, "Names");
 	json_object_set_new(d, "Names",
 	                    json_string(json_string_value(json_array_get(names, 0))
