@@ -97,6 +97,38 @@ static int resolve_command(struct container_config *cc, const struct container_c
 	return 0;
 }
 
+/* --unsetenv / --unsetenv-all remove the defaults (containers.conf, image), not -e values */
+static void drop_unset(char **env, const struct container_create_opts *o)
+{
+	size_t w = 0;
+	for (size_t i = 0; env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		size_t klen = eq ? (size_t)(eq - env[i]) : strlen(env[i]);
+		bool drop = o->unsetenv_all;
+		for (size_t j = 0; !drop && o->unsetenv && o->unsetenv[j]; j++)
+			drop = strlen(o->unsetenv[j]) == klen &&
+			       strncmp(env[i], o->unsetenv[j], klen) == 0;
+		if (drop)
+			free(env[i]);
+		else
+			env[w++] = env[i];
+	}
+	env[w] = NULL;
+}
+
+/* Podman accepts 1 to 4 octal digits (pkg/specgen validation) */
+static int check_umask(const char *m, struct cpod_error **err)
+{
+	size_t n = m ? strlen(m) : 0;
+	bool ok = n >= 1 && n <= 4 && strspn(m, "01234567") == n;
+	if (m && !ok)
+		return cpod_error_set(err, EINVAL,
+		                      "running container create option: invalid umask string %s: "
+		                      "invalid argument",
+		                      m);
+	return 0;
+}
+
 /*
  * The environment as inspect shows it before the first start; init replaces it by the
  * spec's final one (which adds HOME from the passwd file and the host's values).
@@ -111,6 +143,7 @@ static void resolve_env(struct container_config *cc, const struct container_crea
 	_cleanup_strv_free_ char **ienv = json_strv(json_object_get(img, "Env"));
 	STRV_FOREACH(kv, ienv)
 	env_set(&env, *kv);
+	drop_unset(env, o);
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		if (strchr(o->env[i], '='))
 			env_set(&env, o->env[i]);
@@ -133,6 +166,9 @@ static int resolve_image(struct engine *e, struct store *s, const struct contain
 		/* --pull=missing|always|newer: pull as `podman run` does, progress on stderr */
 		cpod_error_move(NULL, err);
 		struct image_pull_opts po = {.access = {.tls_verify = -1, .retries = -1},
+		                             .os = o->os,
+		                             .arch = o->arch,
+		                             .variant = o->variant,
 		                             .progress = stderr};
 		_cleanup_strv_free_ char **ids = NULL;
 		r = image_pull(s, o->image, &po, &ids, err);
@@ -176,7 +212,9 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	const struct cpod_config *cfg = engine_config(e, err);
 	if (!cfg)
 		return -EIO;
-	int r;
+	int r = check_umask(o->umask, err);
+	if (r < 0)
+		return r;
 	if (!cc->hostname)
 		cc->hostname = o->hostname ? xstrdup(o->hostname) : xstrndup(cc->id, 12);
 	r = resolve_command(cc, o, img, err);
@@ -234,6 +272,16 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 		for (size_t i = 0; o->env[i]; i++)
 			json_array_append_new(a, json_string(o->env[i]));
 		json_object_set_new(cc->spec_extra, "user_env", a);
+	}
+	if (o->umask)
+		json_object_set_new(cc->spec_extra, "umask", json_string(o->umask));
+	if (o->unsetenv_all)
+		json_object_set_new(cc->spec_extra, "unsetenv_all", json_true());
+	if (o->unsetenv) {
+		json_t *a = json_array();
+		for (size_t i = 0; o->unsetenv[i]; i++)
+			json_array_append_new(a, json_string(o->unsetenv[i]));
+		json_object_set_new(cc->spec_extra, "unsetenv", a);
 	}
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));
 	json_object_set_new(cc->spec_extra, "workdir_set", json_boolean(o->workdir != NULL));

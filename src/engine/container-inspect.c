@@ -109,7 +109,8 @@ static json_t *config_json(const struct container *c, const char *entrypoint)
 	json_t *argv = json_object_get(cc->spec_extra, "create_argv");
 	json_object_set_new(o, "CreateCommand",
 	                    json_is_array(argv) ? json_incref(argv) : json_null());
-	json_object_set_new(o, "Umask", json_string("0022"));
+	const char *umask = json_string_value(json_object_get(cc->spec_extra, "umask"));
+	json_object_set_new(o, "Umask", json_string(umask ? umask : "0022"));
 	json_object_set_new(o, "Timeout", json_integer(0));
 	json_object_set_new(o, "StopTimeout", json_integer(cc->stop_timeout));
 	json_object_set_new(o, "Passwd", json_true());

@@ -99,6 +99,9 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	size_t i;
 	json_t *v;
 	json_array_foreach(ue, i, v) strv_push(&user_env, json_string_value(v));
+	_cleanup_strv_free_ char **unset_env = NULL;
+	json_array_foreach(json_object_get(cc->spec_extra, "unsetenv"), i, v)
+		strv_push(&unset_env, json_string_value(v));
 	_cleanup_free_ char *sig = xasprintf("%d", cc->stop_signal);
 	struct timespec ts = {.tv_sec = cc->created / 1000000000,
 	                      .tv_nsec = cc->created % 1000000000};
@@ -134,6 +137,9 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	        .entrypoint_set = true,
 	        .env = user_env,
 	        .env_host = json_is_true(json_object_get(cc->spec_extra, "env_host")),
+	        .unsetenv = unset_env,
+	        .unsetenv_all = json_is_true(json_object_get(cc->spec_extra, "unsetenv_all")),
+	        .umask = json_string_value(json_object_get(cc->spec_extra, "umask")),
 	        .workdir = json_is_true(json_object_get(cc->spec_extra, "workdir_set"))
 	                           ? cc->workdir
 	                           : NULL,

@@ -158,6 +158,10 @@ struct container_create_opts {
 	char *const *tmpfs;        /* --tmpfs DST[:OPTS] */
 	char *const *volumes_from; /* --volumes-from CTR[:ro|rw] */
 	bool no_read_only_tmpfs;   /* --read-only-tmpfs=false */
+	const char *umask;         /* --umask: octal, 1 to 4 digits; NULL: containers.conf */
+	char *const *unsetenv;     /* --unsetenv: drop these image/containers.conf defaults */
+	bool unsetenv_all;         /* --unsetenv-all: no default environment at all */
+	const char *os, *arch, *variant; /* platform of the pull for a missing image */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

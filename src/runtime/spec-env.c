@@ -75,6 +75,23 @@ static void env_apply_user(char ***env, const char *e)
 	}
 }
 
+/* --unsetenv NAME / --unsetenv-all: Podman drops the defaults before adding the user's env. */
+static void drop_defaults(char **env, const struct spec_opts *opts)
+{
+	size_t w = 0;
+	for (size_t i = 0; env[i]; i++) {
+		bool drop = opts->unsetenv_all;
+		for (size_t j = 0; !drop && opts->unsetenv && opts->unsetenv[j]; j++)
+			drop = key_len(env[i]) == strlen(opts->unsetenv[j]) &&
+			       strncmp(env[i], opts->unsetenv[j], key_len(env[i])) == 0;
+		if (drop)
+			free(env[i]);
+		else
+			env[w++] = env[i];
+	}
+	env[w] = NULL;
+}
+
 int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *defs,
                    const char *hostname, const char *home, char ***ret, struct cpod_error **err)
 {
@@ -93,6 +110,7 @@ int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *def
 		for (char **h = environ; h && *h; h++)
 			if (strchr(*h, '='))
 				env_set(&env, *h);
+	drop_defaults(env, opts);
 	STRV_FOREACH (e, (char **)opts->env) {
 		if (!**e || **e == '=')
 			return cpod_error_set(err, EINVAL, "invalid environment variable: \"%s\"",

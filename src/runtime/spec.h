@@ -74,6 +74,8 @@ struct spec_opts {
 	const char *stop_signal;  /* name or number; NULL: image StopSignal, then SIGTERM */
 	const char *tz;           /* NULL: containers.conf tz; "" none; "local"; IANA name */
 	const char *umask;        /* octal; NULL: containers.conf umask */
+	char *const *unsetenv;    /* defaults (containers.conf, image, host) to leave out */
+	bool unsetenv_all;        /* no defaults at all: only env and HOSTNAME/HOME */
 
 	enum spec_ns_mode net; /* PRIVATE, NONE, HOST or PATH (netns_path) */
 	const char *netns_path;

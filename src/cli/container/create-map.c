@@ -11,6 +11,7 @@
 #include "banned.h"
 
 static const char *const handled[] = {"add-host",
+                                      "arch",
                                       "blkio-weight",
                                       "blkio-weight-device",
                                       "cap-add",
@@ -18,6 +19,7 @@ static const char *const handled[] = {"add-host",
                                       "cgroup-parent",
                                       "cgroupns",
                                       "cgroups",
+                                      "cidfile",
                                       "cpu-period",
                                       "cpu-quota",
                                       "cpu-shares",
@@ -49,12 +51,15 @@ static const char *const handled[] = {"add-host",
                                       "no-hosts",
                                       "oom-kill-disable",
                                       "oom-score-adj",
+                                      "os",
                                       "pid",
                                       "pids-limit",
+                                      "platform",
                                       "privileged",
                                       "publish",
                                       "publish-all",
                                       "read-only-tmpfs",
+                                      "replace",
                                       "security-opt",
                                       "shm-size",
                                       "subgidname",
@@ -62,8 +67,12 @@ static const char *const handled[] = {"add-host",
                                       "sysctl",
                                       "tmpfs",
                                       "uidmap",
+                                      "umask",
+                                      "unsetenv",
+                                      "unsetenv-all",
                                       "userns",
                                       "uts",
+                                      "variant",
                                       "volume",
                                       "volumes-from",
                                       NULL};
@@ -131,6 +140,12 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->tmpfs = A("tmpfs");
 	c->volumes_from = A("volumes-from");
 	c->no_read_only_tmpfs = !B("read-only-tmpfs");
+	c->umask = S("umask");
+	c->unsetenv = A("unsetenv");
+	c->unsetenv_all = B("unsetenv-all");
+	c->os = S("os");
+	c->arch = S("arch");
+	c->variant = S("variant");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");

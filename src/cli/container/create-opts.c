@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli/container/create-map.h"
 #include "util/strv.h"
@@ -40,6 +41,13 @@ void create_build_release(struct create_build *b)
 	free(b->isolation);
 	b->isolation = NULL;
 	b->warnings = strv_free(b->warnings);
+	free(b->platform_os);
+	free(b->platform_arch);
+	free(b->platform_variant);
+	b->platform_os = b->platform_arch = b->platform_variant = NULL;
+	if (b->cid_open)
+		close(b->cid_fd);
+	b->cid_open = false;
 }
 
 void create_build_print_warnings(const struct create_build *b)
@@ -261,5 +269,5 @@ int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int a
 	b->isolation = xnew(struct isolation_opts, 1);
 	create_map_extra(ctx, o, c, b->isolation);
 	c->ret_warnings = &b->warnings;
-	return 0;
+	return create_cli_platform(ctx, o, b, err);
 }

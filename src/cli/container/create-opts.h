@@ -92,8 +92,24 @@ struct create_build {
 	struct isolation_opts *isolation;
 	char *network;
 	char **warnings; /* the engine's warnings, printed on stderr after create */
+	char *platform_os, *platform_arch, *platform_variant; /* --platform, split */
+	int cid_fd;    /* --cidfile, opened (O_EXCL) before create when cid_open */
+	bool cid_open;
 };
 void create_build_release(struct create_build *b);
+
+/* --platform OS[/ARCH[/VARIANT]] into b->opts (create-extra.c); EINVAL with --os/--arch. */
+int create_cli_platform(const struct cli_ctx *ctx, const struct create_cli_opts *o,
+                        struct create_build *b, struct cpod_error **err);
+/*
+ * Before container_create: check --replace has --name, open --cidfile (EEXIST with
+ * Podman's message when it exists), and with --replace force-remove the container of that
+ * name (printing the name on stdout as Podman does when one was removed).
+ */
+int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o,
+                      struct create_build *b, struct cpod_error **err);
+/* After container_create: write the ID (no newline, as Podman) to the --cidfile. */
+int create_cli_after(struct create_build *b, const char *id, struct cpod_error **err);
 /* Print the engine's warnings (Podman prints them on stderr, one a line). */
 void create_build_print_warnings(const struct create_build *b);
 

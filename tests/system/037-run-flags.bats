@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# run / create flags handled around the container's creation and start: --replace, --cidfile,
+# --umask, --unsetenv, --platform and friends, checked against Podman 4.3's behaviour.
+
+load helpers
+load ctr-helpers
+
+setup_file() {
+	use_image_store
+}
+
+teardown() {
+	ctr_cleanup
+}
+
+@test "create --replace removes the container holding the name first" {
+	run_cpod 125 create --replace --network none $BUSYBOX_IMAGE true
+	is "$output" "Error: cannot replace container without --name being set"
+	run_cpod create --name rep --network none $BUSYBOX_IMAGE true
+	local first=$output
+	run_cpod create --replace --name rep --network none $BUSYBOX_IMAGE true
+	is "${lines[0]}" "rep" "the removed container's name"
+	isnt "${lines[1]}" "$first" "a new container"
+	run_cpod ps -a --format '{{.Names}}'
+	is "$output" "rep"
+	# a running one is stopped and removed
+	run_cpod run -d --init --name rep2 --network none $BUSYBOX_IMAGE sleep 100
+	run_cpod run --replace --rm --name rep2 --network none $BUSYBOX_IMAGE $TESTPROG echo again
+	is "$output" "rep2"$'\n'"again"
+	# no container of that name: nothing removed, nothing printed
+	run_cpod run --replace --rm --name rep3 --network none $BUSYBOX_IMAGE $TESTPROG echo only
+	is "$output" "only"
+}
+
+@test "create and run --cidfile write the full ID and refuse an existing file" {
+	local f=$BATS_TEST_TMPDIR/cid
+	run_cpod create --cidfile "$f" --network none $BUSYBOX_IMAGE true
+	is "$(cat "$f")" "$output" "the file holds the full ID without a newline"
+	is "$(wc -c <"$f")" "64"
+	run_cpod 125 create --cidfile "$f" --network none $BUSYBOX_IMAGE true
+	is "$output" "Error: container id file exists. Ensure another container is not using it or delete $f"
+	run_cpod 125 run --cidfile "$BATS_TEST_TMPDIR/no/dir" --network none $BUSYBOX_IMAGE true
+	is "$output" "Error: opening cidfile $BATS_TEST_TMPDIR/no/dir"
+	run_cpod run -d --cidfile "$BATS_TEST_TMPDIR/cid2" --network none $BUSYBOX_IMAGE true
+	is "$(cat "$BATS_TEST_TMPDIR/cid2")" "$output"
+}
+
+@test "run --umask sets the process umask and inspect shows it" {
+	run_cpod run --rm --network none --umask 0077 $BUSYBOX_IMAGE sh -c umask
+	is "$output" "0077"
+	run_cpod run --rm --network none --umask 27 $BUSYBOX_IMAGE sh -c umask
+	is "$output" "0027"
+	run_cpod create --name um --network none --umask 0037 $BUSYBOX_IMAGE true
+	run_cpod inspect --format '{{.Config.Umask}}' um
+	is "$output" "0037"
+	for bad in 9 07777 abc ''; do
+		run_cpod 125 create --network none --umask "$bad" $BUSYBOX_IMAGE true
+		is "$output" "Error: running container create option: invalid umask string $bad: invalid argument"
+	done
+}
+
+@test "run --unsetenv and --unsetenv-all drop the default environment, not -e" {
+	run_cpod run --rm --network none --unsetenv PATH --unsetenv TERM -e FOO=1 \
+		$BUSYBOX_IMAGE $TESTPROG env
+	contains "$output" "FOO=1"
+	contains "$output" "container=podman"
+	[[ $output != *PATH=* ]] || die "PATH was not unset: $output"
+	[[ $output != *TERM=* ]] || die "TERM was not unset: $output"
+	run_cpod run --rm --network none --unsetenv FOO -e FOO=kept $BUSYBOX_IMAGE $TESTPROG env
+	contains "$output" "FOO=kept"
+	run_cpod create --name ue --network none --unsetenv-all -e FOO=1 $BUSYBOX_IMAGE true
+	run_cpod inspect --format '{{.Config.Env}}' ue
+	is_literal "${output%% HOSTNAME=*}" "[FOO=1" "only -e (and cpod's HOSTNAME)"
+	run_cpod run --rm --network none --unsetenv-all -e FOO=1 $BUSYBOX_IMAGE $TESTPROG env
+	[[ $output != *PATH=* && $output != *container=* ]] || die "defaults kept: $output"
+	contains "$output" "FOO=1"
+}
+
+@test "--platform is split for the pull, and refused with --arch or --os" {
+	run_cpod 125 create --platform linux/arm64 --arch amd64 $BUSYBOX_IMAGE true
+	is "$output" "Error: --platform option can not be specified with --arch or --os"
+	run_cpod 125 create --platform a/b/c/d $BUSYBOX_IMAGE true
+	is_literal "$output" 'Error: invalid platform syntax for "a/b/c/d" (use OS/ARCH[/VARIANT][,...])'
+	# a local image is used as it is
+	run_cpod create --network none --platform linux/amd64 $BUSYBOX_IMAGE true
+	run_cpod create --network none --os linux --arch amd64 --variant v8 $BUSYBOX_IMAGE true
+}
