@@ -209,6 +209,59 @@ static void test_create_cli_build_handled_slots(void **state)
 	release(&p);
 }
 
+static void test_create_cli_build_run_flags(void **state)
+{
+	struct built p;
+	char *a1[] = {"--umask",
+	              "0077",
+	              "--unsetenv",
+	              "PATH",
+	              "--unsetenv-all",
+	              "--platform",
+	              "linux/arm64/v8",
+	              "--replace",
+	              "--cidfile",
+	              "/x",
+	              "img",
+	              NULL};
+	build(&p, &cmd_container_run, a1);
+	assert_int_equal(p.r, 0);
+	assert_string_equal(p.b.opts.umask, "0077");
+	assert_string_equal(p.b.opts.unsetenv[0], "PATH");
+	assert_true(p.b.opts.unsetenv_all);
+	assert_string_equal(p.b.opts.os, "linux");
+	assert_string_equal(p.b.opts.arch, "arm64");
+	assert_string_equal(p.b.opts.variant, "v8");
+	release(&p);
+	char *a2[] = {"--platform", "linux", "--variant", "v7", "img", NULL};
+	build(&p, &cmd_container_create, a2);
+	assert_int_equal(p.r, 0);
+	assert_string_equal(p.b.opts.os, "linux");
+	assert_null(p.b.opts.arch);
+	assert_string_equal(p.b.opts.variant, "v7");
+	release(&p);
+	char *a3[] = {"--arch", "arm", "--platform", "linux/arm", "img", NULL};
+	build(&p, &cmd_container_create, a3);
+	assert_string_equal(p.err->msg,
+	                    "--platform option can not be specified with --arch or --os");
+	release(&p);
+	char *a4[] = {"--platform", "a/b/c/d", "img", NULL};
+	build(&p, &cmd_container_create, a4);
+	assert_int_equal(p.err->code, EINVAL);
+	assert_non_null(strstr(p.err->msg, "invalid platform syntax for \"a/b/c/d\""));
+	release(&p);
+	/* without the flags nothing is set */
+	char *a5[] = {"img", NULL};
+	build(&p, &cmd_container_create, a5);
+	assert_int_equal(p.r, 0);
+	assert_null(p.b.opts.umask);
+	assert_null(p.b.opts.unsetenv);
+	assert_false(p.b.opts.unsetenv_all);
+	assert_null(p.b.opts.os);
+	assert_false(p.b.cid_open);
+	release(&p);
+}
+
 static void test_run_table_layout(void **state)
 {
 	/* create's table is run's without run's own first entries */
@@ -228,6 +281,7 @@ int main(void)
 	        cmocka_unit_test(test_create_cli_build_maps_flags),
 	        cmocka_unit_test(test_create_cli_build_refuses_unsupported),
 	        cmocka_unit_test(test_create_cli_build_handled_slots),
+	        cmocka_unit_test(test_create_cli_build_run_flags),
 	        cmocka_unit_test(test_run_table_layout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

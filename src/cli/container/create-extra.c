@@ -53,20 +53,22 @@ int create_cli_platform(const struct cli_ctx *ctx, const struct create_cli_opts 
 	return 0;
 }
 
-int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o,
-                      struct create_build *b, struct cpod_error **err)
+int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o, struct create_build *b,
+                      struct cpod_error **err)
 {
 	bool replace = create_flag_bool(ctx, o, "replace");
 	const char *cidfile = create_flag_str(ctx, o, "cidfile");
 	if (replace && (!o->name || !*o->name))
-		return cpod_error_set(err, EINVAL, "cannot replace container without --name being set");
+		return cpod_error_set(err, EINVAL,
+		                      "cannot replace container without --name being set");
 	if (cidfile && *cidfile) {
 		int fd = open(cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0 && errno == EEXIST)
-			return cpod_error_set(err, EEXIST,
-			                      "container id file exists. Ensure another container is "
-			                      "not using it or delete %s",
-			                      cidfile);
+			return cpod_error_set(
+			        err, EEXIST,
+			        "container id file exists. Ensure another container is "
+			        "not using it or delete %s",
+			        cidfile);
 		if (fd < 0)
 			return cpod_error_set(err, errno, "opening cidfile %s", cidfile);
 		b->cid_fd = fd;
