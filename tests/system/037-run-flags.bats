@@ -87,3 +87,27 @@ teardown() {
 	run_cpod create --network none --platform linux/amd64 $BUSYBOX_IMAGE true
 	run_cpod create --network none --os linux --arch amd64 --variant v8 $BUSYBOX_IMAGE true
 }
+
+@test "stop, kill, restart and rm --cidfile act on the IDs in the files" {
+	local f=$BATS_TEST_TMPDIR/cid g=$BATS_TEST_TMPDIR/cid2
+	run_cpod run -d --init --cidfile "$f" --network none $BUSYBOX_IMAGE sleep 100
+	local id=$output
+	run_cpod create --cidfile "$g" --network none $BUSYBOX_IMAGE true
+	local id2=$output
+	run_cpod kill --cidfile "$f"
+	is "$output" "$id"
+	run_cpod restart --cidfile "$f"
+	is "$output" "$id"
+	run_cpod stop -t 0 --cidfile "$f"
+	is "$output" "$id"
+	run_cpod rm --cidfile "$f" --cidfile "$g"
+	is "$output" "$id"$'\n'"$id2"
+	for verb in stop kill restart rm; do
+		run_cpod 125 $verb --cidfile "$BATS_TEST_TMPDIR/none"
+		is "$output" "Error: reading CIDFile: open $BATS_TEST_TMPDIR/none: no such file or directory"
+		run_cpod 125 $verb --cidfile "$f" -a
+		is "$output" "Error: --all, --latest, and --cidfile cannot be used together"
+		run_cpod 125 $verb --cidfile "$f" somename
+		is "$output" "Error: no arguments are needed with --latest or --cidfile"
+	done
+}

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/container/ctr-cidfile.h"
 #include "cli/container/ctr-common.h"
 #include "engine/container.h"
 #include "util/strv.h"
@@ -43,8 +44,13 @@ static int kill_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct ctr_errors errs = {0};
 	int r, sig;
 
-	if (opts->cidfile)
-		return cli_errorf(ctx, "--cidfile is not supported yet");
+	_cleanup_strv_free_ char **cids = NULL;
+	if ((r = ctr_cidfile_args(ctx, opts->cidfile, opts->all, opts->latest, argc, &cids)))
+		return r;
+	if (cids) {
+		argc = (int)strv_length(cids);
+		argv = cids;
+	}
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
 	                        "you must provide at least one name or id")))
 		return r;

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/container/ctr-cidfile.h"
 #include "cli/container/ctr-common.h"
 #include "engine/container.h"
 #include "util/strv.h"
@@ -60,9 +61,15 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct ctr_errors errs = {0};
 	int r, code = 0;
 
-	if (opts->cidfile || opts->filter)
-		return cli_errorf(ctx, "--%s is not supported yet",
-		                  opts->cidfile ? "cidfile" : "filter");
+	if (opts->filter)
+		return cli_errorf(ctx, "--filter is not supported yet");
+	_cleanup_strv_free_ char **cids = NULL;
+	if ((r = ctr_cidfile_args(ctx, opts->cidfile, opts->all, opts->latest, argc, &cids)))
+		return r;
+	if (cids) {
+		argc = (int)strv_length(cids);
+		argv = cids;
+	}
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
 	                        "you must provide at least one name or id")))
 		return r;

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef CPOD_CLI_CTR_CIDFILE_H
+#define CPOD_CLI_CTR_CIDFILE_H
+
+/* --cidfile of stop, rm, kill and restart: the containers named by ID files (ctr-cidfile.c). */
+#include <stdbool.h>
+
+#include "cli/cli.h"
+
+/*
+ * With cidfiles (NULL: nothing to do, returns 0 and leaves *ret_ids NULL): refuse --all,
+ * --latest and arguments as Podman does, then read the first line of every file into
+ * *ret_ids (owned strv). Returns 0, or the exit code after printing the error
+ * ("reading CIDFile: open PATH: no such file or directory").
+ */
+int ctr_cidfile_args(struct cli_ctx *ctx, char *const *cidfiles, bool all, bool latest, int argc,
+                     char ***ret_ids);
+
+#endif
