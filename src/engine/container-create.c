@@ -116,6 +116,16 @@ static void drop_unset(char **env, const struct container_create_opts *o)
 	env[w] = NULL;
 }
 
+/* --pidfile, --conmon-pidfile: kept absolute (conmon runs later, from elsewhere) */
+static void set_path(json_t *extra, const char *key, const char *path)
+{
+	if (!path || !*path)
+		return;
+	_cleanup_free_ char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
+	_cleanup_free_ char *abs = cwd ? path_join(cwd, path) : xstrdup(path);
+	json_object_set_new(extra, key, json_string(abs));
+}
+
 /* Podman accepts 1 to 4 octal digits (pkg/specgen validation) */
 static int check_umask(const char *m, struct cpod_error **err)
 {
@@ -275,6 +285,8 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	}
 	if (o->umask)
 		json_object_set_new(cc->spec_extra, "umask", json_string(o->umask));
+	set_path(cc->spec_extra, "pidfile", o->pidfile);
+	set_path(cc->spec_extra, "conmon_pidfile", o->conmon_pidfile);
 	if (o->unsetenv_all)
 		json_object_set_new(cc->spec_extra, "unsetenv_all", json_true());
 	if (o->unsetenv) {

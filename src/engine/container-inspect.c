@@ -263,9 +263,11 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	if (!rtname && e->runtime)
 		rtname = e->runtime->name;
 	json_object_set_new(o, "OCIRuntime", json_string(rtname ? rtname : ""));
-	_cleanup_free_ char *cpid = path_join(run_dir, "conmon.pid");
+	const char *ucpid = json_string_value(json_object_get(cc->spec_extra, "conmon_pidfile"));
+	_cleanup_free_ char *cpid = ucpid ? xstrdup(ucpid) : path_join(run_dir, "conmon.pid");
 	json_object_set_new(o, "ConmonPidFile", json_string(cpid));
-	_cleanup_free_ char *pidfile = path_join(run_dir, "pidfile");
+	const char *upid = json_string_value(json_object_get(cc->spec_extra, "pidfile"));
+	_cleanup_free_ char *pidfile = upid ? xstrdup(upid) : path_join(run_dir, "pidfile");
 	json_object_set_new(o, "PidFile", json_string(pidfile));
 	json_object_set_new(o, "Name", json_string(cc->name));
 	json_object_set_new(o, "RestartCount", json_integer(c->state.restart_count));

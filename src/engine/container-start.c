@@ -318,8 +318,12 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	_cleanup_strv_free_ char **exit_cmd = NULL;
 	if (r >= 0)
 		r = exit_command(e, c, &exit_cmd, err);
-	_cleanup_free_ char *pidfile = path_join(run_dir, "pidfile");
-	_cleanup_free_ char *conmon_pidfile = path_join(run_dir, "conmon.pid");
+	/* --pidfile and --conmon-pidfile replace the files in the run directory, as Podman */
+	const char *upid = json_string_value(json_object_get(cc->spec_extra, "pidfile"));
+	const char *ucpid = json_string_value(json_object_get(cc->spec_extra, "conmon_pidfile"));
+	_cleanup_free_ char *pidfile = upid ? xstrdup(upid) : path_join(run_dir, "pidfile");
+	_cleanup_free_ char *conmon_pidfile =
+	        ucpid ? xstrdup(ucpid) : path_join(run_dir, "conmon.pid");
 	const struct cpod_config *cfg = engine_config(e, NULL);
 	pid_t conmon_pid = 0, ctr_pid = 0;
 	_cleanup_free_ char *wrapper = runtime_wrapper_path();

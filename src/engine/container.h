@@ -162,6 +162,8 @@ struct container_create_opts {
 	char *const *unsetenv;     /* --unsetenv: drop these image/containers.conf defaults */
 	bool unsetenv_all;         /* --unsetenv-all: no default environment at all */
 	const char *os, *arch, *variant; /* platform of the pull for a missing image */
+	const char *pidfile;        /* --pidfile: conmon writes the container's pid there */
+	const char *conmon_pidfile; /* --conmon-pidfile: conmon writes its own pid there */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

@@ -111,3 +111,17 @@ teardown() {
 		is "$output" "Error: no arguments are needed with --latest or --cidfile"
 	done
 }
+
+@test "run --pidfile and --conmon-pidfile: the pids written where asked, inspect shows the paths" {
+	local p=$BATS_TEST_TMPDIR/ctr.pid c=$BATS_TEST_TMPDIR/conmon.pid
+	run_cpod run -d --init --name pf --pidfile "$p" --conmon-pidfile "$c" --network none \
+		$BUSYBOX_IMAGE sleep 100
+	run_cpod inspect --format '{{.PidFile}} {{.ConmonPidFile}} {{.State.Pid}} {{.State.ConmonPid}}' pf
+	is "$output" "$p $c $(cat "$p") $(cat "$c")"
+	[[ -d /proc/$(cat "$p") ]] || die "no process $(cat "$p")"
+	# a relative path is relative to the directory of create
+	cd "$BATS_TEST_TMPDIR"
+	run_cpod create --name pf2 --pidfile rel.pid --network none $BUSYBOX_IMAGE true
+	run_cpod inspect --format '{{.PidFile}}' pf2
+	is "$output" "$BATS_TEST_TMPDIR/rel.pid"
+}

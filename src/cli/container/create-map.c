@@ -20,6 +20,7 @@ static const char *const handled[] = {"add-host",
                                       "cgroupns",
                                       "cgroups",
                                       "cidfile",
+                                      "conmon-pidfile",
                                       "cpu-period",
                                       "cpu-quota",
                                       "cpu-shares",
@@ -53,6 +54,7 @@ static const char *const handled[] = {"add-host",
                                       "oom-score-adj",
                                       "os",
                                       "pid",
+                                      "pidfile",
                                       "pids-limit",
                                       "platform",
                                       "privileged",
@@ -146,6 +148,8 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->os = S("os");
 	c->arch = S("arch");
 	c->variant = S("variant");
+	c->pidfile = S("pidfile");
+	c->conmon_pidfile = S("conmon-pidfile");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
