@@ -286,6 +286,8 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	if (o->umask)
 		json_object_set_new(cc->spec_extra, "umask", json_string(o->umask));
 	set_path(cc->spec_extra, "pidfile", o->pidfile);
+	if (o->timeout)
+		json_object_set_new(cc->spec_extra, "timeout", json_integer(o->timeout));
 	set_path(cc->spec_extra, "conmon_pidfile", o->conmon_pidfile);
 	if (o->unsetenv_all)
 		json_object_set_new(cc->spec_extra, "unsetenv_all", json_true());

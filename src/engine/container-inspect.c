@@ -111,7 +111,8 @@ static json_t *config_json(const struct container *c, const char *entrypoint)
 	                    json_is_array(argv) ? json_incref(argv) : json_null());
 	const char *umask = json_string_value(json_object_get(cc->spec_extra, "umask"));
 	json_object_set_new(o, "Umask", json_string(umask ? umask : "0022"));
-	json_object_set_new(o, "Timeout", json_integer(0));
+	json_int_t timeout = json_integer_value(json_object_get(cc->spec_extra, "timeout"));
+	json_object_set_new(o, "Timeout", json_integer(timeout));
 	json_object_set_new(o, "StopTimeout", json_integer(cc->stop_timeout));
 	json_object_set_new(o, "Passwd", json_true());
 	json_object_set_new(o, "sdNotifyMode", json_string("container"));

@@ -345,6 +345,8 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 		        .stdin_open = cc->stdin_open,
 		        .exit_command = exit_cmd,
 		        .env = cfg ? cfg->engine.conmon_env_vars : NULL,
+		        .ctr_timeout = (unsigned)json_integer_value(
+		                json_object_get(cc->spec_extra, "timeout")),
 		};
 		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
 	}

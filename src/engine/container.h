@@ -164,6 +164,7 @@ struct container_create_opts {
 	const char *os, *arch, *variant; /* platform of the pull for a missing image */
 	const char *pidfile;        /* --pidfile: conmon writes the container's pid there */
 	const char *conmon_pidfile; /* --conmon-pidfile: conmon writes its own pid there */
+	unsigned timeout;           /* --timeout: seconds before conmon kills it; 0: none */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

@@ -65,6 +65,7 @@ struct conmon_create_opts {
 	 */
 	const char *runtime_wrapper;
 	unsigned timeout_ms;               /* for the sync pipe; 0: 240 s (Podman's) */
+	unsigned ctr_timeout;              /* --timeout: conmon kills the container after it (s) */
 };
 
 /*

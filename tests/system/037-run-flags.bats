@@ -125,3 +125,14 @@ teardown() {
 	run_cpod inspect --format '{{.PidFile}}' pf2
 	is "$output" "$BATS_TEST_TMPDIR/rel.pid"
 }
+
+@test "run --timeout: conmon kills the container after the timeout" {
+	# conmon kills it and records -1 (Podman run then exits 255)
+	run_cpod 255 run --name to --timeout 1 --network none $BUSYBOX_IMAGE sleep 30
+	run_cpod inspect --format '{{.Config.Timeout}} {{.State.ExitCode}}' to
+	is "$output" "1 -1"
+	run_cpod run --rm --timeout 5 --network none $BUSYBOX_IMAGE $TESTPROG echo quick
+	is "$output" "quick"
+	run_cpod 125 create --timeout abc $BUSYBOX_IMAGE true
+	is "$output" 'Error: invalid argument "abc" for "--timeout" flag: strconv.ParseUint: parsing "abc": invalid syntax'$'\n'"See 'cpod create --help'"
+}

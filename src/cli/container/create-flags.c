@@ -311,10 +311,12 @@ const struct cli_option create_cli_run_options[] = {
         U_SLICE(84, "sysctl", 0, "strings", "Sysctl options", NULL),
         U_STR(85, "systemd", 0, "string",
               "Run container in systemd mode (\"true\"|\"false\"|\"always\")", "\"true\""),
-        U_STR(86, "timeout", 0, "uint",
-              "Maximum length of time a container is allowed to run. The container will be killed "
-              "automatically after the time expires.",
-              NULL),
+        {.long_name = "timeout",
+         .type = CLI_OPT_UINT,
+         .offset = offsetof(O, timeout),
+         .arg_name = "uint",
+         .help = "Maximum length of time a container is allowed to run. The container will be "
+                 "killed automatically after the time expires."},
         U_ARRAY(87, "tmpfs", 0, "tmpfs", "Mount a temporary filesystem (tmpfs) into a container",
                 NULL),
         U_SLICE(88, "uidmap", 0, "strings", "UID map to use for the user namespace", NULL),

@@ -269,5 +269,6 @@ int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int a
 	b->isolation = xnew(struct isolation_opts, 1);
 	create_map_extra(ctx, o, c, b->isolation);
 	c->ret_warnings = &b->warnings;
+	c->timeout = o->timeout;
 	return create_cli_platform(ctx, o, b, err);
 }

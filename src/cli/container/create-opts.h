@@ -46,6 +46,7 @@ struct create_cli_opts {
 	bool rm;
 	char *stop_signal;
 	unsigned stop_timeout;
+	unsigned timeout; /* --timeout (its slot 86 is unused) */
 	bool tls_verify;
 	bool tty;
 	char *tz;
