@@ -136,3 +136,24 @@ teardown() {
 	run_cpod 125 create --timeout abc $BUSYBOX_IMAGE true
 	is "$output" 'Error: invalid argument "abc" for "--timeout" flag: strconv.ParseUint: parsing "abc": invalid syntax'$'\n'"See 'cpod create --help'"
 }
+
+@test "run --rmi removes the image after the container, implies --rm" {
+	run_cpod import -q "$BUSYBOX_TAR" localhost/rmi-only
+	local id=$output
+	run_cpod 3 run --rmi --network none localhost/rmi-only $TESTPROG exit 3
+	run_cpod 1 image exists localhost/rmi-only
+	run_cpod ps -a --format '{{.Image}}'
+	is "$output" "" "the container went with --rm"
+	run_cpod 125 run --rmi --rm=false --network none $BUSYBOX_IMAGE true
+	is "$output" "Error: the --rmi option does not work without --rm"
+	# an image another container uses stays, with Podman's error in the log
+	run_cpod import -q "$BUSYBOX_TAR" localhost/rmi-used
+	run_cpod create --name keeper --network none localhost/rmi-used true
+	run_cpod run --rmi --network none localhost/rmi-used $TESTPROG echo ran
+	contains "$output" "ran"
+	contains "$output" 'level=error msg="failed removing image: '
+	run_cpod image exists localhost/rmi-used
+	# detached: the image is kept (Podman)
+	run_cpod run -d --rmi --network none localhost/rmi-used true
+	run_cpod image exists localhost/rmi-used
+}

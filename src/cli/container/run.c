@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/container/create-opts.h"
 #include "engine/container.h"
+#include "engine/engine.h"
+#include "image/image.h"
 #include "util/log.h"
 #include "banned.h"
 
@@ -24,6 +26,25 @@ static void remove_after_failure(struct cli_ctx *ctx, const struct container *c)
 	}
 }
 
+/* --rmi: remove the image once the container is gone, reporting failures as Podman logs them */
+static void remove_image(struct cli_ctx *ctx, const char *image)
+{
+	struct cpod_error *err = NULL;
+	struct store *s = engine_store(ctx->engine, &err);
+	if (!s) {
+		log_error("failed removing image: %s", err->msg);
+		cpod_error_free(err);
+		return;
+	}
+	char *names[] = {(char *)image, NULL};
+	struct image_remove_opts ro = {0};
+	struct image_remove_report rep;
+	image_remove(s, names, &ro, &rep);
+	for (size_t i = 0; i < rep.n_errors; i++)
+		log_error("failed removing image: %s", rep.errors[i]->msg);
+	image_remove_report_release(&rep);
+}
+
 static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct create_cli_opts *opts = opts_;
@@ -35,6 +56,12 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 
 	if (opts->detach && opts->attach && opts->attach[0])
 		return cli_errorf(ctx, "--detach and --attach cannot be used together");
+	/* --rmi implies --rm (Podman) */
+	bool rmi = create_flag_bool(ctx, opts, "rmi");
+	if (rmi && cli_flag_changed(ctx, "rm") && !opts->rm)
+		return cli_errorf(ctx, "the --rmi option does not work without --rm");
+	if (rmi)
+		opts->rm = true;
 	r = create_cli_build(ctx, opts, argc, argv, &b, &err);
 	if (r >= 0) {
 		if (opts->tty && opts->interactive && !opts->detach && !isatty(STDIN_FILENO))
@@ -67,14 +94,20 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		fflush(stdout);
 		r = container_start(ctx->engine, c->config.id, &io, &code, &detached, &err);
 	}
+	const char *image = b.opts.image; /* borrowed from argv */
 	create_build_release(&b);
 	if (r < 0) {
 		if (opts->rm)
 			remove_after_failure(ctx, c);
 		return cli_error(ctx, err);
 	}
-	if (opts->detach)
+	if (opts->detach) {
 		printf("%s\n", c->config.id);
+		return 0;
+	}
+	/* Podman removes the image after an attached run only */
+	if (rmi && !detached)
+		remove_image(ctx, image);
 	return detached ? 0 : code;
 }
 
