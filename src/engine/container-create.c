@@ -288,6 +288,8 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	set_path(cc->spec_extra, "pidfile", o->pidfile);
 	if (o->timeout)
 		json_object_set_new(cc->spec_extra, "timeout", json_integer(o->timeout));
+	if (o->preserve_fds)
+		json_object_set_new(cc->spec_extra, "preserve_fds", json_integer(o->preserve_fds));
 	set_path(cc->spec_extra, "conmon_pidfile", o->conmon_pidfile);
 	if (o->unsetenv_all)
 		json_object_set_new(cc->spec_extra, "unsetenv_all", json_true());

@@ -347,6 +347,8 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 		        .env = cfg ? cfg->engine.conmon_env_vars : NULL,
 		        .ctr_timeout = (unsigned)json_integer_value(
 		                json_object_get(cc->spec_extra, "timeout")),
+		        .preserve_fds = (unsigned)json_integer_value(
+		                json_object_get(cc->spec_extra, "preserve_fds")),
 		};
 		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
 	}

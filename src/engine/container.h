@@ -165,6 +165,7 @@ struct container_create_opts {
 	const char *pidfile;        /* --pidfile: conmon writes the container's pid there */
 	const char *conmon_pidfile; /* --conmon-pidfile: conmon writes its own pid there */
 	unsigned timeout;           /* --timeout: seconds before conmon kills it; 0: none */
+	unsigned preserve_fds;      /* --preserve-fds: the caller's fds 3..3+n-1 (run only) */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

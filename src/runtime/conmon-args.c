@@ -135,6 +135,10 @@ int conmon_build_argv(const struct conmon_create_opts *o, const char *conmon_pid
 	push_pair(&v, "--conmon-pidfile", conmon_pidfile);
 	if (o->no_pivot)
 		strv_push(&v, "--no-pivot");
+	if (o->preserve_fds > 0) {
+		strv_push(&v, "--runtime-opt");
+		strv_consume(&v, xasprintf("--preserve-fds=%u", o->preserve_fds));
+	}
 	if (o->ctr_timeout > 0)
 		strv_consume(&v, xasprintf("--timeout=%u", o->ctr_timeout));
 	if (o->exit_command && o->exit_command[0]) {

@@ -42,7 +42,8 @@ struct child_report {
 struct child_fds {
 	int sync, start, report, null, errw;
 	bool passthrough;
-	bool hide; /* run conmon itself without /sys/fs/cgroup/unified */
+	unsigned preserve_fds; /* the caller's fds 3..3+n-1 stay; the pipes go after them */
+	bool hide;             /* run conmon itself without /sys/fs/cgroup/unified */
 	/*
 	 * conmon's working directory: it writes its "oom" file there (and only there without
 	 * --persist-dir), so Podman runs it in the bundle
@@ -75,16 +76,23 @@ static _Noreturn void child_exec(const char *path, char **argv, char **envp,
 		if (r < 0)
 			child_fail(f->report, STAGE_HIDE, -r);
 	}
-	/* move the pipe ends above 4 first so that dup2 to 3 and 4 cannot clobber them */
-	int s = fcntl(f->sync, F_DUPFD_CLOEXEC, 10);
-	int st = fcntl(f->start, F_DUPFD_CLOEXEC, 10);
+	/* move the pipe ends above their targets first so that dup2 cannot clobber them */
+	int high = CHILD_START_FD + (int)f->preserve_fds + 6;
+	int s = fcntl(f->sync, F_DUPFD_CLOEXEC, high);
+	int st = fcntl(f->start, F_DUPFD_CLOEXEC, high);
 	if (s < 0 || st < 0)
 		child_fail(f->report, STAGE_FDS, errno);
 	if (!f->passthrough) {
 		if (dup2(f->null, 0) < 0 || dup2(f->null, 1) < 0 || dup2(f->errw, 2) < 0)
 			child_fail(f->report, STAGE_FDS, errno);
 	}
-	if (dup2(s, CHILD_SYNC_FD) < 0 || dup2(st, CHILD_START_FD) < 0)
+	for (unsigned i = 0; i < f->preserve_fds; i++) {
+		int fl = fcntl(3 + (int)i, F_GETFD);
+		if (fl < 0 || fcntl(3 + (int)i, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			child_fail(f->report, STAGE_FDS, errno);
+	}
+	if (dup2(s, CHILD_SYNC_FD + (int)f->preserve_fds) < 0 ||
+	    dup2(st, CHILD_START_FD + (int)f->preserve_fds) < 0)
 		child_fail(f->report, STAGE_FDS, errno);
 	execve(path, argv, envp);
 	child_fail(f->report, STAGE_EXEC, errno);
@@ -233,7 +241,9 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 	r = conmon_build_argv(o, conmon_pidfile, wrap, &argv, err);
 	if (r < 0)
 		return r;
-	_cleanup_strv_free_ char **envp = conmon_build_env(o, CHILD_SYNC_FD, CHILD_START_FD);
+	int pfds = (int)o->preserve_fds;
+	_cleanup_strv_free_ char **envp =
+	        conmon_build_env(o, CHILD_SYNC_FD + pfds, CHILD_START_FD + pfds);
 	if (log_get_level() <= LOG_LEVEL_DEBUG) {
 		_cleanup_free_ char *line = strv_join(argv, " ");
 		log_debug("running conmon: %s", line);
@@ -258,6 +268,7 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 	        .null = null_fd,
 	        .errw = errp[1],
 	        .passthrough = o->log_driver && strcmp(o->log_driver, "passthrough") == 0,
+	        .preserve_fds = o->preserve_fds,
 	        .hide = hide,
 	        .cwd = o->bundle,
 	};

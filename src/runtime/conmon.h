@@ -66,6 +66,7 @@ struct conmon_create_opts {
 	const char *runtime_wrapper;
 	unsigned timeout_ms;               /* for the sync pipe; 0: 240 s (Podman's) */
 	unsigned ctr_timeout;              /* --timeout: conmon kills the container after it (s) */
+	unsigned preserve_fds;             /* the caller's fds 3..3+n-1 go to the container */
 };
 
 /*

@@ -157,3 +157,16 @@ teardown() {
 	run_cpod run -d --rmi --network none localhost/rmi-used true
 	run_cpod image exists localhost/rmi-used
 }
+
+@test "run --preserve-fds passes the caller's fds 3.. into the container" {
+	echo "from fd 3" >"$BATS_TEST_TMPDIR/in"
+	run cpod run --rm --network none --preserve-fds 1 $BUSYBOX_IMAGE sh -c 'cat <&3' \
+		3<"$BATS_TEST_TMPDIR/in"
+	is "$status" 0
+	is "$output" "from fd 3"
+	# without the flag the container does not get it
+	run cpod run --rm --network none $BUSYBOX_IMAGE sh -c 'cat <&3' 3<"$BATS_TEST_TMPDIR/in"
+	isnt "$status" 0
+	run_cpod 125 run --preserve-fds x $BUSYBOX_IMAGE true
+	is "$output" 'Error: invalid argument "x" for "--preserve-fds" flag: strconv.ParseUint: parsing "x": invalid syntax'$'\n'"See 'cpod run --help'"
+}

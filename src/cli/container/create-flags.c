@@ -58,8 +58,11 @@ const struct cli_option create_cli_run_options[] = {
          .help = "Proxy received signals to the process",
          .def_help = "true"},
         U_BOOL(0, "passwd", 0, "add entries to /etc/passwd and /etc/group", "true"),
-        U_STR(1, "preserve-fds", 0, "uint",
-              "Pass a number of additional file descriptors into the container", NULL),
+        {.long_name = "preserve-fds",
+         .type = CLI_OPT_UINT,
+         .offset = offsetof(O, preserve_fds),
+         .arg_name = "uint",
+         .help = "Pass a number of additional file descriptors into the container"},
         U_BOOL(2, "rmi", 0, "Remove container image unless used by other containers", NULL),
         /* create and run */
         CLI_STRINGS("annotation", 0, O, annotation, "Add annotations to container (key=value)"),

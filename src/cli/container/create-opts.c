@@ -270,5 +270,6 @@ int create_cli_build(struct cli_ctx *ctx, const struct create_cli_opts *o, int a
 	create_map_extra(ctx, o, c, b->isolation);
 	c->ret_warnings = &b->warnings;
 	c->timeout = o->timeout;
+	c->preserve_fds = o->preserve_fds;
 	return create_cli_platform(ctx, o, b, err);
 }

@@ -46,7 +46,8 @@ struct create_cli_opts {
 	bool rm;
 	char *stop_signal;
 	unsigned stop_timeout;
-	unsigned timeout; /* --timeout (its slot 86 is unused) */
+	unsigned timeout;      /* --timeout (its slot 86 is unused) */
+	unsigned preserve_fds; /* run's --preserve-fds (its slot 1 is unused) */
 	bool tls_verify;
 	bool tty;
 	char *tz;
@@ -94,7 +95,7 @@ struct create_build {
 	char *network;
 	char **warnings; /* the engine's warnings, printed on stderr after create */
 	char *platform_os, *platform_arch, *platform_variant; /* --platform, split */
-	int cid_fd;    /* --cidfile, opened (O_EXCL) before create when cid_open */
+	int cid_fd; /* --cidfile, opened (O_EXCL) before create when cid_open */
 	bool cid_open;
 };
 void create_build_release(struct create_build *b);
@@ -107,8 +108,8 @@ int create_cli_platform(const struct cli_ctx *ctx, const struct create_cli_opts 
  * Podman's message when it exists), and with --replace force-remove the container of that
  * name (printing the name on stdout as Podman does when one was removed).
  */
-int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o,
-                      struct create_build *b, struct cpod_error **err);
+int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o, struct create_build *b,
+                      struct cpod_error **err);
 /* After container_create: write the ID (no newline, as Podman) to the --cidfile. */
 int create_cli_after(struct create_build *b, const char *id, struct cpod_error **err);
 /* Print the engine's warnings (Podman prints them on stderr, one a line). */
