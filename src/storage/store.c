@@ -126,7 +126,12 @@ void store_stage_release(struct store *s, struct store_stage *st)
 	st->fd = -1;
 }
 
-/* Remove every staging directory whose builder is gone (its flock can be taken). */
+/*
+ * Remove every staging directory whose builder is gone (its flock can be taken). Each one is
+ * removed while this process holds its lock: a builder that made the directory but has not
+ * locked it yet then fails its own flock and picks another name (store_stage_new), instead of
+ * locking a directory that is about to disappear under it.
+ */
 static void sweep_tmp(struct store *s)
 {
 	_cleanup_close_ int fd =
@@ -137,20 +142,19 @@ static void sweep_tmp(struct store *s)
 	if (!d)
 		return;
 	fd = -1;
-	_cleanup_strv_free_ char **dead = NULL;
+	_cleanup_strv_free_ char **names = NULL;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		_cleanup_close_ int sub = openat(dirfd(d), de->d_name,
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			strv_push(&names, de->d_name);
+	}
+	STRV_FOREACH(n, names)
+	{
+		_cleanup_free_ char *rel = xasprintf("tmp/%s", *n);
+		_cleanup_close_ int sub = openat(s->graph_fd, rel,
 		                                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub >= 0 && flock(sub, LOCK_EX | LOCK_NB) < 0)
 			continue; /* in use by a live process */
-		strv_push(&dead, de->d_name);
-	}
-	STRV_FOREACH(n, dead)
-	{
-		_cleanup_free_ char *rel = xasprintf("tmp/%s", *n);
 		log_debug("removing abandoned staging directory %s/%s", s->graph_root, rel);
 		stage_unmount_leftovers(s, rel);
 		rm_rf_at(s->graph_fd, rel);
