@@ -217,6 +217,32 @@ static int run_leaf(struct cli_ctx *ctx, const struct cli_command *entry, const 
 	return r;
 }
 
+/*
+ * The file descriptors (3 and up) this process inherited, taken before cpod opens anything:
+ * --preserve-fds may only hand those to a container, never one of cpod's own (its state
+ * database...), as Podman checks too. Process-wide by nature; written once at start-up.
+ */
+#define INHERITED_FDS_MAX 1024
+static unsigned char inherited_fds[INHERITED_FDS_MAX / 8];
+
+static void snapshot_inherited_fds(void)
+{
+	for (int fd = 3; fd < INHERITED_FDS_MAX; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			inherited_fds[fd / 8] |= (unsigned char)(1u << (fd % 8));
+}
+
+int cli_check_preserve_fds(unsigned n)
+{
+	for (unsigned fd = 3; fd < 3 + n; fd++)
+		if (fd >= INHERITED_FDS_MAX || !(inherited_fds[fd / 8] & (1u << (fd % 8))))
+			return cli_errorf(NULL,
+					  "file descriptor %u is not available - the preserve-fds "
+					  "option requires that all file descriptors must be passed",
+					  fd);
+	return 0;
+}
+
 /* bench/: the engine's own peak memory, without the runtime processes it waits for */
 static void report_peak_rss(void)
 {
@@ -235,6 +261,7 @@ int cli_main(int argc, char **argv)
 	_cleanup_free_ char **rest = NULL;
 	int nrest = 0, r;
 
+	snapshot_inherited_fds();
 	ctx.argv = argv;
 	log_set_handler(cli_log_handler, NULL);
 	if (getenv("CPOD_LOG_LEVEL"))

@@ -145,6 +145,12 @@ void cli_print_help(FILE *out, const struct cli_command *cmd, const char *path);
 int cli_parse_args(const struct cli_command *cmd, void *opts, struct cli_ctx *ctx, int argc,
 		   char **argv, int *ret_argc, char ***ret_argv, struct cpod_error **err);
 
+/*
+ * --preserve-fds N: 0 if fds 3..3+N-1 were all inherited by this process, else Podman's error
+ * printed and 125 returned (cpod's own descriptors must never reach a container).
+ */
+int cli_check_preserve_fds(unsigned n);
+
 /* Run the CLI as main() does; returns the process exit code. */
 int cli_main(int argc, char **argv);
 

@@ -169,4 +169,9 @@ teardown() {
 	isnt "$status" 0
 	run_cpod 125 run --preserve-fds x $BUSYBOX_IMAGE true
 	is "$output" 'Error: invalid argument "x" for "--preserve-fds" flag: strconv.ParseUint: parsing "x": invalid syntax'$'\n'"See 'cpod run --help'"
+	# a descriptor the caller did not pass is refused (never one of cpod's own), as Podman
+	run cpod run --rm --network none --preserve-fds 2 $BUSYBOX_IMAGE true \
+		3<"$BATS_TEST_TMPDIR/in" 4<&-
+	is "$status" 125
+	is "$output" "Error: file descriptor 4 is not available - the preserve-fds option requires that all file descriptors must be passed"
 }

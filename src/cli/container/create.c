@@ -14,6 +14,9 @@ static int create_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 	_cleanup_(container_freep) struct container *c = NULL;
 	struct create_build b = {0};
 
+	const struct create_cli_opts *o = opts;
+	if (o->preserve_fds && cli_check_preserve_fds(o->preserve_fds))
+		return 125;
 	int r = create_cli_build(ctx, opts, argc, argv, &b, &err);
 	if (r >= 0)
 		r = create_cli_before(ctx, opts, &b, &err);

@@ -65,6 +65,8 @@ static int exec_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		if (create_env_parse(&env, o->env[i], &err) < 0)
 			return cli_error(ctx, err);
+	if (o->preserve_fds && cli_check_preserve_fds(o->preserve_fds))
+		return 125;
 	struct container_exec_opts eo = {
 	        .command = argv + 1,
 	        .env = env,

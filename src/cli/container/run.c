@@ -62,6 +62,8 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		return cli_errorf(ctx, "the --rmi option does not work without --rm");
 	if (rmi)
 		opts->rm = true;
+	if (opts->preserve_fds && cli_check_preserve_fds(opts->preserve_fds))
+		return 125;
 	r = create_cli_build(ctx, opts, argc, argv, &b, &err);
 	if (r >= 0) {
 		if (opts->tty && opts->interactive && !opts->detach && !isatty(STDIN_FILENO))
