@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/container/ctr-cidfile.h"
+#include "cli/container/ctr-common.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/strv.h"
@@ -37,5 +38,27 @@ int ctr_cidfile_args(struct cli_ctx *ctx, char *const *cidfiles, bool all, bool 
 		strv_consume(&ids, xstrndup(text, strcspn(text, "\n")));
 	}
 	*ret_ids = TAKE_PTR(ids);
+	return 0;
+}
+
+int ctr_resolve_targets(struct cli_ctx *ctx, char *const *cidfiles, bool all, bool latest,
+                        int argc, char **argv, unsigned status_mask, char ***ret_keys)
+{
+	_cleanup_error_ struct cpod_error *err = NULL;
+	_cleanup_strv_free_ char **cids = NULL;
+	int r = ctr_cidfile_args(ctx, cidfiles, all, latest, argc, &cids);
+	if (r)
+		return r;
+	if (cids) {
+		argc = (int)strv_length(cids);
+		argv = cids;
+	}
+	r = ctr_check_args(ctx, argc, all, latest, "you must provide at least one name or id");
+	if (r)
+		return r;
+	char **keys = ctr_targets(ctx->engine, argc, argv, all, latest, status_mask, &err);
+	if (!keys)
+		return cli_error(ctx, err);
+	*ret_keys = keys;
 	return 0;
 }

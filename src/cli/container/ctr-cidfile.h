@@ -16,4 +16,12 @@
 int ctr_cidfile_args(struct cli_ctx *ctx, char *const *cidfiles, bool all, bool latest, int argc,
                      char ***ret_ids);
 
+/*
+ * The containers a stop/kill/restart/rm-style verb acts on: IDs from --cidfile files or the
+ * arguments, Podman's --all/--latest checks, then the matching containers (status_mask as in
+ * ctr_targets). Returns 0 with *ret_keys set, or the exit code after printing the error.
+ */
+int ctr_resolve_targets(struct cli_ctx *ctx, char *const *cidfiles, bool all, bool latest,
+                        int argc, char **argv, unsigned status_mask, char ***ret_keys);
+
 #endif

@@ -44,22 +44,12 @@ static int kill_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct ctr_errors errs = {0};
 	int r, sig;
 
-	_cleanup_strv_free_ char **cids = NULL;
-	if ((r = ctr_cidfile_args(ctx, opts->cidfile, opts->all, opts->latest, argc, &cids)))
-		return r;
-	if (cids) {
-		argc = (int)strv_length(cids);
-		argv = cids;
-	}
-	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-	                        "you must provide at least one name or id")))
-		return r;
 	if (ctr_parse_signal(opts->signal, &sig, &err) < 0)
 		return cli_error(ctx, err);
-	_cleanup_strv_free_ char **keys = ctr_targets(ctx->engine, argc, argv, opts->all,
-	                                              opts->latest, 1u << CTR_RUNNING, &err);
-	if (!keys)
-		return cli_error(ctx, err);
+	_cleanup_strv_free_ char **keys = NULL;
+	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
+	                               1u << CTR_RUNNING, &keys)))
+		return r;
 	STRV_FOREACH(k, keys)
 	{
 		struct cpod_error *e = NULL;

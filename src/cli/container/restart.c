@@ -44,21 +44,10 @@ static int restart_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 
 	if (opts->filter)
 		return cli_errorf(ctx, "--filter is not supported yet");
-	_cleanup_strv_free_ char **cids = NULL;
-	if ((r = ctr_cidfile_args(ctx, opts->cidfile, opts->all, opts->latest, argc, &cids)))
+	_cleanup_strv_free_ char **keys = NULL;
+	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
+	                               opts->running ? 1u << CTR_RUNNING : 0, &keys)))
 		return r;
-	if (cids) {
-		argc = (int)strv_length(cids);
-		argv = cids;
-	}
-	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-	                        "you must provide at least one name or id")))
-		return r;
-	_cleanup_strv_free_ char **keys =
-	        ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest,
-	                    opts->running ? 1u << CTR_RUNNING : 0, &err);
-	if (!keys)
-		return cli_error(ctx, err);
 	int timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1;
 	STRV_FOREACH(k, keys)
 	{

@@ -63,20 +63,10 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 
 	if (opts->filter)
 		return cli_errorf(ctx, "--filter is not supported yet");
-	_cleanup_strv_free_ char **cids = NULL;
-	if ((r = ctr_cidfile_args(ctx, opts->cidfile, opts->all, opts->latest, argc, &cids)))
+	_cleanup_strv_free_ char **keys = NULL;
+	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
+	                               0, &keys)))
 		return r;
-	if (cids) {
-		argc = (int)strv_length(cids);
-		argv = cids;
-	}
-	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
-	                        "you must provide at least one name or id")))
-		return r;
-	_cleanup_strv_free_ char **keys =
-	        ctr_targets(ctx->engine, argc, argv, opts->all, opts->latest, 0, &err);
-	if (!keys)
-		return cli_error(ctx, err);
 	/* --force implies --ignore (Podman) */
 	if (ctr_lookup_all(ctx->engine, &keys, opts->force || opts->ignore, &err) < 0) {
 		code = rm_exit_code(err);
