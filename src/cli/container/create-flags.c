@@ -138,7 +138,8 @@ const struct cli_option create_cli_run_options[] = {
          .def_help = "[nproc=32768:32768]"},
         CLI_STRING("user", 'u', O, user, "Username or UID (format: <name|uid>[:<group|gid>])"),
         CLI_STRING("workdir", 'w', O, workdir, "Working directory inside the container"),
-        /* recognised, not implemented yet */
+        /* recognised; refused with "--X is not supported yet" when used, unless
+         * create-map.c maps the slot to the engine (most of them now) */
         U_SLICE(3, "add-host", 0, "strings", "Add a custom host-to-IP mapping (host:ip)", "[]"),
         U_STR(4, "arch", 0, "ARCH",
               "use ARCH instead of the architecture of the machine for choosing images", NULL),
