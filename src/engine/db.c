@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/container-internal.h"
 #include "util/fs.h"
@@ -154,6 +155,25 @@ static int migrate(struct state_db *db, struct cpod_error **err)
 	return 0;
 }
 
+/*
+ * Switching a new database to WAL needs its exclusive lock. When several processes open a
+ * database that does not exist yet (the first 50 parallel `cpod run -d` on a fresh root),
+ * SQLite sees them deadlock on the rollback-journal locks and answers SQLITE_BUSY at once,
+ * without calling the busy handler: retry for as long as the busy timeout would have waited.
+ */
+static int set_wal_mode(struct state_db *db, struct cpod_error **err)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(db->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+		                      NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || tries >= 3000)
+			return db_error(db, err, "exec");
+		usleep(10000 + (unsigned)(getpid() % 7) * 1000);
+	}
+}
+
 int state_db_open(const char *graph_root, struct state_db **ret, struct cpod_error **err)
 {
 	int r = mkdir_p(graph_root, 0700);
@@ -169,7 +189,7 @@ int state_db_open(const char *graph_root, struct state_db **ret, struct cpod_err
 		return r;
 	}
 	sqlite3_busy_timeout(db->db, 30000);
-	r = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+	r = set_wal_mode(db, err);
 	if (r < 0)
 		return cpod_error_wrap(err, "open %s", db->path);
 	r = migrate(db, err);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "storage/store-internal.h"
 #include "util/log.h"
@@ -228,10 +229,20 @@ int store_db_open(struct store *s, struct cpod_error **err)
 		return cpod_error_set(err, EIO, "open storage database %s: %s", path, m);
 	}
 	sqlite3_busy_timeout(s->db, 30000);
-	int r = store_db_exec(s,
-	                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-	                      "PRAGMA synchronous=NORMAL",
-	                      err);
+	/* a new database's switch to WAL can fail BUSY without the busy handler when
+	 * several processes create it at once (rollback-journal lock deadlock): retry */
+	int r;
+	for (int tries = 0;; tries++) {
+		r = store_db_exec(s,
+		                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+		                  "PRAGMA synchronous=NORMAL",
+		                  err);
+		if (r != -EBUSY || tries >= 3000)
+			break;
+		if (err)
+			*err = cpod_error_free(*err);
+		usleep(10000 + (unsigned)(getpid() % 7) * 1000);
+	}
 	if (r < 0)
 		return cpod_error_wrap(err, "open storage database %s", path);
 	/* the common case, an up-to-date schema, needs no lock */

@@ -381,6 +381,37 @@ static void test_state_repair_killed_create_and_rm(void **state)
 
 #define N_PARALLEL 50
 
+/* many processes opening a database that does not exist yet: all must get it (CI once saw
+ * "database is locked" from the switch to WAL, which SQLite does not retry by itself) */
+static void test_state_db_open_fresh_parallel(void **state)
+{
+	for (int round = 0; round < 5; round++) {
+		_cleanup_free_ char *dir = xasprintf("%s/fresh%d", tmp_root, round);
+		pid_t pids[24];
+		for (int i = 0; i < 24; i++) {
+			pids[i] = fork();
+			assert_true(pids[i] >= 0);
+			if (pids[i] == 0) {
+				struct state_db *db = NULL;
+				struct cpod_error *err = NULL;
+				int r = state_db_open(dir, &db, &err);
+				if (r < 0)
+					fprintf(stderr, "open: %s\n", err->msg);
+				state_db_close(db);
+				_exit(r < 0 ? 1 : 0);
+			}
+		}
+		int failed = 0;
+		for (int i = 0; i < 24; i++) {
+			int st = 0;
+			assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				failed++;
+		}
+		assert_int_equal(failed, 0);
+	}
+}
+
 static void test_container_create_parallel(void **state)
 {
 	pid_t pids[N_PARALLEL];
@@ -526,6 +557,7 @@ int main(void)
 	        cmocka_unit_test(test_state_db_migration_from_v0),
 	        cmocka_unit_test(test_state_reboot_reset),
 	        cmocka_unit_test(test_state_repair_killed_create_and_rm),
+	        cmocka_unit_test(test_state_db_open_fresh_parallel),
 	        cmocka_unit_test(test_container_create_parallel),
 	        cmocka_unit_test(test_container_lifecycle_crun),
 	        cmocka_unit_test(test_container_lifecycle_runc),

@@ -314,6 +314,41 @@ fail:
 	return 1;
 }
 
+/* many processes opening a store whose database does not exist yet all succeed (SQLite's
+ * switch of a new database to WAL can fail BUSY without waiting) */
+static void test_open_fresh_parallel(void **state)
+{
+	struct fixture *f = *state;
+	for (int round = 0; round < 4; round++) {
+		_cleanup_free_ char *graph = xasprintf("%s/fresh%d/graph", f->root, round);
+		_cleanup_free_ char *run = xasprintf("%s/fresh%d/run", f->root, round);
+		pid_t pids[CHILDREN];
+		for (int i = 0; i < CHILDREN; i++) {
+			pids[i] = fork();
+			assert_true(pids[i] >= 0);
+			if (pids[i] == 0) {
+				struct store_options o = {
+				        .graph_root = graph, .run_root = run, .driver = f->driver};
+				struct store *s = NULL;
+				struct cpod_error *err = NULL;
+				int r = store_open(&o, &s, &err);
+				if (r < 0)
+					fprintf(stderr, "store_open: %s\n", err->msg);
+				store_free(s);
+				_exit(r < 0 ? 1 : 0);
+			}
+		}
+		int failed = 0;
+		for (int i = 0; i < CHILDREN; i++) {
+			int st = 0;
+			assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				failed++;
+		}
+		assert_int_equal(failed, 0);
+	}
+}
+
 static void test_concurrent_writers(void **state)
 {
 	struct fixture *f = *state;
@@ -353,6 +388,8 @@ static void test_concurrent_writers(void **state)
 	        cmocka_unit_test_prestate_setup_teardown(test_kill9_consistency, setup, teardown,  \
 	                                                 drv),                                     \
 	        cmocka_unit_test_prestate_setup_teardown(test_concurrent_writers, setup, teardown, \
+	                                                 drv),                                     \
+	        cmocka_unit_test_prestate_setup_teardown(test_open_fresh_parallel, setup, teardown, \
 	                                                 drv)
 
 int main(void)
