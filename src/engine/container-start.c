@@ -22,6 +22,7 @@
 #include "image/config.h"
 #include "runtime/attach.h"
 #include "runtime/conmon.h"
+#include "runtime/idmap-mount.h"
 #include "runtime/oci.h"
 #include "runtime/probe.h"
 #include "runtime/select.h"
@@ -197,6 +198,10 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 		cc->env = nenv;
 	}
 	r = container_isolation_spec(e, c, spec, err);
+	if (r < 0)
+		return r;
+	/* an "idmap" mount the runtime would refuse obscurely or ignore fails here, clearly */
+	r = idmap_mount_check_spec(spec, rt, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *text = json_dumps(spec, JSON_INDENT(4) | JSON_PRESERVE_ORDER);

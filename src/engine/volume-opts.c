@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/volume-opts.h"
+#include "runtime/idmap-mount.h"
 #include "util/buf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -130,9 +131,9 @@ int volume_opts_validate(char *const *opts, char ***ret, struct cpod_error **err
 			what = ++chown > 1 ? "'U'" : NULL;
 		else if (!strcmp(o, "copy") || !strcmp(o, "nocopy"))
 			what = ++copy > 1 ? "'copy' or 'nocopy'" : NULL;
-		else if (!strcmp(o, "idmap") || has_prefix(o, "idmap=") ||
-		         has_prefix(o, "upperdir=") || has_prefix(o, "workdir="))
-			;
+		else if (has_prefix(o, "idmap") || has_prefix(o, "upperdir=") ||
+		         has_prefix(o, "workdir="))
+			; /* ValidateVolumeOpts takes every "idmap..." as given */
 		else {
 			strv_free(out);
 			return cpod_error_set(err, EINVAL, "invalid option type \"%s\"", o);
@@ -259,12 +260,27 @@ int volume_process_options(char *const *opts, bool tmpfs, const char *source, ch
                            struct cpod_error **err)
 {
 	bool write = false, prop = false, exec = false, suid = false, dev = false, copyup = false,
-	     bind = false;
+	     bind = false, idmap = false;
 	char **out = xnew(char *, 1);
 	for (size_t i = 0; opts && opts[i]; i++) {
 		const char *o = opts[i];
 		_cleanup_free_ char *key = xstrndup(o, strcspn(o, "="));
-		if (!strcmp(key, "rw") || !strcmp(key, "ro"))
+		if (has_prefix(key, "idmap")) {
+			/* ProcessOptions: any "idmap..." key, once; the runtime reads it */
+			if (idmap) {
+				strv_free(out);
+				return cpod_error_set(err, EINVAL,
+				                      "the 'idmap' option can only be set once: "
+				                      "duplicate mount option passed");
+			}
+			idmap = true;
+			/* Podman leaves a bad mapping to crun at start: refuse it at create */
+			struct idmap_mount_option io;
+			if (idmap_mount_option_parse(o, &io, err) < 0) {
+				strv_free(out);
+				return -EINVAL;
+			}
+		} else if (!strcmp(key, "rw") || !strcmp(key, "ro"))
 			write = true;
 		else if (is_propagation(key))
 			prop = true;
@@ -286,9 +302,9 @@ int volume_process_options(char *const *opts, bool tmpfs, const char *source, ch
 		         tmpfs)
 			;
 		else if (!strcmp(key, "z") || !strcmp(key, "Z") || !strcmp(key, "U") ||
-		         !strcmp(key, "O") || !strcmp(key, "idmap") || !strcmp(key, "copy") ||
-		         !strcmp(key, "nocopy") || !strcmp(key, "upperdir") ||
-		         !strcmp(key, "workdir") || !strcmp(key, "volume-opt"))
+		         !strcmp(key, "O") || !strcmp(key, "copy") || !strcmp(key, "nocopy") ||
+		         !strcmp(key, "upperdir") || !strcmp(key, "workdir") ||
+		         !strcmp(key, "volume-opt"))
 			;
 		else {
 			strv_free(out);
@@ -331,8 +347,8 @@ int volume_process_options(char *const *opts, bool tmpfs, const char *source, ch
 static bool spec_only_option(const char *o)
 {
 	return !strcmp(o, "z") || !strcmp(o, "Z") || !strcmp(o, "U") || !strcmp(o, "O") ||
-	       !strcmp(o, "copy") || !strcmp(o, "nocopy") || !strcmp(o, "idmap") ||
-	       has_prefix(o, "idmap=") || has_prefix(o, "upperdir=") || has_prefix(o, "workdir=");
+	       !strcmp(o, "copy") || !strcmp(o, "nocopy") || has_prefix(o, "upperdir=") ||
+	       has_prefix(o, "workdir=");
 }
 
 char **volume_spec_options(char *const *processed)

@@ -64,7 +64,11 @@ int volume_parse_volumes_from(const char *arg, char **ret_ctr, int *ret_rw,
 int volume_process_options(char *const *opts, bool tmpfs, const char *source, char ***ret,
                            struct cpod_error **err);
 
-/* The options of the OCI spec mount: processed ones without z, Z, U, idmap, O, copy, nocopy. */
+/*
+ * The options of the OCI spec mount: processed ones without z, Z, U, O, copy, nocopy,
+ * upperdir= and workdir=. "idmap" and "idmap=uids=...;gids=..." stay: the runtime makes the
+ * idmapped mount (Podman passes them through the same way).
+ */
 char **volume_spec_options(char *const *processed);
 
 /* The mount's propagation ("rprivate" when none), whether it is read-write, and the label mode. */
