@@ -59,7 +59,9 @@ static json_t *state_json(const struct container *c)
 	const struct container_state *s = &c->state;
 	json_t *o = json_object();
 	json_object_set_new(o, "OciVersion", json_string("1.0.2-dev"));
-	json_object_set_new(o, "Status", json_string(container_status_to_string(s->status)));
+	/* as Podman's inspect: a container never initialised shows Docker's "created" */
+	enum container_status st = s->status == CTR_CONFIGURED ? CTR_CREATED : s->status;
+	json_object_set_new(o, "Status", json_string(container_status_to_string(st)));
 	json_object_set_new(o, "Running", json_boolean(s->status == CTR_RUNNING));
 	json_object_set_new(o, "Paused", json_boolean(s->status == CTR_PAUSED));
 	json_object_set_new(o, "Restarting", json_false());

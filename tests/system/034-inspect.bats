@@ -21,11 +21,11 @@ teardown() {
 	is "${lines[0]}" "\["
 	is "${lines[1]}" "     \{"
 	run jq -r '.[0].Id + " " + .[0].Name + " " + .[0].State.Status' <<<"$output"
-	is "$output" "$id ins (created|configured)"
+	is "$output" "$id ins created" "a new container is \"created\" as in Podman"
 	run_cpod container inspect --format '{{.Name}} {{.Config.Cmd}}' ins
 	is "$output" "ins \[$TESTPROG echo x\]"
 	run_cpod inspect --format '{{.State.Status}}' --latest
-	is "$output" "(created|configured)"
+	is "$output" "created"
 }
 
 @test "inspect: containers first, then images, --type, errors" {

@@ -237,7 +237,7 @@ static void test_container_list_rename_remove(void **state)
 	check(container_inspect_json(e, b, false, &ins, &err), err);
 	assert_string_equal(json_get_string(ins, "Id"), b->config.id);
 	assert_string_equal(json_get_string(ins, "Path"), "sh");
-	assert_string_equal(json_get_string(json_object_get(ins, "State"), "Status"), "configured");
+	assert_string_equal(json_get_string(json_object_get(ins, "State"), "Status"), "created");
 	assert_string_equal(json_get_string(json_object_get(ins, "State"), "StartedAt"),
 	                    "0001-01-01T00:00:00Z");
 	rm_all(e);
