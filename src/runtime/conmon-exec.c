@@ -2,16 +2,13 @@
 /* conmon --exec: launching an exec session and talking to it over its pipes (conmon-exec.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "conmon-exec.h"
 #include "conmon-internal.h"
 #include "exec.h"
@@ -23,111 +20,7 @@
 
 /* Podman's define.ContainerCreateTimeout, used for exec too */
 #define DEFAULT_TIMEOUT_MS (240 * 1000)
-#define SYNC_MSG_MAX       (64 * 1024)
-#define STDERR_MAX         (16 * 1024)
 #define PRESERVE_FDS_MAX   1024
-
-struct child_setup {
-	int pipes[3]; /* sync, start, attach (-1) child ends */
-	int first;    /* where the pipes go: 3 + preserve_fds */
-	unsigned preserve_fds;
-	int null_fd, err_fd, report_fd;
-	bool hide;
-};
-
-static _Noreturn void child_fail(int fd, int errnum)
-{
-	ssize_t n = write(fd, &errnum, sizeof(errnum));
-	(void)n;
-	_exit(127);
-}
-
-/* After fork(): system calls only. */
-static _Noreturn void child_exec(const char *path, char **argv, char **envp,
-                                 const struct child_setup *c)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	setpgid(0, 0);
-	if (c->hide) {
-		int r = runtime_hide_cgroup2_unified();
-		if (r < 0)
-			child_fail(c->report_fd, -r);
-	}
-	/* lift every fd we still need above the targets before placing them */
-	int high = c->first + 16;
-	int moved[3] = {-1, -1, -1};
-	for (int i = 0; i < 3; i++) {
-		if (c->pipes[i] < 0)
-			continue;
-		moved[i] = fcntl(c->pipes[i], F_DUPFD_CLOEXEC, high);
-		if (moved[i] < 0)
-			child_fail(c->report_fd, errno);
-	}
-	int report = fcntl(c->report_fd, F_DUPFD_CLOEXEC, high);
-	int nul = fcntl(c->null_fd, F_DUPFD_CLOEXEC, high);
-	int errw = fcntl(c->err_fd, F_DUPFD_CLOEXEC, high);
-	if (report < 0 || nul < 0 || errw < 0)
-		child_fail(c->report_fd, errno);
-	if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(errw, 2) < 0)
-		child_fail(report, errno);
-	for (unsigned i = 0; i < c->preserve_fds; i++) {
-		int fd = 3 + (int)i;
-		int fl = fcntl(fd, F_GETFD);
-		if (fl < 0 || fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-			child_fail(report, errno);
-	}
-	for (int i = 0; i < 3; i++) {
-		if (moved[i] >= 0 && dup2(moved[i], c->first + i) < 0)
-			child_fail(report, errno);
-	}
-	execve(path, argv, envp);
-	child_fail(report, errno);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* One message from a SOCK_SEQPACKET pipe; timeout 0 waits for ever. 0, -ETIMEDOUT, -EPIPE. */
-static int read_msg(int fd, unsigned timeout_ms, char **ret)
-{
-	int64_t deadline = now_ms() + timeout_ms;
-	for (;;) {
-		int wait = -1;
-		if (timeout_ms) {
-			int64_t left = deadline - now_ms();
-			if (left <= 0)
-				return -ETIMEDOUT;
-			wait = (int)left;
-		}
-		struct pollfd p = {fd, POLLIN, 0};
-		int r = poll(&p, 1, wait);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -ETIMEDOUT;
-		_cleanup_free_ char *buf = xmalloc(SYNC_MSG_MAX + 1);
-		ssize_t n = recv(fd, buf, SYNC_MSG_MAX, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EPIPE;
-		buf[n] = '\0';
-		*ret = TAKE_PTR(buf);
-		return 0;
-	}
-}
 
 void conmon_exec_release(struct conmon_exec *x)
 {
@@ -178,92 +71,11 @@ static int build_argv(const struct conmon_exec_opts *o, bool wrap, char ***ret,
 	return 0;
 }
 
-static int conmon_failed(int errfd, int status, struct cpod_error **err)
-{
-	char buf[STDERR_MAX + 1];
-	int fl = fcntl(errfd, F_GETFL);
-	fcntl(errfd, F_SETFL, fl | O_NONBLOCK);
-	ssize_t m = read(errfd, buf, STDERR_MAX);
-	buf[m > 0 ? m : 0] = '\0';
-	size_t len = strlen(buf);
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	return cpod_error_set(err, EIO, "conmon failed: exit status %d%s%s", status,
-	                      len ? ": " : "", buf);
-}
-
-static int wait_pid(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
-}
-
-/*
- * Fork and exec conmon with the child ends of the pipes placed. Returns conmon's pid (the
- * child ends are closed then) and *ret_errfd, the read end of conmon's stderr.
- */
-static int spawn(const struct conmon_exec_opts *o, char **argv, char **envp,
-                 const int child_pipes[3], bool hide, int *ret_errfd, struct cpod_error **err)
-{
-	int report[2] = {-1, -1}, errp[2] = {-1, -1};
-	_cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int r;
-	if (null_fd < 0)
-		return cpod_error_set_errno(err, errno, "open /dev/null");
-	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
-		r = cpod_error_set_errno(err, errno, "conmon: create pipes");
-		goto out;
-	}
-	struct child_setup c = {
-	        .pipes = {child_pipes[0], child_pipes[1], child_pipes[2]},
-	        .first = 3 + (int)o->preserve_fds,
-	        .preserve_fds = o->preserve_fds,
-	        .null_fd = null_fd,
-	        .err_fd = errp[1],
-	        .report_fd = report[1],
-	        .hide = hide,
-	};
-	pid_t pid = fork();
-	if (pid < 0) {
-		r = cpod_error_set_errno(err, errno, "fork conmon");
-		goto out;
-	}
-	if (pid == 0)
-		child_exec(o->conmon_path, argv, envp, &c);
-	close_fd(&report[1]);
-	close_fd(&errp[1]);
-	int errnum = 0;
-	ssize_t n;
-	do {
-		n = read(report[0], &errnum, sizeof(errnum));
-	} while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(errnum)) {
-		wait_pid(pid);
-		r = cpod_error_set_errno(err, errnum, "exec %s", o->conmon_path);
-		goto out;
-	}
-	*ret_errfd = errp[0];
-	errp[0] = -1;
-	r = pid;
-out:
-	close_fd(&report[0]);
-	close_fd(&report[1]);
-	close_fd(&errp[0]);
-	close_fd(&errp[1]);
-	return r;
 }
 
 int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
@@ -310,8 +122,17 @@ int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
 		r = cpod_error_set_errno(err, errno, "conmon: create sync pipes");
 		goto fail;
 	}
-	int child[3] = {sync[0], start[0], att[0]};
-	r = spawn(o, argv, envp, child, hide, &errfd, err);
+	struct conmon_spawn sp = {
+	        .path = o->conmon_path,
+	        .argv = argv,
+	        .envp = envp,
+	        .pipes = {sync[0], start[0], att[0]},
+	        .preserve_fds = o->preserve_fds,
+	        .hide = hide,
+	        .pipe_error = "conmon: create pipes",
+	        .plain_errors = true,
+	};
+	r = conmon_spawn(&sp, &errfd, err);
 	close_fd(&sync[0]);
 	close_fd(&start[0]);
 	close_fd(&att[0]);
@@ -321,9 +142,9 @@ int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
 	char one = 0;
 	if (send(start[1], &one, 1, MSG_NOSIGNAL) < 0)
 		log_debug("conmon start pipe: %s", strerror(errno));
-	int status = wait_pid(pid);
+	int status = runtime_wait_status(pid);
 	if (status != 0) {
-		r = conmon_failed(errfd, status, err);
+		r = conmon_failed_error(errfd, status, err);
 		goto fail;
 	}
 	*ret = (struct conmon_exec){
@@ -336,7 +157,7 @@ int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
 	if (!o->attach)
 		return 0;
 	_cleanup_free_ char *msg = NULL;
-	r = read_msg(ret->attach_fd, ret->timeout_ms, &msg);
+	r = conmon_read_msg(ret->attach_fd, ret->timeout_ms, &msg);
 	if (r < 0) {
 		conmon_exec_release(ret);
 		if (r == -ETIMEDOUT)
@@ -380,7 +201,7 @@ int conmon_exec_run(struct conmon_exec *x, bool attach, struct cpod_error **err)
 			return cpod_error_set_errno(err, errno, "exec: signal conmon to start");
 	}
 	_cleanup_free_ char *msg = NULL;
-	int r = read_msg(x->sync_fd, x->timeout_ms, &msg);
+	int r = conmon_read_msg(x->sync_fd, x->timeout_ms, &msg);
 	if (r == -ETIMEDOUT)
 		return cpod_error_set(err, ETIMEDOUT,
 		                      "timed out waiting for the exec session to "
@@ -400,7 +221,7 @@ int conmon_exec_run(struct conmon_exec *x, bool attach, struct cpod_error **err)
 int conmon_exec_wait(struct conmon_exec *x, int *ret_exit_code, struct cpod_error **err)
 {
 	_cleanup_free_ char *msg = NULL;
-	int r = read_msg(x->sync_fd, 0, &msg);
+	int r = conmon_read_msg(x->sync_fd, 0, &msg);
 	if (r == -EPIPE)
 		return cpod_error_set(err, EPIPE, "conmon exited without reporting the exit code");
 	if (r < 0)

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "exec.h"
 #include "util/buf.h"
 #include "util/cleanup.h"
@@ -28,13 +28,6 @@ enum child_stage {
 	STAGE_EXEC,
 };
 
-/* What a child writes on its close-on-exec report pipe when its set-up fails. */
-struct child_report {
-	int stage;
-	int errnum;
-};
-
-
 void runtime_exec_result_release(struct runtime_exec_result *r)
 {
 	if (!r)
@@ -42,23 +35,6 @@ void runtime_exec_result_release(struct runtime_exec_result *r)
 	free(r->stdout_data);
 	free(r->stderr_data);
 	r->stdout_data = r->stderr_data = NULL;
-}
-
-static void close_pair(int p[2])
-{
-	for (int i = 0; i < 2; i++) {
-		if (p[i] >= 0)
-			close(p[i]);
-		p[i] = -1;
-	}
-}
-
-static _Noreturn void child_fail(int report_fd, int stage, int errnum)
-{
-	struct child_report rep = {stage, errnum};
-	ssize_t n = write(report_fd, &rep, sizeof(rep));
-	(void)n;
-	_exit(127);
 }
 
 /* Runs in the child after fork(): system calls only. */
@@ -73,22 +49,22 @@ static _Noreturn void child_run(const struct runtime_exec_options *opts, int rep
 	if (opts->flags & RUNTIME_EXEC_HIDE_CGROUP2_UNIFIED) {
 		int r = runtime_hide_cgroup2_unified();
 		if (r < 0)
-			child_fail(report_fd, STAGE_HIDE, -r);
+			runtime_child_fail(report_fd, STAGE_HIDE, -r);
 	}
 	if ((opts->flags & RUNTIME_EXEC_NULL_STDIN) && dup2(null_fd, 0) < 0)
-		child_fail(report_fd, STAGE_STDIO, errno);
+		runtime_child_fail(report_fd, STAGE_STDIO, errno);
 	if (out_fd >= 0 && dup2(out_fd, 1) < 0)
-		child_fail(report_fd, STAGE_STDIO, errno);
+		runtime_child_fail(report_fd, STAGE_STDIO, errno);
 	if (err_fd >= 0 && dup2(err_fd, 2) < 0)
-		child_fail(report_fd, STAGE_STDIO, errno);
+		runtime_child_fail(report_fd, STAGE_STDIO, errno);
 	if (opts->cwd && chdir(opts->cwd) < 0)
-		child_fail(report_fd, STAGE_CHDIR, errno);
+		runtime_child_fail(report_fd, STAGE_CHDIR, errno);
 	execve(opts->path, opts->argv, opts->envp ? opts->envp : environ);
-	child_fail(report_fd, STAGE_EXEC, errno);
+	runtime_child_fail(report_fd, STAGE_EXEC, errno);
 }
 
-static int report_error(const struct runtime_exec_options *opts, const struct child_report *rep,
-                        struct cpod_error **err)
+static int report_error(const struct runtime_exec_options *opts,
+                        const struct runtime_child_report *rep, struct cpod_error **err)
 {
 	switch (rep->stage) {
 	case STAGE_HIDE:
@@ -103,20 +79,6 @@ static int report_error(const struct runtime_exec_options *opts, const struct ch
 	default:
 		return cpod_error_set_errno(err, rep->errnum, "exec %s", opts->path);
 	}
-}
-
-static int wait_status(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 255;
 }
 
 /*
@@ -152,7 +114,7 @@ static int spawn(const struct runtime_exec_options *opts, int out_pipe[2], int e
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close_pair(report);
+		runtime_close_pair(report);
 		return cpod_error_set_errno(err, e, "run %s: fork", opts->path);
 	}
 	if (pid == 0) {
@@ -170,16 +132,11 @@ static int spawn(const struct runtime_exec_options *opts, int out_pipe[2], int e
 		err_pipe[1] = -1;
 	}
 
-	struct child_report rep;
-	ssize_t n;
-	do {
-		n = read(report[0], &rep, sizeof(rep));
-	} while (n < 0 && errno == EINTR);
+	struct runtime_child_report rep;
+	bool failed = runtime_child_failed(report[0], pid, &rep);
 	close(report[0]);
-	if (n == (ssize_t)sizeof(rep)) {
-		wait_status(pid);
+	if (failed)
 		return report_error(opts, &rep, err);
-	}
 	*ret_pid = pid;
 	return 0;
 }
@@ -231,25 +188,25 @@ int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_ex
 	if ((cap_out && pipe2(out_pipe, O_CLOEXEC) < 0) ||
 	    (cap_err && pipe2(err_pipe, O_CLOEXEC) < 0)) {
 		int e = errno;
-		close_pair(out_pipe);
-		close_pair(err_pipe);
+		runtime_close_pair(out_pipe);
+		runtime_close_pair(err_pipe);
 		return cpod_error_set_errno(err, e, "run %s: pipe", opts->path);
 	}
 
 	pid_t pid;
 	int r = spawn(opts, out_pipe, err_pipe, &pid, err);
 	if (r < 0) {
-		close_pair(out_pipe);
-		close_pair(err_pipe);
+		runtime_close_pair(out_pipe);
+		runtime_close_pair(err_pipe);
 		return r;
 	}
 
 	size_t max = opts->capture_max ? opts->capture_max : DEFAULT_CAPTURE_MAX;
 	_cleanup_buf_ struct buf out = BUF_INIT, errb = BUF_INIT;
 	r = drain(out_pipe[0], err_pipe[0], max, &out, &errb);
-	close_pair(out_pipe);
-	close_pair(err_pipe);
-	int status = wait_status(pid);
+	runtime_close_pair(out_pipe);
+	runtime_close_pair(err_pipe);
+	int status = runtime_wait_status(pid);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "run %s: read output", opts->path);
 	if (status < 0)
@@ -260,4 +217,3 @@ int runtime_exec_argv(const struct runtime_exec_options *opts, struct runtime_ex
 	ret->stderr_data = cap_err ? buf_take(&errb) : NULL;
 	return 0;
 }
-
