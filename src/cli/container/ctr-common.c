@@ -88,6 +88,20 @@ int ctr_errors_finish(struct cli_ctx *ctx, struct ctr_errors *errs)
 	return r;
 }
 
+int ctr_apply(struct cli_ctx *ctx, char **keys, ctr_action_fn fn, int arg)
+{
+	struct ctr_errors errs = {0};
+	STRV_FOREACH(k, keys)
+	{
+		struct cpod_error *e = NULL;
+		if (fn(ctx->engine, *k, arg, &e) < 0)
+			ctr_errors_add(&errs, &e);
+		else
+			printf("%s\n", *k);
+	}
+	return ctr_errors_finish(ctx, &errs);
+}
+
 int ctr_parse_signal(const char *s, int *ret, struct cpod_error **err)
 {
 	return container_signal_parse(s, ret, err);

@@ -14,6 +14,14 @@
 
 struct engine;
 
+/* -t/--time of stop, restart and rm: a uint field of st, Podman's default shown as 10. */
+#define CTR_OPT_STOP_TIME(st, field)                                                               \
+	{                                                                                          \
+		.long_name = "time", .short_name = 't', .type = CLI_OPT_UINT,                      \
+		.offset = offsetof(st, field), .arg_name = "uint",                                 \
+		.help = "Seconds to wait for stop before killing the container", .def_help = "10"  \
+	}
+
 /*
  * Podman's checkAllLatestAndIDFile: "no arguments are needed with --all", "--latest and
  * containers cannot be used together", or none_msg when there is nothing to act on. Prints
@@ -46,6 +54,15 @@ struct ctr_errors {
 void ctr_errors_add(struct ctr_errors *errs, struct cpod_error **err);
 /* Print the last error and return its exit code (125 by default), or 0 when there was none. */
 int ctr_errors_finish(struct cli_ctx *ctx, struct ctr_errors *errs);
+
+/* An engine call on one container; arg is the verb's own (a stop timeout, a signal). */
+typedef int (*ctr_action_fn)(struct engine *e, const char *key, int arg, struct cpod_error **err);
+
+/*
+ * Call fn(e, key, arg) for every key in turn: the key is printed when it succeeds, the errors
+ * are collected as ctr_errors_add() does. Returns the exit code (ctr_errors_finish()).
+ */
+int ctr_apply(struct cli_ctx *ctx, char **keys, ctr_action_fn fn, int arg);
 
 /* The signal for -s/--signal (Podman: "invalid signal: X"). */
 int ctr_parse_signal(const char *s, int *ret, struct cpod_error **err);

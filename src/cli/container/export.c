@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod export [options] CONTAINER`: the container's file system as a tar. */
-#include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
+#include "cli/cli-common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/copy.h"
@@ -25,18 +24,11 @@ static int export_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct export_opts *o = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_close_ int fd = -1;
-	int out = STDOUT_FILENO;
-	if (o->output && *o->output) {
-		fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			cpod_error_set_errno(&err, errno, "open %s", o->output);
-			return cli_error(ctx, err);
-		}
-		out = fd;
-	} else if (isatty(STDOUT_FILENO)) {
-		return cli_errorf(ctx, "refusing to export to terminal. Use -o flag or redirect");
-	}
-	if (container_export(ctx->engine, argv[0], out, &err) < 0)
+	int r = cli_open_output(ctx, o->output, NULL,
+	                        "refusing to export to terminal. Use -o flag or redirect", &fd);
+	if (r)
+		return r;
+	if (container_export(ctx->engine, argv[0], fd >= 0 ? fd : STDOUT_FILENO, &err) < 0)
 		return cli_error(ctx, err);
 	return 0;
 }

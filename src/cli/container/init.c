@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod init`: create containers in the runtime without starting them. */
-#include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -20,11 +19,16 @@ static const struct cli_option init_options[] = {
         CLI_OPT_END,
 };
 
+static int init_one(struct engine *e, const char *key, int unused, struct cpod_error **err)
+{
+	(void)unused;
+	return container_init(e, key, err);
+}
+
 static int init_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct init_opts *opts = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct ctr_errors errs = {0};
 	int r;
 
 	if ((r = ctr_check_args(ctx, argc, opts->all, opts->latest,
@@ -35,15 +39,7 @@ static int init_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	                                              opts->latest, 1u << CTR_CONFIGURED, &err);
 	if (!keys)
 		return cli_error(ctx, err);
-	STRV_FOREACH(k, keys)
-	{
-		struct cpod_error *e = NULL;
-		if (container_init(ctx->engine, *k, &e) < 0)
-			ctr_errors_add(&errs, &e);
-		else
-			printf("%s\n", *k);
-	}
-	return ctr_errors_finish(ctx, &errs);
+	return ctr_apply(ctx, keys, init_one, 0);
 }
 
 const struct cli_command cmd_container_init = {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod kill`: send a signal (SIGKILL by default) to one or more containers. */
-#include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -41,24 +40,15 @@ static int kill_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct kill_opts *opts = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct ctr_errors errs = {0};
 	int r, sig;
 
 	if (ctr_parse_signal(opts->signal, &sig, &err) < 0)
 		return cli_error(ctx, err);
 	_cleanup_strv_free_ char **keys = NULL;
 	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
-	                               1u << CTR_RUNNING, &keys)))
+	                             1u << CTR_RUNNING, &keys)))
 		return r;
-	STRV_FOREACH(k, keys)
-	{
-		struct cpod_error *e = NULL;
-		if (container_kill(ctx->engine, *k, sig, &e) < 0)
-			ctr_errors_add(&errs, &e);
-		else
-			printf("%s\n", *k);
-	}
-	return ctr_errors_finish(ctx, &errs);
+	return ctr_apply(ctx, keys, container_kill, sig);
 }
 
 const struct cli_command cmd_container_kill = {

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod container prune`: remove every container that is not running, after asking. */
-#include <stdio.h>
-#include <string.h>
-
+#include "cli/cli-common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/container.h"
@@ -22,20 +20,6 @@ static const struct cli_option prune_options[] = {
         CLI_OPT_END,
 };
 
-/* Podman reads one line and accepts "y" or "Y" only */
-static bool confirm(void)
-{
-	char line[256];
-	fputs("WARNING! This will remove all non running containers.\n"
-	      "Are you sure you want to continue? [y/N] ",
-	      stdout);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0;
-}
-
 static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct prune_opts *opts = opts_;
@@ -44,12 +28,12 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 
 	if (opts->filter)
 		return cli_errorf(ctx, "--filter is not supported yet");
-	if (!opts->force && !confirm())
+	if (!opts->force &&
+	    !cli_confirm("WARNING! This will remove all non running containers.", false))
 		return 0;
 	if (container_prune(ctx->engine, &removed, &err) < 0)
 		return cli_error(ctx, err);
-	STRV_FOREACH(id, removed)
-	printf("%s\n", *id);
+	cli_print_lines(removed);
 	return 0;
 }
 

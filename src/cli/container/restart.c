@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod restart`: stop (if running) and start again, printing each container as given. */
-#include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -25,13 +24,7 @@ static const struct cli_option restart_options[] = {
         CLI_BOOL("latest", 'l', struct restart_opts, latest,
                  "Act on the latest container cpod is aware of"),
         CLI_BOOL("running", 0, struct restart_opts, running, "Restart only running containers"),
-        {.long_name = "time",
-         .short_name = 't',
-         .type = CLI_OPT_UINT,
-         .offset = offsetof(struct restart_opts, time),
-         .arg_name = "uint",
-         .help = "Seconds to wait for stop before killing the container",
-         .def_help = "10"},
+        CTR_OPT_STOP_TIME(struct restart_opts, time),
         CLI_OPT_END,
 };
 
@@ -39,25 +32,16 @@ static int restart_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct restart_opts *opts = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct ctr_errors errs = {0};
 	int r;
 
 	if (opts->filter)
 		return cli_errorf(ctx, "--filter is not supported yet");
 	_cleanup_strv_free_ char **keys = NULL;
 	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
-	                               opts->running ? 1u << CTR_RUNNING : 0, &keys)))
+	                             opts->running ? 1u << CTR_RUNNING : 0, &keys)))
 		return r;
 	int timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1;
-	STRV_FOREACH(k, keys)
-	{
-		struct cpod_error *e = NULL;
-		if (container_restart(ctx->engine, *k, timeout, &e) < 0)
-			ctr_errors_add(&errs, &e);
-		else
-			printf("%s\n", *k);
-	}
-	return ctr_errors_finish(ctx, &errs);
+	return ctr_apply(ctx, keys, container_restart, timeout);
 }
 
 const struct cli_command cmd_container_restart = {

@@ -33,13 +33,7 @@ static const struct cli_option rm_options[] = {
                  "Ignore errors when a specified container is missing"),
         CLI_BOOL("latest", 'l', struct rm_opts, latest,
                  "Act on the latest container cpod is aware of"),
-        {.long_name = "time",
-         .short_name = 't',
-         .type = CLI_OPT_UINT,
-         .offset = offsetof(struct rm_opts, time),
-         .arg_name = "uint",
-         .help = "Seconds to wait for stop before killing the container",
-         .def_help = "10"},
+        CTR_OPT_STOP_TIME(struct rm_opts, time),
         CLI_BOOL("volumes", 'v', struct rm_opts, volumes,
                  "Remove anonymous volumes associated with the container"),
         CLI_OPT_END,
@@ -64,8 +58,8 @@ static int rm_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (opts->filter)
 		return cli_errorf(ctx, "--filter is not supported yet");
 	_cleanup_strv_free_ char **keys = NULL;
-	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
-	                               0, &keys)))
+	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv, 0,
+	                             &keys)))
 		return r;
 	/* --force implies --ignore (Podman) */
 	if (ctr_lookup_all(ctx->engine, &keys, opts->force || opts->ignore, &err) < 0) {

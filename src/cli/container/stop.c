@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod stop`: every container is looked up before any is stopped, as Podman does. */
-#include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -26,13 +25,7 @@ static const struct cli_option stop_options[] = {
                  "Ignore errors when a specified container is missing"),
         CLI_BOOL("latest", 'l', struct stop_opts, latest,
                  "Act on the latest container cpod is aware of"),
-        {.long_name = "time",
-         .short_name = 't',
-         .type = CLI_OPT_UINT,
-         .offset = offsetof(struct stop_opts, time),
-         .arg_name = "uint",
-         .help = "Seconds to wait for stop before killing the container",
-         .def_help = "10"},
+        CTR_OPT_STOP_TIME(struct stop_opts, time),
         CLI_OPT_END,
 };
 
@@ -40,27 +33,18 @@ static int stop_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct stop_opts *opts = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct ctr_errors errs = {0};
 	int r;
 
 	if (opts->filter)
 		return cli_errorf(ctx, "--filter is not supported yet");
 	_cleanup_strv_free_ char **keys = NULL;
 	if ((r = ctr_resolve_targets(ctx, opts->cidfile, opts->all, opts->latest, argc, argv,
-	                               1u << CTR_RUNNING, &keys)))
+	                             1u << CTR_RUNNING, &keys)))
 		return r;
 	if (ctr_lookup_all(ctx->engine, &keys, opts->ignore, &err) < 0)
 		return cli_error(ctx, err);
 	int timeout = cli_flag_changed(ctx, "time") ? (int)opts->time : -1;
-	STRV_FOREACH(k, keys)
-	{
-		struct cpod_error *e = NULL;
-		if (container_stop(ctx->engine, *k, timeout, &e) < 0)
-			ctr_errors_add(&errs, &e);
-		else
-			printf("%s\n", *k);
-	}
-	return ctr_errors_finish(ctx, &errs);
+	return ctr_apply(ctx, keys, container_stop, timeout);
 }
 
 const struct cli_command cmd_container_stop = {

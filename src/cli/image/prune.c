@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod image prune`: asks first unless -f, then prints the ID of every removed image. */
-#include <stdio.h>
-#include <string.h>
-
+#include "cli/cli-common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/engine.h"
@@ -30,21 +28,6 @@ static const struct cli_option prune_options[] = {
         CLI_OPT_END,
 };
 
-static bool confirm(bool all)
-{
-	char line[64];
-	fputs(all ? "WARNING! This command removes all images without at least one container "
-	            "associated with them.\n"
-	          : "WARNING! This command removes all dangling images.\n",
-	      stdout);
-	fputs("Are you sure you want to continue? [y/N] ", stdout);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0;
-}
-
 static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct prune_opts *opts = opts_;
@@ -53,7 +36,10 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 
-	if (!opts->force && !confirm(opts->all))
+	const char *warning = opts->all ? "WARNING! This command removes all images without at "
+	                                  "least one container associated with them."
+	                                : "WARNING! This command removes all dangling images.";
+	if (!opts->force && !cli_confirm(warning, false))
 		return 0;
 	struct store *s = engine_store(ctx->engine, &err);
 	if (!s)
@@ -61,8 +47,7 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct image_prune_opts po = {.all = opts->all, .filters = opts->filter};
 	if (image_prune(s, &po, &deleted, &err) < 0)
 		return cli_error(ctx, err);
-	STRV_FOREACH(d, deleted)
-	printf("%s\n", *d);
+	cli_print_lines(deleted);
 	return 0;
 }
 

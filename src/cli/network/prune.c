@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod network prune [-f]`: remove networks no container uses; prints their names. */
-#include <stdio.h>
-#include <string.h>
-
+#include "cli/cli-common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/network.h"
@@ -26,20 +24,15 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct prune_opts *o = opts_;
 	(void)argc;
 	(void)argv;
-	if (!o->force) {
-		printf("WARNING! This will remove all networks not used by at least one "
-		       "container.\nAre you sure you want to continue? [y/N] ");
-		fflush(stdout);
-		char line[16] = "";
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			return 0;
-	}
+	if (!o->force && !cli_confirm("WARNING! This will remove all networks not used by at least "
+	                              "one container.",
+	                              true))
+		return 0;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_strv_free_ char **removed = NULL;
 	if (engine_network_prune(ctx->engine, o->filter, &removed, &err) < 0)
 		return cli_error(ctx, err);
-	STRV_FOREACH(n, removed)
-	printf("%s\n", *n);
+	cli_print_lines(removed);
 	return 0;
 }
 

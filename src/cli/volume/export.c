@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod volume export VOLUME [-o FILE]`: a tar of the volume's content. */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
 #include <unistd.h>
 
+#include "cli/cli-common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/volume.h"
@@ -26,19 +24,13 @@ static int export_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct export_opts *o = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
 	_cleanup_close_ int fd = -1;
-	int out = STDOUT_FILENO;
-	if (o->output && *o->output && strcmp(o->output, "/dev/stdout") != 0) {
-		fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			char eb[128];
-			return cli_errorf(ctx, "open %s: %s", o->output, errno_string(errno, eb));
-		}
-		out = fd;
-	} else if (isatty(STDOUT_FILENO)) {
-		return cli_errorf(ctx, "cannot write to terminal, use command-line redirection or "
-		                       "the --output flag");
-	}
-	if (volume_export(ctx->engine, argv[0], out, &err) < 0)
+	int r = cli_open_output(ctx, o->output, "/dev/stdout",
+	                        "cannot write to terminal, use command-line redirection or the "
+	                        "--output flag",
+	                        &fd);
+	if (r)
+		return r;
+	if (volume_export(ctx->engine, argv[0], fd >= 0 ? fd : STDOUT_FILENO, &err) < 0)
 		return cli_error(ctx, err);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod volume prune`: remove unused volumes, after a confirmation unless -f. */
 #include <stdio.h>
-#include <string.h>
 
+#include "cli/cli-common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/volume.h"
@@ -21,12 +21,6 @@ static const struct cli_option prune_options[] = {
         CLI_OPT_END,
 };
 
-static void confirm(void)
-{
-	printf("WARNING! This will remove all volumes not used by at least one container. The "
-	       "following volumes will be removed:\n");
-}
-
 static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct prune_opts *o = opts_;
@@ -43,23 +37,18 @@ static int prune_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 			volume_list_free(v, n);
 			return 0;
 		}
-		confirm();
+		printf("WARNING! This will remove all volumes not used by at least one container. "
+		       "The following volumes will be removed:\n");
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", v[i]->name);
 		volume_list_free(v, n);
-		printf("Are you sure you want to continue? [y/N] ");
-		fflush(stdout);
-		char answer[64] = "";
-		if (!fgets(answer, sizeof(answer), stdin) ||
-		    (strcmp(answer, "y\n") && strcmp(answer, "Y\n") && strcmp(answer, "y") &&
-		     strcmp(answer, "Y")))
+		if (!cli_confirm(NULL, false))
 			return 0;
 	}
 	_cleanup_strv_free_ char **removed = NULL;
 	if (volume_prune(ctx->engine, o->filter, &removed, &err) < 0)
 		return cli_error(ctx, err);
-	STRV_FOREACH(r, removed)
-	printf("%s\n", *r);
+	cli_print_lines(removed);
 	return 0;
 }
 
