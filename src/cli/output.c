@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/output.h"
@@ -53,4 +54,17 @@ int cli_output_format(struct cli_ctx *ctx, const char *format, json_t *data, jso
 		return k;
 	}
 	return report_flush(r, stdout, err);
+}
+
+int cli_print_inspect(struct cli_ctx *ctx, const char *tmpl, json_t *arr, struct cpod_error **err)
+{
+	if (tmpl) {
+		if (cli_output_format(ctx, tmpl, arr, NULL, err) < 0)
+			return -(*err)->code;
+	} else {
+		_cleanup_free_ char *s = json_dumps(arr, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
+		printf("%s\n", json_array_size(arr) ? s : "[]");
+	}
+	fflush(stdout);
+	return 0;
 }

@@ -18,4 +18,11 @@
 int cli_output_format(struct cli_ctx *ctx, const char *format, json_t *data, json_t *headers,
 		      struct cpod_error **err);
 
+/*
+ * The output of an inspect verb: arr (a JSON array, borrowed) through the template tmpl when
+ * tmpl is not NULL, else as Podman prints inspect JSON (indented by five spaces, "[]" when
+ * empty); stdout is flushed. Returns 0, or -errno with *err set when the template fails.
+ */
+int cli_print_inspect(struct cli_ctx *ctx, const char *tmpl, json_t *arr, struct cpod_error **err);
+
 #endif

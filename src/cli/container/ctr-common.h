@@ -14,6 +14,14 @@
 
 struct engine;
 
+/* -l/--latest of the container verbs (a bool field of st) */
+#define CTR_OPT_LATEST(st, field)                                                                  \
+	CLI_BOOL("latest", 'l', st, field, "Act on the latest container cpod is aware of")
+
+/* --cidfile of stop, restart, kill and rm (a string array field of st) */
+#define CTR_OPT_CIDFILE(st, field)                                                                 \
+	CLI_STRING_ARRAY("cidfile", 0, st, field, "Read the container ID from the file")
+
 /* -t/--time of stop, restart and rm: a uint field of st, Podman's default shown as 10. */
 #define CTR_OPT_STOP_TIME(st, field)                                                               \
 	{                                                                                          \

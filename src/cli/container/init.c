@@ -14,8 +14,7 @@ struct init_opts {
 
 static const struct cli_option init_options[] = {
         CLI_BOOL("all", 'a', struct init_opts, all, "Initialize all containers"),
-        CLI_BOOL("latest", 'l', struct init_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct init_opts, latest),
         CLI_OPT_END,
 };
 

@@ -38,8 +38,7 @@ static const struct cli_option ctr_inspect_options[] = {
          .arg_name = "string",
          .help = "Format the output to a Go template or json",
          .def_help = "\"json\""},
-        CLI_BOOL("latest", 'l', struct inspect_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct inspect_opts, latest),
         CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
         CLI_OPT_END,
 };
@@ -47,8 +46,7 @@ static const struct cli_option ctr_inspect_options[] = {
 static const struct cli_option inspect_options[] = {
         CLI_STRING("format", 'f', struct inspect_opts, format,
                    "Format the output to a Go template or json"),
-        CLI_BOOL("latest", 'l', struct inspect_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct inspect_opts, latest),
         CLI_BOOL("size", 's', struct inspect_opts, size, "Display total file size"),
         {.long_name = "type",
          .short_name = 't',
@@ -136,16 +134,11 @@ static int inspect_common(struct cli_ctx *ctx, struct inspect_opts *opts, enum i
 		}
 		json_array_append_new(arr, o);
 	}
-	if (opts->format && *opts->format && !format_is_json(opts->format)) {
-		if (cli_output_format(ctx, opts->format, arr, NULL, &err) < 0) {
-			ctr_errors_finish(ctx, &errs);
-			return cli_error(ctx, err);
-		}
-	} else {
-		_cleanup_free_ char *s = json_dumps(arr, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
-		printf("%s\n", json_array_size(arr) ? s : "[]");
+	bool tmpl = opts->format && *opts->format && !format_is_json(opts->format);
+	if (cli_print_inspect(ctx, tmpl ? opts->format : NULL, arr, &err) < 0) {
+		ctr_errors_finish(ctx, &errs);
+		return cli_error(ctx, err);
 	}
-	fflush(stdout);
 	return ctr_errors_finish(ctx, &errs);
 }
 

@@ -22,10 +22,8 @@ static void kill_opts_init(void *opts)
 
 static const struct cli_option kill_options[] = {
         CLI_BOOL("all", 'a', struct kill_opts, all, "Signal all running containers"),
-        CLI_STRING_ARRAY("cidfile", 0, struct kill_opts, cidfile,
-                         "Read the container ID from the file"),
-        CLI_BOOL("latest", 'l', struct kill_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_CIDFILE(struct kill_opts, cidfile),
+        CTR_OPT_LATEST(struct kill_opts, latest),
         {.long_name = "signal",
          .short_name = 's',
          .type = CLI_OPT_STRING,

@@ -16,15 +16,13 @@ struct pause_opts {
 
 static const struct cli_option pause_options[] = {
         CLI_BOOL("all", 'a', struct pause_opts, all, "Pause all running containers"),
-        CLI_BOOL("latest", 'l', struct pause_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct pause_opts, latest),
         CLI_OPT_END,
 };
 
 static const struct cli_option unpause_options[] = {
         CLI_BOOL("all", 'a', struct pause_opts, all, "Unpause all paused containers"),
-        CLI_BOOL("latest", 'l', struct pause_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct pause_opts, latest),
         CLI_OPT_END,
 };
 

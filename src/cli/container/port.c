@@ -16,8 +16,7 @@ struct port_opts {
 
 static const struct cli_option port_options[] = {
         CLI_BOOL("all", 'a', struct port_opts, all, "Display port information for all containers"),
-        CLI_BOOL("latest", 'l', struct port_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct port_opts, latest),
         CLI_OPT_END,
 };
 

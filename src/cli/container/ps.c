@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/container/ctr-common.h"
 #include "engine/container.h"
 #include "format/report.h"
 #include "format/units.h"
@@ -53,8 +54,7 @@ static const struct cli_option ps_options[] = {
          .arg_name = "int",
          .help = "Print the n last created containers (all states)",
          .def_help = "-1"},
-        CLI_BOOL("latest", 'l', struct ps_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct ps_opts, latest),
         CLI_BOOL("no-trunc", 0, struct ps_opts, no_trunc, "Display the extended information"),
         CLI_BOOL("noheading", 0, struct ps_opts, noheading, "Do not print headers"),
         CLI_BOOL("ns", 0, struct ps_opts, ns, "Display namespace information"),

@@ -17,12 +17,10 @@ struct restart_opts {
 
 static const struct cli_option restart_options[] = {
         CLI_BOOL("all", 'a', struct restart_opts, all, "Restart all non-running containers"),
-        CLI_STRING_ARRAY("cidfile", 0, struct restart_opts, cidfile,
-                         "Read the container ID from the file"),
+        CTR_OPT_CIDFILE(struct restart_opts, cidfile),
         CLI_STRINGS("filter", 'f', struct restart_opts, filter,
                     "Filter output based on conditions given"),
-        CLI_BOOL("latest", 'l', struct restart_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct restart_opts, latest),
         CLI_BOOL("running", 0, struct restart_opts, running, "Restart only running containers"),
         CTR_OPT_STOP_TIME(struct restart_opts, time),
         CLI_OPT_END,

@@ -22,8 +22,7 @@ struct rm_opts {
 
 static const struct cli_option rm_options[] = {
         CLI_BOOL("all", 'a', struct rm_opts, all, "Remove all containers"),
-        CLI_STRING_ARRAY("cidfile", 0, struct rm_opts, cidfile,
-                         "Read the container ID from the file"),
+        CTR_OPT_CIDFILE(struct rm_opts, cidfile),
         CLI_BOOL("depend", 0, struct rm_opts, depend,
                  "Remove container and all containers that depend on the selected container"),
         CLI_STRINGS("filter", 0, struct rm_opts, filter, "Filter output based on conditions given"),
@@ -31,8 +30,7 @@ static const struct cli_option rm_options[] = {
                  "Force removal of a running or unusable container"),
         CLI_BOOL("ignore", 'i', struct rm_opts, ignore,
                  "Ignore errors when a specified container is missing"),
-        CLI_BOOL("latest", 'l', struct rm_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct rm_opts, latest),
         CTR_OPT_STOP_TIME(struct rm_opts, time),
         CLI_BOOL("volumes", 'v', struct rm_opts, volumes,
                  "Remove anonymous volumes associated with the container"),

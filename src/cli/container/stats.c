@@ -50,8 +50,7 @@ static const struct cli_option stats_options[] = {
          .arg_name = "int",
          .help = "Time in seconds between stats reports",
          .def_help = "5"},
-        CLI_BOOL("latest", 'l', struct stats_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct stats_opts, latest),
         CLI_BOOL("no-reset", 0, struct stats_opts, no_reset,
                  "Disable resetting the screen between intervals"),
         CLI_BOOL(

@@ -17,14 +17,12 @@ struct stop_opts {
 
 static const struct cli_option stop_options[] = {
         CLI_BOOL("all", 'a', struct stop_opts, all, "Stop all running containers"),
-        CLI_STRING_ARRAY("cidfile", 0, struct stop_opts, cidfile,
-                         "Read the container ID from the file"),
+        CTR_OPT_CIDFILE(struct stop_opts, cidfile),
         CLI_STRINGS("filter", 'f', struct stop_opts, filter,
                     "Filter output based on conditions given"),
         CLI_BOOL("ignore", 'i', struct stop_opts, ignore,
                  "Ignore errors when a specified container is missing"),
-        CLI_BOOL("latest", 'l', struct stop_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct stop_opts, latest),
         CTR_OPT_STOP_TIME(struct stop_opts, time),
         CLI_OPT_END,
 };

@@ -19,8 +19,7 @@ struct top_opts {
 };
 
 static const struct cli_option top_options[] = {
-        CLI_BOOL("latest", 'l', struct top_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct top_opts, latest),
         CLI_BOOL("list-descriptors", 0, struct top_opts, list_descriptors,
                  "List the supported format descriptors"),
         CLI_OPT_END,

@@ -31,8 +31,7 @@ static const struct cli_option wait_options[] = {
          .arg_name = "string",
          .help = "Time Interval to wait before polling for completion",
          .def_help = "\"250ms\""},
-        CLI_BOOL("latest", 'l', struct wait_opts, latest,
-                 "Act on the latest container cpod is aware of"),
+        CTR_OPT_LATEST(struct wait_opts, latest),
         CLI_OPT_END,
 };
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod image inspect [options] IMAGE [IMAGE...]` */
-#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -44,15 +43,9 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		}
 		json_array_append_new(arr, o);
 	}
-	if (opts->format && *opts->format && strcmp(opts->format, "json") != 0) {
-		if (cli_output_format(ctx, opts->format, arr, NULL, &err) < 0)
-			return cli_error(ctx, err);
-	} else {
-		/* Podman indents image inspect output by five spaces */
-		_cleanup_free_ char *s_out = json_dumps(arr, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
-		printf("%s\n", json_array_size(arr) ? s_out : "[]");
-	}
-	fflush(stdout);
+	bool tmpl = opts->format && *opts->format && strcmp(opts->format, "json") != 0;
+	if (cli_print_inspect(ctx, tmpl ? opts->format : NULL, arr, &err) < 0)
+		return cli_error(ctx, err);
 	return first ? cli_error(ctx, first) : 0;
 }
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cpod network inspect NETWORK...`: the configs as a JSON array (5-space indent, as Podman). */
-#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -38,19 +37,18 @@ static int inspect_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		}
 		json_array_append_new(arr, n);
 	}
-	if (o->format && *o->format && strcmp(o->format, "json") != 0) {
-		_cleanup_json_ json_t *view = json_array();
+	bool tmpl = o->format && *o->format && strcmp(o->format, "json") != 0;
+	_cleanup_json_ json_t *view = NULL;
+	if (tmpl) {
+		/* templates see Podman's Go struct */
+		view = json_array();
 		size_t i;
 		json_t *n;
 		json_array_foreach(arr, i, n)
 		        json_array_append_new(view, cli_network_template_view(n, false));
-		if (cli_output_format(ctx, o->format, view, NULL, &err) < 0)
-			return cli_error(ctx, err);
-	} else {
-		_cleanup_free_ char *s = json_dumps(arr, JSON_INDENT(5) | JSON_PRESERVE_ORDER);
-		printf("%s\n", json_array_size(arr) ? s : "[]");
 	}
-	fflush(stdout);
+	if (cli_print_inspect(ctx, tmpl ? o->format : NULL, tmpl ? view : arr, &err) < 0)
+		return cli_error(ctx, err);
 	return first ? cli_error(ctx, first) : 0;
 }
 
