@@ -91,6 +91,21 @@ int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o, stru
 	return 0;
 }
 
+int create_cli_create(struct cli_ctx *ctx, const struct create_cli_opts *o, struct create_build *b,
+                      struct container **ret, struct cpod_error **err)
+{
+	_cleanup_(container_freep) struct container *c = NULL;
+	int r = create_cli_before(ctx, o, b, err);
+	if (r >= 0)
+		r = container_create(ctx->engine, &b->opts, &c, err);
+	if (r >= 0)
+		r = create_cli_after(b, c->config.id, err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
 int create_cli_after(struct create_build *b, const char *id, struct cpod_error **err)
 {
 	if (!b->cid_open)

@@ -112,6 +112,12 @@ int create_cli_before(struct cli_ctx *ctx, const struct create_cli_opts *o, stru
                       struct cpod_error **err);
 /* After container_create: write the ID (no newline, as Podman) to the --cidfile. */
 int create_cli_after(struct create_build *b, const char *id, struct cpod_error **err);
+/*
+ * create_cli_before(), container_create() and create_cli_after() in turn: the new container
+ * in *ret (free with container_free), or a negative errno with *err set.
+ */
+int create_cli_create(struct cli_ctx *ctx, const struct create_cli_opts *o, struct create_build *b,
+                      struct container **ret, struct cpod_error **err);
 /* Print the engine's warnings (Podman prints them on stderr, one a line). */
 void create_build_print_warnings(const struct create_build *b);
 

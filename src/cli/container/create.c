@@ -19,11 +19,7 @@ static int create_run(struct cli_ctx *ctx, void *opts, int argc, char **argv)
 		return 125;
 	int r = create_cli_build(ctx, opts, argc, argv, &b, &err);
 	if (r >= 0)
-		r = create_cli_before(ctx, opts, &b, &err);
-	if (r >= 0)
-		r = container_create(ctx->engine, &b.opts, &c, &err);
-	if (r >= 0)
-		r = create_cli_after(&b, c->config.id, &err);
+		r = create_cli_create(ctx, opts, &b, &c, &err);
 	create_build_print_warnings(&b);
 	create_build_release(&b);
 	if (r < 0)

@@ -69,11 +69,7 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 		if (opts->tty && opts->interactive && !opts->detach && !isatty(STDIN_FILENO))
 			log_warn("The input device is not a TTY. The --tty and --interactive flags "
 			         "might not work properly");
-		r = create_cli_before(ctx, opts, &b, &err);
-		if (r >= 0)
-			r = container_create(ctx->engine, &b.opts, &c, &err);
-		if (r >= 0)
-			r = create_cli_after(&b, c->config.id, &err);
+		r = create_cli_create(ctx, opts, &b, &c, &err);
 		create_build_print_warnings(&b);
 	}
 	if (r < 0) {
