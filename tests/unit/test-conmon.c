@@ -35,11 +35,10 @@
 #include "util/json.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
+#include "busybox-test-helpers.h"
 #include "util/banned.h"
 
 #define SKIP 77
-
-static const char *busybox_paths[] = {"/bin/busybox", "/usr/bin/busybox"};
 
 struct fixture {
 	char *dir;    /* temp dir */
@@ -55,16 +54,6 @@ struct fixture {
 };
 
 static struct fixture fx;
-
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	_cleanup_free_ char *data = NULL;
-	size_t len;
-	int r = read_file_at(AT_FDCWD, from, 64 * 1024 * 1024, &data, &len);
-	if (r < 0)
-		return r;
-	return write_file_atomic_at(AT_FDCWD, to, data, len, mode, false);
-}
 
 static void sleep_ms(long ms)
 {
@@ -360,7 +349,7 @@ static int make_rootfs(void)
 	if (mkdir_p(bin, 0755) < 0)
 		return -1;
 	_cleanup_free_ char *bb = path_join(bin, "busybox");
-	if (copy_file(fx.busybox, bb, 0755) < 0)
+	if (busybox_copy_file(fx.busybox, bb, 0755) < 0)
 		return -1;
 	const char *applets[] = {"sh", "cat", "echo", "sleep", NULL};
 	for (size_t i = 0; applets[i]; i++) {
@@ -450,12 +439,7 @@ int main(void)
 		printf("SKIP: running containers needs root\n");
 		return SKIP;
 	}
-	for (size_t i = 0; i < sizeof(busybox_paths) / sizeof(busybox_paths[0]); i++) {
-		if (access(busybox_paths[i], X_OK) == 0) {
-			fx.busybox = busybox_paths[i];
-			break;
-		}
-	}
+	fx.busybox = busybox_find();
 	if (!fx.busybox) {
 		printf("SKIP: busybox-static is not installed\n");
 		return SKIP;

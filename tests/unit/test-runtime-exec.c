@@ -26,11 +26,10 @@
 #include "util/json.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
+#include "busybox-test-helpers.h"
 #include "util/banned.h"
 
 #define SKIP 77
-
-static const char *busybox_paths[] = {"/bin/busybox", "/usr/bin/busybox"};
 
 struct fixture {
 	char *dir;    /* temp dir: bundle/ and state/ */
@@ -41,16 +40,6 @@ struct fixture {
 };
 
 static struct fixture fx;
-
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	_cleanup_free_ char *data = NULL;
-	size_t len;
-	int r = read_file_at(AT_FDCWD, from, 64 * 1024 * 1024, &data, &len);
-	if (r < 0)
-		return r;
-	return write_file_atomic_at(AT_FDCWD, to, data, len, mode, false);
-}
 
 /* The smallest config.json both crun and runc accept, in the shape `crun spec` writes. */
 static json_t *bundle_config(const char *const *args)
@@ -240,7 +229,7 @@ static int setup(void **state)
 	if (mkdir_p(bin, 0755) < 0 || mkdir_p(fx.state, 0700) < 0)
 		return -1;
 	_cleanup_free_ char *dst = path_join(bin, "busybox");
-	if (copy_file(fx.busybox, dst, 0755) < 0)
+	if (busybox_copy_file(fx.busybox, dst, 0755) < 0)
 		return -1;
 	return 0;
 }
@@ -262,12 +251,7 @@ int main(void)
 		printf("SKIP: running OCI runtimes needs root\n");
 		return SKIP;
 	}
-	for (size_t i = 0; i < sizeof(busybox_paths) / sizeof(busybox_paths[0]); i++) {
-		if (access(busybox_paths[i], X_OK) == 0) {
-			fx.busybox = busybox_paths[i];
-			break;
-		}
-	}
+	fx.busybox = busybox_find();
 	if (!fx.busybox) {
 		printf("SKIP: busybox-static is not installed\n");
 		return SKIP;
