@@ -139,14 +139,9 @@ int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
 	if (r < 0)
 		goto fail;
 	pid_t pid = r;
-	char one = 0;
-	if (send(start[1], &one, 1, MSG_NOSIGNAL) < 0)
-		log_debug("conmon start pipe: %s", strerror(errno));
-	int status = runtime_wait_status(pid);
-	if (status != 0) {
-		r = conmon_failed_error(errfd, status, err);
+	r = conmon_start_wait(start[1], pid, errfd, err);
+	if (r < 0)
 		goto fail;
-	}
 	*ret = (struct conmon_exec){
 	        .sync_fd = sync[1],
 	        .start_fd = start[1],

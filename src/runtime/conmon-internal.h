@@ -56,8 +56,12 @@ struct conmon_spawn {
  */
 int conmon_spawn(const struct conmon_spawn *s, int *ret_errfd, struct cpod_error **err);
 
-/* The error for conmon exiting with status; its stderr (errfd, read without blocking) is added. */
-int conmon_failed_error(int errfd, int status, struct cpod_error **err);
+/*
+ * Let conmon (pid, from conmon_spawn()) go on by a byte on its start pipe, and wait for the
+ * process to exit once it has daemonized. 0, or EIO "conmon failed: exit status N: STDERR"
+ * with what conmon wrote on errfd.
+ */
+int conmon_start_wait(int start_fd, pid_t pid, int errfd, struct cpod_error **err);
 
 /*
  * One message from a SOCK_SEQPACKET pipe (at most 64 KiB) as an owned string in *ret;

@@ -13,6 +13,7 @@
 #include "conmon-internal.h"
 #include "exec.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -131,7 +132,7 @@ out:
 	return r;
 }
 
-int conmon_failed_error(int errfd, int status, struct cpod_error **err)
+static int conmon_failed_error(int errfd, int status, struct cpod_error **err)
 {
 	char buf[STDERR_MAX + 1];
 	int fl = fcntl(errfd, F_GETFL);
@@ -143,6 +144,18 @@ int conmon_failed_error(int errfd, int status, struct cpod_error **err)
 		buf[--len] = '\0';
 	return cpod_error_set(err, EIO, "conmon failed: exit status %d%s%s", status,
 	                      len ? ": " : "", buf);
+}
+
+int conmon_start_wait(int start_fd, pid_t pid, int errfd, struct cpod_error **err)
+{
+	/* conmon blocks on the start pipe before it forks: nothing to move to a cgroup yet */
+	char zero = 0;
+	if (send(start_fd, &zero, 1, MSG_NOSIGNAL) < 0)
+		log_debug("conmon start pipe: %s", strerror(errno));
+	int status = runtime_wait_status(pid);
+	if (status != 0)
+		return conmon_failed_error(errfd, status, err);
+	return 0;
 }
 
 static int64_t now_ms(void)

@@ -122,15 +122,9 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 		goto out;
 	pid_t pid = r;
 
-	/* conmon blocks on the start pipe before it forks: nothing to move to a cgroup yet */
-	char zero = 0;
-	if (send(start[1], &zero, 1, MSG_NOSIGNAL) < 0)
-		log_debug("conmon start pipe: %s", strerror(errno));
-	int status = runtime_wait_status(pid);
-	if (status != 0) {
-		r = conmon_failed_error(errfd, status, err);
+	r = conmon_start_wait(start[1], pid, errfd, err);
+	if (r < 0)
 		goto out;
-	}
 
 	r = conmon_read_msg(sync[1], o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS, &msg);
 	pid_t ctr_pid = 0;
