@@ -7,6 +7,11 @@
 
 #include "cli/cli.h"
 
+/* --filter of the prune verbs (a string array field of st) */
+#define CLI_OPT_PRUNE_FILTER(st, field)                                                            \
+	CLI_STRING_ARRAY("filter", 0, st, field,                                                   \
+	                 "Provide filter values (e.g. 'label=<key>=<value>')")
+
 /*
  * Podman's prune prompt: print warning and a newline (when warning is not NULL), then "Are
  * you sure you want to continue? [y/N] ", and read one line from stdin. True for a yes: the

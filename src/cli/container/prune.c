@@ -13,8 +13,7 @@ struct prune_opts {
 };
 
 static const struct cli_option prune_options[] = {
-        CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
-                         "Provide filter values (e.g. 'label=<key>=<value>')"),
+        CLI_OPT_PRUNE_FILTER(struct prune_opts, filter),
         CLI_BOOL("force", 'f', struct prune_opts, force,
                  "Do not prompt for confirmation.  The default is false"),
         CLI_OPT_END,

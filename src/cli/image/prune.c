@@ -22,8 +22,7 @@ static const struct cli_option prune_options[] = {
          .help = "Remove images even when they are used by external containers (e.g., by "
                  "build containers)",
          .flags = CLI_OPT_HIDDEN},
-        CLI_STRING_ARRAY("filter", 0, struct prune_opts, filter,
-                         "Provide filter values (e.g. 'label=<key>=<value>')"),
+        CLI_OPT_PRUNE_FILTER(struct prune_opts, filter),
         CLI_BOOL("force", 'f', struct prune_opts, force, "Do not prompt for confirmation"),
         CLI_OPT_END,
 };

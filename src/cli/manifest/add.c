@@ -5,36 +5,30 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/image/registry-flags.h"
+#include "cli/manifest/manifest-opts.h"
 #include "engine/engine.h"
 #include "image/manifest-list.h"
 #include "banned.h"
 
 struct add_opts {
 	bool all;
-	char **annotations, **features;
-	char *arch, *os, *os_version, *variant;
+	struct manifest_platform_opts plat;
 	struct registry_flags reg;
 };
 
 static const struct cli_option add_options[] = {
         CLI_BOOL("all", 0, struct add_opts, all,
                  "add all of the list's images if the image is a list"),
-        CLI_OPT("annotation", 0, CLI_OPT_STRING_ARRAY, struct add_opts, annotations, "annotation",
-                "set an annotation for the specified image"),
-        CLI_OPT("arch", 0, CLI_OPT_STRING, struct add_opts, arch, "architecture",
-                "override the architecture of the specified image"),
+        MANIFEST_OPT_ANNOTATION(struct add_opts),
+        MANIFEST_OPT_ARCH(struct add_opts),
         REGISTRY_FLAG_AUTHFILE(struct add_opts),
         REGISTRY_FLAG_CERT_DIR(struct add_opts, "string"),
         REGISTRY_FLAG_CREDS(struct add_opts),
-        CLI_OPT("features", 0, CLI_OPT_STRING_SLICE, struct add_opts, features, "features",
-                "override the features of the specified image"),
-        CLI_OPT("os", 0, CLI_OPT_STRING, struct add_opts, os, "OS",
-                "override the OS of the specified image"),
-        CLI_OPT("os-version", 0, CLI_OPT_STRING, struct add_opts, os_version, "version",
-                "override the OS version of the specified image"),
+        MANIFEST_OPT_FEATURES(struct add_opts),
+        MANIFEST_OPT_OS(struct add_opts),
+        MANIFEST_OPT_OS_VERSION(struct add_opts),
         REGISTRY_FLAG_TLS_VERIFY(struct add_opts),
-        CLI_OPT("variant", 0, CLI_OPT_STRING, struct add_opts, variant, "Variant",
-                "override the Variant of the specified image"),
+        MANIFEST_OPT_VARIANT(struct add_opts),
         CLI_OPT_END,
 };
 
@@ -42,15 +36,8 @@ static int add_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 {
 	struct add_opts *o = opts_;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct image_manifest_add_opts ao = {
-	        .all = o->all,
-	        .os = o->os,
-	        .arch = o->arch,
-	        .variant = o->variant,
-	        .os_version = o->os_version,
-	        .features = o->features,
-	        .annotations = o->annotations,
-	};
+	struct image_manifest_add_opts ao = {.all = o->all};
+	manifest_platform_apply(&o->plat, &ao);
 	if (registry_flags_access(ctx, &o->reg, &ao.access, &err) < 0)
 		return cli_error(ctx, err);
 	struct store *s = engine_store(ctx->engine, &err);

@@ -4,30 +4,25 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/manifest/manifest-opts.h"
 #include "engine/engine.h"
 #include "image/manifest-list.h"
 #include "banned.h"
 
 struct annotate_opts {
-	char **annotations, **features, **os_features;
-	char *arch, *os, *os_version, *variant;
+	struct manifest_platform_opts plat;
+	char **os_features;
 };
 
 static const struct cli_option annotate_options[] = {
-        CLI_OPT("annotation", 0, CLI_OPT_STRING_ARRAY, struct annotate_opts, annotations,
-                "annotation", "set an annotation for the specified image"),
-        CLI_OPT("arch", 0, CLI_OPT_STRING, struct annotate_opts, arch, "architecture",
-                "override the architecture of the specified image"),
-        CLI_OPT("features", 0, CLI_OPT_STRING_SLICE, struct annotate_opts, features, "features",
-                "override the features of the specified image"),
-        CLI_OPT("os", 0, CLI_OPT_STRING, struct annotate_opts, os, "OS",
-                "override the OS of the specified image"),
+        MANIFEST_OPT_ANNOTATION(struct annotate_opts),
+        MANIFEST_OPT_ARCH(struct annotate_opts),
+        MANIFEST_OPT_FEATURES(struct annotate_opts),
+        MANIFEST_OPT_OS(struct annotate_opts),
         CLI_OPT("os-features", 0, CLI_OPT_STRING_SLICE, struct annotate_opts, os_features,
                 "features", "override the OS features of the specified image"),
-        CLI_OPT("os-version", 0, CLI_OPT_STRING, struct annotate_opts, os_version, "version",
-                "override the OS version of the specified image"),
-        CLI_OPT("variant", 0, CLI_OPT_STRING, struct annotate_opts, variant, "Variant",
-                "override the Variant of the specified image"),
+        MANIFEST_OPT_OS_VERSION(struct annotate_opts),
+        MANIFEST_OPT_VARIANT(struct annotate_opts),
         CLI_OPT_END,
 };
 
@@ -36,14 +31,8 @@ static int annotate_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	struct annotate_opts *o = opts_;
 	(void)argc;
 	_cleanup_error_ struct cpod_error *err = NULL;
-	struct image_manifest_add_opts ao = {
-	        .os = o->os,
-	        .arch = o->arch,
-	        .variant = o->variant,
-	        .os_version = o->os_version,
-	        .features = o->features,
-	        .annotations = o->annotations,
-	};
+	struct image_manifest_add_opts ao = {0};
+	manifest_platform_apply(&o->plat, &ao);
 	struct store *s = engine_store(ctx->engine, &err);
 	if (!s)
 		return cli_error(ctx, err);
