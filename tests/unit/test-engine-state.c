@@ -28,6 +28,8 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
+#include "engine-test-image.h"
+
 static char *tmp_root;
 
 static void check(int r, struct cpod_error *err)
@@ -71,25 +73,11 @@ static int make_image(void)
 	struct store *s = engine_store(e, &err);
 	check(s ? 0 : -1, err);
 	_cleanup_free_ char *tar = path_join(tmp_root, "rootfs.tar");
-	_cleanup_close_ int fd = open(tar, O_RDONLY | O_CLOEXEC);
-	assert_true(fd >= 0);
-	struct store_layer_create_opts lo = {.fd = fd};
-	_cleanup_(store_layer_freep) struct store_layer *l = NULL;
-	check(store_layer_create(s, &lo, &l, &err), err);
-	_cleanup_free_ char *config = xasprintf(
-	        "{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],"
-	        "\"WorkingDir\":\"/\"},\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-	        "\"diff_ids\":[\"%s\"]}}",
-	        l->diff_id);
-	char hex[65];
-	digest_sha256_hex(config, strlen(config), hex);
-	char *names[] = {"localhost/bb:latest", NULL};
-	struct store_image_create_opts io = {.id = hex,
-	                                     .top_layer = l->id,
-	                                     .names = names,
-	                                     .config = config,
-	                                     .config_len = strlen(config)};
-	check(store_image_create(s, &io, &err), err);
+	check(engine_test_import_image(s, tar, "localhost/bb:latest",
+	                               "{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"sh\"],"
+	                               "\"WorkingDir\":\"/\"}",
+	                               &err),
+	      err);
 	return 0;
 }
 
