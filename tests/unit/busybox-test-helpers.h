@@ -3,8 +3,9 @@
 #define CPOD_TEST_BUSYBOX_HELPERS_H
 
 /*
- * Shared by the tests that run real bundles (test-conmon.c, test-runtime-exec.c): where the
- * static busybox for their rootfs is, and copying it in.
+ * Shared by the tests that run real bundles (test-conmon.c, test-runtime-exec.c and the crun
+ * half of test-seccomp-bpf.c): where the static busybox for their rootfs is, and copying it
+ * in.
  */
 #include <fcntl.h>
 #include <stddef.h>

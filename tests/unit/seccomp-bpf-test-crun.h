@@ -6,11 +6,11 @@
  * The crun half of test-seccomp-bpf.c (split for file size): a busybox-static bundle run by
  * the real crun, through runtime_exec_argv() with the hybrid-cgroup workaround when the host
  * needs it. Included once, by test-seccomp-bpf.c, after its helpers (load, compile_ok, SKIP)
- * and the headers this part needs (runtime/exec.h, runtime/probe.h, runtime/spec.h).
+ * and the headers this part needs (runtime/exec.h, runtime/probe.h, runtime/spec.h,
+ * busybox-test-helpers.h).
  */
 
 static const char *const crun_paths[] = {"/usr/bin/crun", "/usr/local/bin/crun", "/bin/crun"};
-static const char *const busybox_paths[] = {"/bin/busybox", "/usr/bin/busybox"};
 
 struct crun_fixture {
 	char *dir;    /* temp dir */
@@ -363,10 +363,7 @@ static int crun_setup(void)
 		printf("SKIP: crun is not installed\n");
 		return SKIP;
 	}
-	const char *busybox = NULL;
-	for (size_t i = 0; i < sizeof(busybox_paths) / sizeof(busybox_paths[0]) && !busybox; i++)
-		if (access(busybox_paths[i], X_OK) == 0)
-			busybox = busybox_paths[i];
+	const char *busybox = busybox_find();
 	if (!busybox) {
 		printf("SKIP: busybox-static is not installed\n");
 		return SKIP;
@@ -386,11 +383,8 @@ static int crun_setup(void)
 	cfx.log = path_join(cfx.dir, "crun.log");
 	_cleanup_free_ char *bin = path_join(cfx.bundle, "rootfs/bin");
 	_cleanup_free_ char *dst = path_join(bin, "busybox");
-	_cleanup_free_ char *data = NULL;
-	size_t len;
 	if (mkdir_p(bin, 0755) < 0 || mkdir_p(cfx.state, 0700) < 0 ||
-	    read_file_at(AT_FDCWD, busybox, 64 * 1024 * 1024, &data, &len) < 0 ||
-	    write_file_atomic_at(AT_FDCWD, dst, data, len, 0755, false) < 0) {
+	    busybox_copy_file(busybox, dst, 0755) < 0) {
 		printf("cannot set up the bundle in %s\n", cfx.dir);
 		return 1;
 	}

@@ -33,6 +33,7 @@
 #include "util/json.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
+#include "busybox-test-helpers.h"
 #include "util/banned.h"
 
 #define SKIP 77
