@@ -3,24 +3,26 @@
 #
 # The one test command (CI runs it through .ci/run): installs the dependencies, builds with
 # --werror, runs the unit suite (cmocka tests and fuzz-corpus replays) in a normal and in
-# an ASan+UBSan build, then the bats system tests against the real binary, as root.
+# an ASan+UBSan build, a short deterministic libFuzzer run of every fuzz target
+# (scripts/fuzz.sh), then the bats system tests against the real binary, as root.
 # A failure in any stage fails the script; the stages after a test failure still run so
 # that one log shows everything. Ends with a "N passed, N failed" line.
 #
-# Usage: scripts/test.sh [--no-deps] [--no-asan] [--no-system] [SYSTEM-TEST FILTERS...]
+# Usage: scripts/test.sh [--no-deps] [--no-asan] [--no-fuzz] [--no-system] [SYSTEM-TEST FILTERS...]
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 src=$PWD
 
-deps=1 asan=1 system=1 filters=()
+deps=1 asan=1 fuzz=1 system=1 filters=()
 for a in "$@"; do
 	case "$a" in
 	--no-deps) deps=0 ;;
 	--no-asan) asan=0 ;;
+	--no-fuzz) fuzz=0 ;;
 	--no-system) system=0 ;;
 	-h | --help)
-		sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	-*)
@@ -113,6 +115,16 @@ if ((asan)); then
 		collect_failure_names
 	else
 		failures+=("build-asan")
+		failed=$((failed + 1))
+	fi
+fi
+
+if ((fuzz)); then
+	stage "fuzz targets: libFuzzer with ASan+UBSan, fixed seed (scripts/fuzz.sh, build-fuzz/)"
+	if scripts/fuzz.sh; then
+		passed=$((passed + 1))
+	else
+		failures+=("fuzz (scripts/fuzz.sh)")
 		failed=$((failed + 1))
 	fi
 fi

@@ -114,6 +114,7 @@ int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
 		log_debug("running conmon: %s", line);
 	}
 
+	_cleanup_free_ char *msg = NULL; /* declared before the first goto fail (clang) */
 	/* [0] the child's end, [1] ours, as Podman's newPipe() */
 	int sync[2] = {-1, -1}, start[2] = {-1, -1}, att[2] = {-1, -1};
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0 ||
@@ -151,7 +152,6 @@ int conmon_exec_start(const struct conmon_exec_opts *o, struct conmon_exec *ret,
 	};
 	if (!o->attach)
 		return 0;
-	_cleanup_free_ char *msg = NULL;
 	r = conmon_read_msg(ret->attach_fd, ret->timeout_ms, &msg);
 	if (r < 0) {
 		conmon_exec_release(ret);

@@ -28,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		_cleanup_free_ char *full2 = image_ref_string(again);
 		if (strcmp(full, full2) != 0)
 			abort();
+		if (!fam || !*fam)
+			abort();
 	}
 	(void)image_ref_local_name(s, &local, NULL, &err3);
 	return 0;

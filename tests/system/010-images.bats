@@ -68,7 +68,7 @@ image_names() {
 	local hello busybox
 	hello=$(grep '^localhost/hello ' <<<"$output") || die "no localhost/hello row"
 	busybox=$(grep '^localhost/busybox ' <<<"$output") || die "no localhost/busybox row"
-	local created='(Less than a second|[0-9]+ seconds|About a minute|[0-9]+ minutes) ago'
+	local created='(Less than a second|[0-9]+ seconds|About a minute|[0-9]+ minutes|About an hour|[0-9]+ hours|[0-9]+ days|[0-9]+ weeks) ago'
 	is "$hello" "localhost/hello +latest +[0-9a-f]{12} +$created +[0-9.]+ kB" "hello row"
 	is "$busybox" "localhost/busybox +latest +[0-9a-f]{12} +$created +[0-9.]+ MB" "busybox row"
 
