@@ -189,6 +189,30 @@ int store_image_delete(struct store *s, const char *id, struct cpod_error **err)
 /* IDs of the storage containers created from this image; NULL-terminated, strv_free(). */
 int store_image_containers(struct store *s, const char *id, char ***ret, struct cpod_error **err);
 
+/* ---- image mounts (store-image-mount.c): --mount type=image ------------------------- */
+
+/*
+ * The directories holding image id's files (id: anything store_image_lookup takes), top
+ * layer first, as absolute paths: each layer's diff directory with overlay, the top layer's
+ * directory alone with vfs (it holds the whole tree); empty for an image without layers.
+ * NULL-terminated, strv_free(). ENOENT if the image is not known.
+ */
+int store_image_layer_dirs(struct store *s, const char *id, char ***ret, struct cpod_error **err);
+
+/*
+ * Mount the file system of image id at target, an existing directory. rw_dir NULL: read-only
+ * (overlay: an overlay of the layers without upper directory; vfs: a read-only bind of the
+ * top layer). rw_dir set: writable, and every write goes below rw_dir (created if missing;
+ * overlay: rw_dir/upper and rw_dir/work, vfs: a copy of the image in rw_dir/copy), never
+ * into the image's layers; what rw_dir holds already is kept. Not counted: undo with
+ * store_image_unmount(). Nothing stays mounted on failure. ENOENT if the image is not known,
+ * E2BIG if the overlay options exceed a page, errors of mount(2) otherwise.
+ */
+int store_image_mount(struct store *s, const char *id, const char *target, const char *rw_dir,
+		      struct cpod_error **err);
+/* Unmount what store_image_mount() mounted at target; not mounted is not an error. */
+int store_image_unmount(const char *target, struct cpod_error **err);
+
 /* ---- containers (the read-write layer and mount of each container) ------------------ */
 
 struct store_container {
