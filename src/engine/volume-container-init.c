@@ -2,8 +2,9 @@
 /*
  * The container side of mounts at init and cleanup: mount the volumes (counted), copy-up
  * and chown on first use, U (recursive chown to the container's user), O (an overlay of a
- * host directory with its upper and work directories in the container's userdata), and
- * the OCI mounts for the spec. Undone by container_mounts_teardown() when the container
+ * host directory with its upper and work directories in the container's userdata), image
+ * mounts (the image mounted in the userdata, see setup_image), and the OCI mounts for the
+ * spec. Undone by container_mounts_teardown() when the container
  * stops.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/volume-internal.h"
+#include "image/image.h"
 #include "runtime/spec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -74,6 +76,63 @@ static int setup_overlay(struct engine *e, const struct container *c, size_t idx
 	return 0;
 }
 
+static char *image_dir(struct engine *e, const struct container *c, size_t idx)
+{
+	_cleanup_free_ char *ud = container_userdata_dir(e, c->config.id, false);
+	return xasprintf("%s/image-volumes/%zu", ud, idx);
+}
+
+static void teardown_image(struct engine *e, const struct container *c, size_t idx)
+{
+	_cleanup_free_ char *dir = image_dir(e, c, idx);
+	_cleanup_free_ char *merged = path_join(dir, "merged");
+	struct cpod_error *uerr = NULL;
+	if (store_image_unmount(merged, &uerr) < 0) {
+		log_debug("image volume of %s: %s", c->config.id, uerr->msg);
+		cpod_error_free(uerr);
+		return; /* still mounted: rm -rf must not go near it */
+	}
+	/* a new upper directory at every start, as Podman's overlay.TempDir */
+	_cleanup_free_ char *rw = path_join(dir, "rw");
+	(void)rm_rf_at(AT_FDCWD, rw);
+}
+
+/*
+ * --mount type=image (Podman 4.3 generateSpec): the image is looked up by the name the user
+ * gave, now rather than at create, and mounted below the container's userdata: read-only, or
+ * with an upper directory there for rw=true, so the image's layers never change.
+ */
+static int setup_image(struct engine *e, const struct container *c, size_t idx, const json_t *m,
+                       char **ret_merged, struct cpod_error **err)
+{
+	const char *src = json_get_string(m, "source") ?: "";
+	const char *dest = json_get_string(m, "destination");
+	bool rw = json_is_true(json_object_get(m, "rw"));
+	struct store *s = engine_store(e, err);
+	if (!s)
+		return -EIO;
+	_cleanup_(store_image_freep) struct store_image *img = NULL;
+	struct image_lookup_opts lo = {0};
+	int r = image_lookup(s, src, &lo, &img, NULL, err);
+	if (r < 0)
+		return cpod_error_wrap(err, "creating image volume \"%s\":\"%s\"", src, dest);
+	_cleanup_free_ char *dir = image_dir(e, c, idx);
+	_cleanup_free_ char *merged = path_join(dir, "merged");
+	_cleanup_free_ char *rwdir = path_join(dir, "rw");
+	/* whatever a killed cpod left: a stale mount and the old writes */
+	teardown_image(e, c, idx);
+	r = mkdir_p(merged, 0755);
+	if (r < 0)
+		return cpod_error_set_errno(err, -r, "creating %s", merged);
+	r = store_image_mount(s, img->id, merged, rw ? rwdir : NULL, err);
+	if (r < 0) {
+		(void)rm_rf_at(AT_FDCWD, rwdir);
+		return cpod_error_wrap(err, "mounting image volume \"%s\":\"%s\"", src, dest);
+	}
+	*ret_merged = TAKE_PTR(merged);
+	return 0;
+}
+
 /* Mount one volume for the container; counted in the volume's state. */
 static int setup_volume(struct engine *e, const json_t *m, const char *rootfs,
                         const struct spec_user *u, struct cpod_error **err)
@@ -112,6 +171,10 @@ static void teardown_n(struct engine *e, const struct container *c, size_t n)
 			_cleanup_free_ char *merged = path_join(dir, "merged");
 			if (umount2(merged, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 				log_debug("unmounting %s: %m", merged);
+			continue;
+		}
+		if (!strcmp(type, "image")) {
+			teardown_image(e, c, i);
 			continue;
 		}
 		if (strcmp(type, "volume") != 0)
@@ -169,6 +232,14 @@ int container_mounts_setup(struct engine *e, const struct container *c, const ch
 			if (r >= 0 && strv_contains(opts, "U"))
 				r = volume_chown_tree(merged, u.uid, u.gid, err);
 			char *const bind_opts[] = {"rw", "rprivate", "rbind", NULL};
+			if (r >= 0)
+				json_array_append_new(out,
+				                      oci_mount(dest, "bind", merged, bind_opts));
+		} else if (!strcmp(type, "image")) {
+			_cleanup_free_ char *merged = NULL;
+			r = setup_image(e, c, i, m, &merged, err);
+			char *const bind_opts[] = {strv_contains(opts, "rw") ? "rw" : "ro",
+			                           "rprivate", "rbind", NULL};
 			if (r >= 0)
 				json_array_append_new(out,
 				                      oci_mount(dest, "bind", merged, bind_opts));

@@ -5,9 +5,9 @@
  * A container's mounts are kept in its config (spec_extra["mounts"], persisted with the
  * record), each as {type, source, destination, options, name, anonymous}: options are the
  * final ones Podman records (volume_process_options), source is the host path (a volume's
- * _data for volumes). Order: --volumes-from, then -v, --mount, --tmpfs as given, then the
- * image's VOLUMEs not covered by those (anonymous volumes, Podman's default image_volume_mode
- * "bind").
+ * _data for volumes; for type "image" the image as the user named it, plus a boolean rw).
+ * Order: --volumes-from, then -v, --mount, --tmpfs as given, then the image's VOLUMEs not
+ * covered by those (anonymous volumes, Podman's default image_volume_mode "bind").
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -92,6 +92,20 @@ static int add_volume(struct prep *p, const struct mount_spec *s, struct cpod_er
 	return 0;
 }
 
+/*
+ * Podman 4.3 keeps the image's name as given and looks it up only when the container is
+ * initialised (container_internal_common.go): a missing image fails the start, not the create.
+ */
+static int add_image(struct prep *p, const struct mount_spec *s)
+{
+	bool rw = strv_contains(s->options, "rw");
+	json_array_append_new(p->mounts,
+	                      json_pack("{s:s,s:s,s:s,s:[s],s:b}", "type", "image", "source",
+	                                s->source, "destination", s->destination, "options",
+	                                rw ? "rw" : "ro", "rw", rw));
+	return 0;
+}
+
 static int add_spec(struct prep *p, const struct mount_spec *s, struct cpod_error **err)
 {
 	if (have_dest(p->mounts, s->destination))
@@ -119,6 +133,7 @@ static int add_spec(struct prep *p, const struct mount_spec *s, struct cpod_erro
 		opts = strv_copy(s->options);
 		break;
 	case MOUNT_IMAGE:
+		return add_image(p, s);
 	default:
 		return cpod_error_set(err, ENOTSUP,
 		                      "mount type \"%s\" is not supported yet: operation not "
@@ -180,6 +195,8 @@ static int parse_all(struct prep *p, const struct container_create_opts *o, json
 	int (*parsers[3])(const char *, struct mount_spec *, struct cpod_error **) = {
 	        volume_parse_volume_flag, volume_parse_mount_flag, volume_parse_tmpfs_flag};
 	char *const *lists[3] = {o->volumes, o->mounts, o->tmpfs};
+	/* the first n_from mounts came from --volumes-from */
+	size_t n_from = json_array_size(p->mounts);
 	for (int k = 0; k < 3; k++)
 		for (size_t i = 0; lists[k] && lists[k][i]; i++) {
 			struct mount_spec s;
@@ -192,15 +209,22 @@ static int parse_all(struct prep *p, const struct container_create_opts *o, json
 			bool dup = false;
 			size_t j;
 			json_t *prev;
-			json_array_foreach(user, j, prev) dup |= json_equal(prev, key);
+			/* not for image mounts: Podman refuses any second one at a destination */
+			json_array_foreach(user, j, prev) dup |=
+			        json_equal(prev, key) && s.type != MOUNT_IMAGE;
 			if (!dup) {
 				json_array_append(user, key);
-				/* user mounts win over --volumes-from at the same place */
-				for (size_t n = json_array_size(p->mounts); n-- > 0;) {
+				/*
+				 * user mounts win over --volumes-from at the same place; two user
+				 * mounts there are refused by add_spec
+				 */
+				for (size_t n = n_from; n-- > 0;) {
 					const char *d = json_get_string(
 					        json_array_get(p->mounts, n), "destination");
-					if (d && !strcmp(d, s.destination))
+					if (d && !strcmp(d, s.destination)) {
 						json_array_remove(p->mounts, n);
+						n_from--;
+					}
 				}
 				r = add_spec(p, &s, err);
 			}
@@ -317,20 +341,32 @@ static json_t *inspect_one(const json_t *m, bool volume)
 	return o;
 }
 
+/* GetMounts: the source as the user gave it, no options, no propagation */
+static json_t *inspect_image(const json_t *m)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:n,s:b,s:s}", "Type", "image", "Source",
+	                 json_get_string(m, "source") ?: "", "Destination",
+	                 json_get_string(m, "destination") ?: "", "Driver", "", "Mode", "",
+	                 "Options", "RW", json_is_true(json_object_get(m, "rw")), "Propagation",
+	                 "");
+}
+
 json_t *container_mounts_inspect(const struct container *c)
 {
 	json_t *out = json_array();
 	const json_t *mounts = json_object_get(c->config.spec_extra, "mounts");
-	/* Podman lists the named volumes first, then the bind mounts */
-	for (int pass = 0; pass < 2; pass++) {
+	/* Podman lists the named volumes first, then the image mounts, then the bind mounts */
+	for (int pass = 0; pass < 3; pass++) {
 		size_t i;
 		json_t *m;
 		json_array_foreach(mounts, i, m)
 		{
 			const char *t = json_get_string(m, "type") ?: "";
 			bool vol = !strcmp(t, "volume");
+			if (pass == 1 && !strcmp(t, "image"))
+				json_array_append_new(out, inspect_image(m));
 			if ((pass == 0 && vol) ||
-			    (pass == 1 && (!strcmp(t, "bind") || !strcmp(t, "overlay"))))
+			    (pass == 2 && (!strcmp(t, "bind") || !strcmp(t, "overlay"))))
 				json_array_append_new(out, inspect_one(m, vol));
 		}
 	}

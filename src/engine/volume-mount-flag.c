@@ -18,7 +18,7 @@
 
 struct mount_parse {
 	struct mount_spec m;
-	bool set_dest, set_src, set_rwro;
+	bool set_dest, set_src, set_rwro, seen_type;
 };
 
 static int need_value(const char *key, const char *val, struct cpod_error **err)
@@ -71,6 +71,8 @@ static int opt_dest(struct mount_parse *p, const char *key, const char *val,
 	int r = need_value(key, val, err);
 	if (r < 0)
 		return r;
+	if (!*val)
+		return cpod_error_set(err, EINVAL, "container directory cannot be empty");
 	if (val[0] != '/')
 		return cpod_error_set(err, EINVAL,
 		                      "invalid container path \"%s\", must be an absolute path",
@@ -197,6 +199,7 @@ static int volume_option(struct mount_parse *p, const char *key, const char *val
 	return bind_option(p, key, val, tok, err);
 }
 
+/* getImageVolume: rw takes exactly "true" or "false"; a later rw=false keeps an earlier true */
 static int image_option(struct mount_parse *p, const char *key, const char *val,
                         struct cpod_error **err)
 {
@@ -205,19 +208,26 @@ static int image_option(struct mount_parse *p, const char *key, const char *val,
 			return -EINVAL;
 		free(p->m.source);
 		p->m.source = xstrdup(val);
-		p->set_src = true;
+		p->set_src = *val != '\0';
 		return 1;
 	}
 	if (!strcmp(key, "rw") || !strcmp(key, "readwrite")) {
-		bool on;
-		if (parse_bool_value(key, val, &on, err) < 0)
+		/* Podman 4.3 crashes on a bare "rw" here; an error says more */
+		if (need_value(key, val, err) < 0)
 			return -EINVAL;
-		if (on)
-			strv_push(&p->m.options, "rw");
+		if (!strcmp(val, "true")) {
+			if (!strv_contains(p->m.options, "rw"))
+				strv_push(&p->m.options, "rw");
+		} else if (strcmp(val, "false")) {
+			return cpod_error_set(err, EINVAL,
+			                      "invalid rw value \"%s\": invalid mount option", val);
+		}
 		return 1;
 	}
 	if (!strcmp(key, "target") || !strcmp(key, "dst") || !strcmp(key, "destination"))
 		return opt_dest(p, key, val, err) < 0 ? -EINVAL : 1;
+	if (!strcmp(key, "consistency"))
+		return 1; /* ignored, as Podman does */
 	return 0;
 }
 
@@ -226,8 +236,11 @@ static int parse_token(struct mount_parse *p, const char *tok, struct cpod_error
 	const char *eq = strchr(tok, '=');
 	_cleanup_free_ char *key = eq ? xstrndup(tok, (size_t)(eq - tok)) : xstrdup(tok);
 	const char *val = eq ? eq + 1 : NULL;
-	if (!strcmp(key, "type"))
+	/* Podman takes the first type=X as the type; any other "type" is an unknown option */
+	if (!strcmp(key, "type") && !p->seen_type && val && !strchr(val, '=')) {
+		p->seen_type = true;
 		return 0;
+	}
 	int r = 0;
 	if (p->m.type != MOUNT_IMAGE) {
 		r = common_option(p, key, val, err);
@@ -268,7 +281,7 @@ int volume_parse_mount_flag(const char *arg, struct mount_spec *ret, struct cpod
 	_cleanup_strv_free_ char **toks = strv_split(arg, ",");
 	const char *type = NULL;
 	STRV_FOREACH(t, toks)
-	if (!strncmp(*t, "type=", 5))
+	if (!type && !strncmp(*t, "type=", 5) && !strchr(*t + 5, '='))
 		type = *t + 5;
 	if (!type)
 		return cpod_error_set(err, EINVAL,
@@ -287,10 +300,10 @@ int volume_parse_mount_flag(const char *arg, struct mount_spec *ret, struct cpod
 		if (r < 0)
 			break;
 	}
+	if (r >= 0 && p.m.type == MOUNT_IMAGE && (!p.set_src || !p.set_dest))
+		r = cpod_error_set(err, EINVAL, "must set source and destination for image volume");
 	if (r >= 0 && !p.set_dest)
 		r = cpod_error_set(err, EINVAL, "must set volume destination");
-	if (r >= 0 && p.m.type == MOUNT_IMAGE && !p.set_src)
-		r = cpod_error_set(err, EINVAL, "must set source image");
 	if (r >= 0 && p.m.type == MOUNT_BIND) {
 		/* Podman: a bind without source binds the destination's host path */
 		const char *src = p.set_src ? p.m.source : p.m.destination;

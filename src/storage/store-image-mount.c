@@ -53,8 +53,7 @@ int store_image_layer_dirs(struct store *s, const char *id, char ***ret, struct 
 }
 
 /* mount(2) of an overlay with cwd set to dirfd, in a child so that our cwd stays put. */
-static int mount_overlay_in(int dirfd, const char *target, unsigned long flags,
-                            const char *options)
+static int mount_overlay_in(int dirfd, const char *target, unsigned long flags, const char *options)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -172,8 +171,8 @@ static int bind_dir(const char *src, const char *target, bool ro, struct cpod_er
 }
 
 /* vfs read-write: a private copy of the top layer in rw_dir/copy, made once. */
-static int vfs_copy(struct store *s, const struct store_image *img, const char *rw_dir,
-                    char **ret, struct cpod_error **err)
+static int vfs_copy(struct store *s, const struct store_image *img, const char *rw_dir, char **ret,
+                    struct cpod_error **err)
 {
 	int r = mkdir_p(rw_dir, 0700);
 	if (r < 0)

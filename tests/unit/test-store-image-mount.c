@@ -18,8 +18,8 @@ struct two_layers {
 static void make_two(struct store *s, struct two_layers *t)
 {
 	t->base = add_layer(s, NULL, "base", "base data\n");
-	struct tent e[] = {{"top", 'f', "top data\n"}, {"etc", 'd', NULL},
-	                   {"etc/conf", 'f', "conf v1\n"}};
+	struct tent e[] = {
+	        {"top", 'f', "top data\n"}, {"etc", 'd', NULL}, {"etc/conf", 'f', "conf v1\n"}};
 	char hex[65];
 	int fd = make_tar(e, 3, hex);
 	struct store_layer_create_opts o = {.parent = t->base->id, .fd = fd};
@@ -260,8 +260,7 @@ static void test_store_image_mount_unknown(void **state)
 	struct fixture *f = *state;
 	char *target = make_dir(f, "unknown");
 	struct cpod_error *err = NULL;
-	assert_int_equal(store_image_mount(f->s, "localhost/nothing", target, NULL, &err),
-	                 -ENOENT);
+	assert_int_equal(store_image_mount(f->s, "localhost/nothing", target, NULL, &err), -ENOENT);
 	assert_string_equal(err->msg, "localhost/nothing: image not known");
 	assert_false(is_mount_point(target));
 	cpod_error_free(err);
@@ -283,26 +282,27 @@ static void test_store_image_mount_bad_target(void **state)
 	two_release(&t);
 }
 
-#define TESTS(drv)                                                                                \
-	{                                                                                         \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_layer_dirs_top_first,   \
-		                                         setup, teardown, &drv),                  \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_layer_dirs_unknown,     \
-		                                         setup, teardown, &drv),                  \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_read_only, setup, \
-		                                         teardown, &drv),                         \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_single_layer,     \
-		                                         setup, teardown, &drv),                  \
-		cmocka_unit_test_prestate_setup_teardown(                                         \
-		        test_store_image_mount_read_write_keeps_layers, setup, teardown, &drv),   \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_root_owner,       \
-		                                         setup, teardown, &drv),                  \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_no_layers, setup, \
-		                                         teardown, &drv),                         \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_unknown, setup,   \
-		                                         teardown, &drv),                         \
-		cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_bad_target,       \
-		                                         setup, teardown, &drv),                  \
+#define TESTS(drv)                                                                                 \
+	{                                                                                          \
+		cmocka_unit_test_prestate_setup_teardown(test_store_image_layer_dirs_top_first,    \
+		                                         setup, teardown, &drv),                   \
+		        cmocka_unit_test_prestate_setup_teardown(                                  \
+		                test_store_image_layer_dirs_unknown, setup, teardown, &drv),       \
+		        cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_read_only, \
+		                                                 setup, teardown, &drv),           \
+		        cmocka_unit_test_prestate_setup_teardown(                                  \
+		                test_store_image_mount_single_layer, setup, teardown, &drv),       \
+		        cmocka_unit_test_prestate_setup_teardown(                                  \
+		                test_store_image_mount_read_write_keeps_layers, setup, teardown,   \
+		                &drv),                                                             \
+		        cmocka_unit_test_prestate_setup_teardown(                                  \
+		                test_store_image_mount_root_owner, setup, teardown, &drv),         \
+		        cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_no_layers, \
+		                                                 setup, teardown, &drv),           \
+		        cmocka_unit_test_prestate_setup_teardown(test_store_image_mount_unknown,   \
+		                                                 setup, teardown, &drv),           \
+		        cmocka_unit_test_prestate_setup_teardown(                                  \
+		                test_store_image_mount_bad_target, setup, teardown, &drv),         \
 	}
 
 int main(void)
