@@ -88,6 +88,18 @@ int cli_exit_code(int code)
 	}
 }
 
+int cli_start_exit_code(const struct cpod_error *err)
+{
+	int code = cli_exit_code(err ? err->code : EIO);
+	if (code != 125 || !err)
+		return code;
+	/* Podman's define.ExitCode(): the message decides */
+	if (strcasestr(err->msg, "not found") || strcasestr(err->msg, "no such file") ||
+	    strcasestr(err->msg, "executable path is empty"))
+		return 127;
+	return 126;
+}
+
 int cli_error(struct cli_ctx *ctx, const struct cpod_error *err)
 {
 	fflush(stdout);

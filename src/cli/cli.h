@@ -127,6 +127,11 @@ int cli_error(struct cli_ctx *ctx, const struct cpod_error *err);
 int cli_errorf(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Map an error code to Podman's exit code (125 default). */
 int cli_exit_code(int code);
+/*
+ * The exit code of `run` when the container was created but did not start: as Podman's
+ * define.ExitCode(), 127 when the message says something was not found, else 126.
+ */
+int cli_start_exit_code(const struct cpod_error *err);
 
 /*
  * Open the engine on demand (commands that only sometimes need it). Returns NULL with *err

@@ -377,6 +377,9 @@ int container_create(struct engine *e, const struct container_create_opts *opts,
 	struct store *s = engine_store(e, err);
 	if (!s)
 		return -EIO;
+	/* as Podman, whose runtime is resolved before anything: a bad --runtime makes nothing */
+	if (!engine_runtime(e, err))
+		return -EIO;
 
 	_cleanup_(container_freep) struct container *c = xnew(struct container, 1);
 	struct container_config *cc = &c->config;

@@ -63,7 +63,7 @@ kill_during() {
 	run_cpod 127 run --rm --network none --entrypoint /does/not/exist $BUSYBOX_IMAGE
 	run_cpod 126 run --rm --network none --entrypoint /etc/passwd $BUSYBOX_IMAGE
 	run_cpod 125 run --rm --network none localhost/no-such-image:latest true
-	run_cpod 125 run --rm --network none -u nosuchuser $BUSYBOX_IMAGE true
+	run_cpod 126 run --rm --network none -u nosuchuser $BUSYBOX_IMAGE true
 	# PID 1 ignores signals it has no handler for: with --init, sleep is not PID 1
 	run_cpod run -d --init --name sigs --network none $BUSYBOX_IMAGE sleep 100
 	run_cpod kill -s USR1 sigs
@@ -82,7 +82,8 @@ kill_during() {
 	run_cpod 125 --runtime /nonexistent/runtime run --rm --network none $BUSYBOX_IMAGE true
 	contains "$output" "Error: " "a missing runtime is reported"
 	contains "$output" "/nonexistent/runtime"
-	run_cpod 125 --conmon /nonexistent/conmon run --rm --network none $BUSYBOX_IMAGE true
+	# the container exists when conmon fails to start: run maps that as Podman does (127)
+	run_cpod 127 --conmon /nonexistent/conmon run --rm --network none $BUSYBOX_IMAGE true
 	contains "$output" "conmon"
 	# a runtime name that is neither in $PATH nor in containers.conf's runtime paths
 	run env PATH=/nonexistent "$CPOD_BIN" --root "$CPOD_TEST_ROOT" --runroot "$CPOD_TEST_RUNROOT" \

@@ -77,8 +77,8 @@ more"
 	run_cpod inspect --format '{{.State.Status}}' im051-miss
 	isnt "$output" "running"
 	run_cpod rm im051-miss
-	# Podman's run exits 126 for any failed start, cpod's run 125 (run.c maps every start error)
-	run_cpod 125 run --rm --network none --mount type=image,src=im051-nosuch,dst=/img \
+	# run exits 126 for a failed start, as Podman's define.ExitCode()
+	run_cpod 126 run --rm --network none --mount type=image,src=im051-nosuch,dst=/img \
 		$BUSYBOX_IMAGE true
 	is "$output" "Error: creating image volume \"im051-nosuch\":\"/img\": im051-nosuch: image not known"
 	run_cpod ps -a -q

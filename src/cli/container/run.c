@@ -97,7 +97,8 @@ static int run_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	if (r < 0) {
 		if (opts->rm)
 			remove_after_failure(ctx, c);
-		return cli_error(ctx, err);
+		cli_error(ctx, err);
+		return cli_start_exit_code(err);
 	}
 	if (opts->detach) {
 		printf("%s\n", c->config.id);
