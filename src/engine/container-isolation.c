@@ -188,6 +188,24 @@ static int idmap_rootfs(struct engine *e, struct container *c, const json_t *cfg
 	return 0;
 }
 
+int container_idmap_rootfs(struct engine *e, struct container *c, const char *rootfs,
+                           struct cpod_error **err)
+{
+	const json_t *cfg = container_isolation_config(&c->config);
+	return cfg ? idmap_rootfs(e, c, cfg, rootfs, err) : 0;
+}
+
+void container_map_ids(const struct container *c, uid_t *uid, gid_t *gid)
+{
+	const json_t *cfg = container_isolation_config(&c->config);
+	const json_t *um = cfg ? json_object_get(cfg, "uidMappings") : NULL;
+	const json_t *gm = cfg ? json_object_get(cfg, "gidMappings") : NULL;
+	if (json_array_size(um) > 0)
+		*uid = map_id(um, *uid);
+	if (json_array_size(gm) > 0)
+		*gid = map_id(gm, *gid);
+}
+
 int container_isolation_spec(struct engine *e, struct container *c, json_t *spec,
                              struct cpod_error **err)
 {

@@ -316,7 +316,10 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	if (r < 0)
 		return cpod_error_wrap(err, "mounting the root file system of %s", cc->id);
 	_cleanup_json_ json_t *mounts = NULL;
-	r = container_mounts_setup(e, c, mnt, &mounts, err);
+	/* the rootfs in the container's id range first: a volume's copy-up copies its owners */
+	r = container_idmap_rootfs(e, c, mnt, err);
+	if (r >= 0)
+		r = container_mounts_setup(e, c, mnt, &mounts, err);
 	bool mounted = r >= 0;
 	if (r >= 0)
 		r = write_spec(e, c, rt, mnt, static_dir, run_dir, mounts, err);

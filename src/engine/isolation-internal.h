@@ -12,6 +12,8 @@
 
 #include "engine/container-internal.h"
 #include "runtime/isolation.h"
+#include <sys/types.h>
+
 #include "runtime/spec.h"
 
 /* Validate o->isolation on this host and store it in cc->spec_extra. */
@@ -32,6 +34,16 @@ void container_isolation_spec_opts(const struct container_config *cc, struct spe
  */
 int container_isolation_spec(struct engine *e, struct container *c, json_t *spec,
                              struct cpod_error **err);
+
+/*
+ * With --uidmap/--gidmap (or --userns auto): chown the container's rootfs into its id range,
+ * once (a stamp file remembers it). The start path calls it before the volumes are set up, so
+ * that copy-up copies the shifted owners; container_isolation_spec calls it again (no-op).
+ */
+int container_idmap_rootfs(struct engine *e, struct container *c, const char *rootfs,
+                           struct cpod_error **err);
+/* The host ids of the container's uid and gid under its mappings (unchanged without). */
+void container_map_ids(const struct container *c, uid_t *uid, gid_t *gid);
 
 /* Fill HostConfig fields of inspect from the config. */
 void container_isolation_inspect(const struct container *c, json_t *host_config);

@@ -16,6 +16,8 @@
 
 #include "engine/volume-internal.h"
 #include "image/image.h"
+#include "engine/isolation-internal.h"
+#include "runtime/idmap-mount.h"
 #include "runtime/spec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -134,8 +136,14 @@ static int setup_image(struct engine *e, const struct container *c, size_t idx, 
 }
 
 /* Mount one volume for the container; counted in the volume's state. */
+/* who owns what cpod chowns for the container */
+struct owner {
+	uid_t uid;
+	gid_t gid;
+};
+
 static int setup_volume(struct engine *e, const json_t *m, const char *rootfs,
-                        const struct spec_user *u, struct cpod_error **err)
+                        const struct owner *u, struct cpod_error **err)
 {
 	const char *name = json_get_string(m, "name");
 	_cleanup_(volume_freep) struct volume *v = NULL;
@@ -199,13 +207,20 @@ int container_mounts_setup(struct engine *e, const struct container *c, const ch
 {
 	const json_t *mounts = json_object_get(c->config.spec_extra, "mounts");
 	_cleanup_json_ json_t *out = json_array();
-	struct spec_user u = {0};
+	struct spec_user su = {0};
 	if (json_array_size(mounts) > 0) {
 		struct cpod_error *uerr = NULL;
 		/* the user's own error is reported by the spec generator later */
-		if (spec_user_resolve(rootfs, c->config.user ? c->config.user : "", &u, &uerr) < 0)
+		if (spec_user_resolve(rootfs, c->config.user ? c->config.user : "", &su, &uerr) < 0)
 			cpod_error_free(uerr);
 	}
+	/*
+	 * Under --uidmap/--gidmap, what cpod chowns for the container (a new volume's root, U)
+	 * gets the host ids of the container's user, as Podman does; an idmapped mount shows
+	 * host ids as they are, so it keeps the container's.
+	 */
+	struct owner mapped = {su.uid, su.gid}, plain = {su.uid, su.gid};
+	container_map_ids(c, &mapped.uid, &mapped.gid);
 	size_t i;
 	json_t *m;
 	int r = 0;
@@ -217,6 +232,10 @@ int container_mounts_setup(struct engine *e, const struct container *c, const ch
 		_cleanup_strv_free_ char **opts = json_strv(json_object_get(m, "options"));
 		if (!dest)
 			continue;
+		bool idmapped = false;
+		STRV_FOREACH(o, opts)
+		idmapped |= idmap_mount_is_option(*o);
+		const struct owner u = idmapped ? plain : mapped;
 		if (!strcmp(type, "volume")) {
 			r = setup_volume(e, m, rootfs, &u, err);
 			if (r >= 0)
@@ -250,11 +269,11 @@ int container_mounts_setup(struct engine *e, const struct container *c, const ch
 		}
 		if (r < 0) {
 			teardown_n(e, c, i);
-			spec_user_release(&u);
+			spec_user_release(&su);
 			return r;
 		}
 	}
-	spec_user_release(&u);
+	spec_user_release(&su);
 	*ret = TAKE_PTR(out);
 	return 0;
 }

@@ -103,8 +103,8 @@ owners() {
 	touch "$mp/rootfile"
 	chown 0:0 "$mp/rootfile"
 
-	owners /vol "${MAP[@]}" -v $vol:/vol
-	is "$output" "65534:65534 rootfile" "without idmap: the overflow id"
+	# the first use sets the volume root's owner: with idmap it stays host root (idmapped, the
+	# container's root); a first use without idmap would give it the mapped ids, as Podman
 	owners /vol "${MAP[@]}" -v $vol:/vol:idmap
 	is "$output" "0:0 rootfile" "-v VOL:DIR:idmap"
 	owners /vol "${MAP[@]}" --mount type=volume,src=$vol,dst=/vol,idmap
@@ -114,11 +114,34 @@ owners() {
 		touch /vol/made-inside
 	run stat -c '%u:%g' "$mp/made-inside"
 	is "$output" "0:0" "written by the container's root: owned by host root"
+	owners /vol "${MAP[@]}" -v $vol:/vol
+	is "$output" "65534:65534 made-inside
+65534:65534 rootfile" "without idmap: the overflow id"
 
 	# an anonymous volume too (-v /anon:idmap would read "idmap" as the path, as Podman)
 	run_cpod --runtime crun run --rm "${MAP[@]}" --mount type=volume,dst=/anon,idmap $BUSYBOX_IMAGE \
 		sh -c 'touch /anon/f && stat -c %u:%g /anon/f'
 	is "$output" "0:0"
+}
+
+@test "named volumes under --uidmap without idmap: owned by the mapped ids, as Podman" {
+	# a new volume's root and what copy-up brings from the image belong to the container's
+	# root as the host sees it (100000), so the container's root owns and writes them
+	run_cpod run --rm "${MAP[@]}" -v idm052-plain:/data -v idm052-etc:/etc $BUSYBOX_IMAGE \
+		sh -c 'touch /data/f && stat -c %u:%g /data /data/f /etc /etc/passwd'
+	is "$output" "0:0
+0:0
+0:0
+0:0" "seen from inside: the container's root"
+	local dir
+	run_cpod volume inspect --format '{{.Mountpoint}}' idm052-plain
+	dir=$output
+	run stat -c %u:%g "$dir" "$dir/f"
+	is "$output" "100000:100000
+100000:100000" "seen from the host: the mapped ids"
+	run_cpod volume inspect --format '{{.Mountpoint}}' idm052-etc
+	run stat -c %u:%g "$output/passwd"
+	is "$output" "100000:100000" "copied up from the image with the shifted owner"
 }
 
 @test "--mount type=bind,...,idmap" {
