@@ -125,6 +125,22 @@ int net_port_parse(const char *spec, json_t **mappings, struct cpod_error **err)
 int net_ports_assign_random(json_t *mappings, struct cpod_error **err);
 
 /*
+ * Reserve the host ports of mappings (host ports assigned), as Podman's bindPorts does
+ * before it starts conmon for a rootful container: one socket per port of each range and
+ * protocol, made as Go's net.ListenTCP / ListenUDP make them (TCP listening with
+ * SO_REUSEADDR; tcp6/udp6 IPv6-only when the host IP is IPv6; an empty host IP is the IPv4
+ * wildcard). SCTP is skipped, with one info message. *ret_fds: owned array (free with
+ * net_ports_close) of *ret_n descriptors, all O_CLOEXEC; NULL and 0 when nothing was bound.
+ * On failure everything opened is closed again and the error is Podman's:
+ * "cannot listen on the TCP port: listen tcp4 127.0.0.1:8080: bind: address already in use"
+ * (code: the errno, EADDRINUSE here); EINVAL "unknown protocol P", bad host ports.
+ */
+int net_ports_bind(const json_t *mappings, int **ret_fds, size_t *ret_n, struct cpod_error **err);
+
+/* Close the n descriptors of fds and free the array (NULL is fine). */
+void net_ports_close(int *fds, size_t n);
+
+/*
  * Podman's inspect "Ports" object from port mappings and exposed ports (array of "80/tcp"):
  * {"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "81/tcp": null}. New reference.
  */

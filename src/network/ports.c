@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Published ports: -p parsing as Podman's pkg/specgenutil (parsePortMapping), random host
- * ports picked at setup as libpod does, and the inspect / `port` views of the mappings.
+ * ports picked at setup as libpod does, the reservation of host ports for a running container
+ * (libpod's bindPorts) and the inspect / `port` views of the mappings.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include "network/network.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 #include "banned.h"
@@ -271,4 +273,175 @@ char **net_ports_lines(const json_t *mappings)
 			                             v6 ? "[" : "", ip, v6 ? "]" : "", hp + k));
 	}
 	return out;
+}
+
+/* The descriptors bound so far; grown as needed. */
+struct fd_list {
+	int *fds;
+	size_t n, cap;
+};
+
+static void fd_list_push(struct fd_list *l, int fd)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->fds = xrealloc(l->fds, l->cap * sizeof(int));
+	}
+	l->fds[l->n++] = fd;
+}
+
+void net_ports_close(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+/* Where bind_port binds: the family, the address and Go's text of it ("127.0.0.1", "", "::1"). */
+struct bind_addr {
+	int family;
+	struct ip_addr ip;
+	char text[INET6_ADDRSTRLEN];
+};
+
+/*
+ * Podman resolves "HOST:PORT" with tcp4/udp4 unless the host IP is IPv6 (To4() == nil); an
+ * empty host IP is the IPv4 wildcard. A v4-mapped IPv6 address counts as IPv4 there, and Go
+ * cannot split "::ffff:a.b.c.d:PORT", which is the error Podman gives for it.
+ */
+static int bind_addr_make(const char *host_ip, const char *proto, unsigned port,
+                          struct bind_addr *ret, struct cpod_error **err)
+{
+	static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const char *up = strcmp(proto, "udp") == 0 ? "UDP" : "TCP";
+	*ret = (struct bind_addr){.family = AF_INET};
+	if (!host_ip || !*host_ip)
+		return 0;
+	if (!ip_addr_parse(host_ip, &ret->ip))
+		return cpod_error_set(err, EINVAL,
+		                      "cannot resolve the %s address: lookup %s: no such host", up,
+		                      host_ip);
+	if (ret->ip.family == AF_INET6 && memcmp(ret->ip.b, v4_mapped, 12) == 0)
+		return cpod_error_set(err, EINVAL,
+		                      "cannot resolve the %s address: address %s:%u: too many "
+		                      "colons in address",
+		                      up, host_ip, port);
+	ret->family = ret->ip.family;
+	if (ret->family == AF_INET)
+		inet_ntop(AF_INET, ret->ip.b + 12, ret->text, sizeof(ret->text));
+	else
+		inet_ntop(AF_INET6, ret->ip.b, ret->text, sizeof(ret->text));
+	return 0;
+}
+
+/* Go's net.OpError text after Podman's prefix: "listen tcp4 127.0.0.1:80: bind: <errno>". */
+static int listen_error(const char *proto, const struct bind_addr *a, unsigned port,
+                        const char *step, int errnum, struct cpod_error **err)
+{
+	char tmp[128];
+	bool v6 = a->family == AF_INET6;
+	return cpod_error_set(
+	        err, errnum, "cannot listen on the %s port: listen %s%s %s%s%s:%u: %s: %s",
+	        strcmp(proto, "udp") == 0 ? "UDP" : "TCP", proto, v6 ? "6" : "4", v6 ? "[" : "",
+	        a->text, v6 ? "]" : "", port, step, errno_string(errnum, tmp));
+}
+
+/* One socket as Go's net.ListenTCP / ListenUDP makes it (its socket options included). */
+static int bind_port(const char *proto, const struct bind_addr *a, unsigned port, int *ret_fd,
+                     struct cpod_error **err)
+{
+	bool udp = strcmp(proto, "udp") == 0;
+	_cleanup_close_ int fd =
+	        socket(a->family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return listen_error(proto, a, port, "socket", errno, err);
+	int one = 1;
+	/* Go: tcp6/udp6 sockets are IPv6-only; UDP may broadcast; listeners reuse addresses */
+	if (a->family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		return listen_error(proto, a, port, "setsockopt", errno, err);
+	if (setsockopt(fd, SOL_SOCKET, udp ? SO_BROADCAST : SO_REUSEADDR, &one, sizeof(one)) < 0)
+		return listen_error(proto, a, port, "setsockopt", errno, err);
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	if (a->family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		memcpy(&in->sin_addr, a->ip.b + 12, 4);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		memcpy(&in6->sin6_addr, a->ip.b, 16);
+		len = sizeof(*in6);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return listen_error(proto, a, port, "bind", errno, err);
+	if (!udp && listen(fd, SOMAXCONN) < 0)
+		return listen_error(proto, a, port, "listen", errno, err);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* Every port of one mapping for each of its protocols ("tcp", "udp", "sctp" or a list). */
+static int bind_mapping(const json_t *m, struct fd_list *out, bool *sctp_said,
+                        struct cpod_error **err)
+{
+	json_int_t host = json_integer_value(json_object_get(m, "host_port"));
+	json_int_t range = json_integer_value(json_object_get(m, "range"));
+	const char *protos = json_get_string(m, "protocol");
+	if (range < 1)
+		range = 1;
+	if (host < 0 || host + range - 1 > 65535)
+		return cpod_error_set(err, EINVAL,
+		                      "invalid host port %" JSON_INTEGER_FORMAT
+		                      " (range %" JSON_INTEGER_FORMAT ")",
+		                      host, range);
+	_cleanup_strv_free_ char **list = strv_split(protos && *protos ? protos : "tcp", ",");
+	STRV_FOREACH(p, list)
+	{
+		if (strcmp(*p, "sctp") == 0) {
+			if (!*sctp_said)
+				log_info("Port reservation for SCTP is not supported");
+			*sctp_said = true;
+			continue;
+		}
+		if (strcmp(*p, "tcp") != 0 && strcmp(*p, "udp") != 0)
+			return cpod_error_set(err, EINVAL, "unknown protocol %s", *p);
+		for (json_int_t k = 0; k < range; k++) {
+			unsigned port = (unsigned)(host + k);
+			struct bind_addr a;
+			int r = bind_addr_make(json_get_string(m, "host_ip"), *p, port, &a, err);
+			if (r < 0)
+				return r;
+			int fd = -1;
+			r = bind_port(*p, &a, port, &fd, err);
+			if (r < 0)
+				return r;
+			fd_list_push(out, fd);
+		}
+	}
+	return 0;
+}
+
+int net_ports_bind(const json_t *mappings, int **ret_fds, size_t *ret_n, struct cpod_error **err)
+{
+	struct fd_list l = {0};
+	bool sctp_said = false;
+	size_t i;
+	json_t *m;
+	json_array_foreach(mappings, i, m)
+	{
+		int r = bind_mapping(m, &l, &sctp_said, err);
+		if (r < 0) {
+			net_ports_close(l.fds, l.n);
+			return r;
+		}
+	}
+	*ret_fds = l.fds;
+	*ret_n = l.n;
+	return 0;
 }
