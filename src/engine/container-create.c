@@ -268,6 +268,12 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	cc->ulimits = o->ulimits ? strv_copy(o->ulimits) : NULL;
 	cc->read_only = o->read_only;
 	cc->created_command = xstrdup_or_null(o->created_command);
+	if (o->restart) {
+		r = container_restart_policy_parse(o->restart, o->remove, &cc->restart_policy,
+		                                   &cc->restart_retries, err);
+		if (r < 0)
+			return r;
+	}
 	cc->spec_extra = json_object();
 	if (o->create_argv) {
 		json_t *a = json_array();

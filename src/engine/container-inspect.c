@@ -140,8 +140,9 @@ static json_t *host_config_json(const struct container *c)
 	                    json_string(cc->network_mode ? cc->network_mode : ""));
 	json_object_set_new(o, "PortBindings", json_object());
 	json_t *rp = json_object();
-	json_object_set_new(rp, "Name", json_string(""));
-	json_object_set_new(rp, "MaximumRetryCount", json_integer(0));
+	json_object_set_new(rp, "Name",
+	                    json_string(cc->restart_policy ? cc->restart_policy : ""));
+	json_object_set_new(rp, "MaximumRetryCount", json_integer((json_int_t)cc->restart_retries));
 	json_object_set_new(o, "RestartPolicy", rp);
 	json_object_set_new(o, "AutoRemove", json_boolean(cc->remove));
 	json_object_set_new(o, "VolumeDriver", json_string(""));

@@ -110,6 +110,18 @@ int container_oci_runtime(struct engine *e, struct oci_runtime **ret, struct cpo
 /* Mount, generate config.json, create through conmon: status created (lock held). */
 int container_init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
 			  struct cpod_error **err);
+/*
+ * Start c (initialising it first unless created), lock held. retain_retries: a restart by
+ * the restart policy, which keeps state.restart_count (any other start resets it to 0).
+ */
+int container_start_locked(struct engine *e, struct container *c, bool retain_retries,
+			   struct cpod_error **err);
+/*
+ * After the exit of c was recorded by its cleanup (status exited, lock held): start it again
+ * when its restart policy says so (container-restart.c). 1 when restarted, 0 when not.
+ */
+int container_restart_policy_apply(struct engine *e, struct container *c,
+				   struct cpod_error **err);
 /* Stop signal, wait timeout seconds, SIGKILL, wait, cleanup (lock held). */
 int container_stop_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
 			  int timeout, struct cpod_error **err);

@@ -62,6 +62,7 @@ void container_config_release(struct container_config *c)
 	free(c->runtime);
 	strv_free(c->ulimits);
 	free(c->created_command);
+	free(c->restart_policy);
 	json_decref(c->spec_extra);
 	memset(c, 0, sizeof(*c));
 }
@@ -173,6 +174,9 @@ char *container_config_to_json(const struct container_config *c)
 	json_object_set_new(o, "read_only", json_boolean(c->read_only));
 	json_object_set_new(o, "created", json_integer(c->created));
 	put_str(o, "created_command", c->created_command);
+	put_str(o, "restart_policy", c->restart_policy);
+	if (c->restart_retries)
+		json_object_set_new(o, "restart_retries", json_integer((json_int_t)c->restart_retries));
 	if (c->spec_extra)
 		json_object_set(o, "spec_extra", c->spec_extra);
 	return json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -217,6 +221,9 @@ int container_config_from_json(const char *text, struct container_config *c,
 	c->read_only = get_bool(o, "read_only");
 	c->created = get_int(o, "created");
 	c->created_command = get_str(o, "created_command");
+	c->restart_policy = get_str(o, "restart_policy");
+	int64_t retries = get_int(o, "restart_retries");
+	c->restart_retries = retries > 0 ? (uint64_t)retries : 0;
 	json_t *extra = json_object_get(o, "spec_extra");
 	if (extra)
 		c->spec_extra = json_incref(extra);

@@ -273,8 +273,12 @@ static int exit_command(struct engine *e, struct container *c, char ***ret, stru
 	return conmon_exit_command(&o, ret, err);
 }
 
-int container_init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
-                          struct cpod_error **err)
+/*
+ * Podman's init(): a restart by the restart policy keeps the restart count (retain_retries),
+ * any other start from scratch (start, restart, init) sets it back to 0.
+ */
+static int init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
+                       bool retain_retries, struct cpod_error **err)
 {
 	struct container_config *cc = &c->config;
 	struct store *s = engine_store(e, err);
@@ -379,12 +383,20 @@ int container_init_locked(struct engine *e, struct container *c, const struct oc
 	c->state.conmon_pid = conmon_pid;
 	c->state.exit_code = 0;
 	c->state.oom_killed = false;
+	if (!retain_retries)
+		c->state.restart_count = 0;
 	free(c->state.error);
 	c->state.error = NULL;
 	r = state_db_save_config(db, c, err);
 	if (r >= 0)
 		r = state_db_save_state(db, c, err);
 	return r;
+}
+
+int container_init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
+                          struct cpod_error **err)
+{
+	return init_locked(e, c, rt, false, err);
 }
 
 int container_init(struct engine *e, const char *key, struct cpod_error **err)
@@ -408,7 +420,8 @@ int container_init(struct engine *e, const char *key, struct cpod_error **err)
 	return container_init_locked(e, c, rt, err);
 }
 
-static int start_locked(struct engine *e, struct container *c, struct cpod_error **err)
+int container_start_locked(struct engine *e, struct container *c, bool retain_retries,
+                           struct cpod_error **err)
 {
 	struct state_db *db = engine_state(e, err);
 	if (!db)
@@ -425,7 +438,7 @@ static int start_locked(struct engine *e, struct container *c, struct cpod_error
 		                      "started: container state improper",
 		                      c->config.id);
 	if (c->state.status != CTR_CREATED) {
-		r = container_init_locked(e, c, rt, err);
+		r = init_locked(e, c, rt, retain_retries, err);
 		if (r < 0)
 			return r;
 	}
@@ -474,7 +487,7 @@ static int start_after_attach(void *userdata, struct cpod_error **err)
 	int r = container_get_locked(cb->e, cb->id, &c, &lock, err);
 	if (r < 0)
 		return r;
-	r = start_locked(cb->e, c, err);
+	r = container_start_locked(cb->e, c, false, err);
 	if (r >= 0)
 		cb->pid = c->state.pid;
 	return r;
@@ -565,7 +578,7 @@ int container_start(struct engine *e, const char *key, const struct container_at
 					r = container_init_locked(e, c, rt, err);
 			}
 		} else {
-			r = start_locked(e, c, err);
+			r = container_start_locked(e, c, false, err);
 		}
 		if (r < 0)
 			return r;

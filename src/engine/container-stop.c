@@ -121,9 +121,20 @@ int container_cleanup(struct engine *e, const char *key, struct cpod_error **err
 	r = container_oci_runtime(e, &rt, err);
 	if (r < 0)
 		return r;
+	/*
+	 * Podman's RestartPolicyMatch: the process of a running (or paused) container ended by
+	 * itself. A stop or a SIGKILL from the user records the exit under the lock before this
+	 * cleanup gets it, so the container is exited already then and is not restarted.
+	 */
+	bool was_running = c->state.status == CTR_RUNNING || c->state.status == CTR_PAUSED;
 	r = container_cleanup_locked(e, c, rt, err);
 	if (r < 0)
 		return r;
+	if (r == 1 && was_running) {
+		r = container_restart_policy_apply(e, c, err);
+		if (r != 0)
+			return r; /* restarted (1), so no --rm; or the restart failed */
+	}
 	if (c->config.remove &&
 	    (c->state.status == CTR_EXITED || c->state.status == CTR_STOPPED)) {
 		r = container_remove_locked(e, c, err);
@@ -246,7 +257,17 @@ int container_kill(struct engine *e, const char *key, int signal, struct cpod_er
 	r = container_oci_runtime(e, &rt, err);
 	if (r < 0)
 		return r;
-	return runtime_oci_kill(rt, c->config.id, signal, false, err);
+	r = runtime_oci_kill(rt, c->config.id, signal, false, err);
+	if (r < 0 || signal != SIGKILL)
+		return r;
+	/*
+	 * Podman marks a container killed with SIGKILL as stopped by the user and waits for its
+	 * exit: recording the exit here, under the lock, keeps the restart policy from starting
+	 * it again when conmon's cleanup runs.
+	 */
+	if (wait_exit(e, c, 5000))
+		(void)container_cleanup_locked(e, c, rt, NULL);
+	return 0;
 }
 
 int container_restart(struct engine *e, const char *key, int timeout, struct cpod_error **err)
@@ -264,11 +285,8 @@ int container_restart(struct engine *e, const char *key, int timeout, struct cpo
 		r = container_stop_locked(e, c, rt, timeout, err);
 		if (r < 0)
 			return r;
-		c->state.restart_count++;
-		struct state_db *db = engine_state(e, err);
-		if (!db || state_db_save_state(db, c, err) < 0)
-			return -EIO;
 	}
+	/* the start sets RestartCount back to 0, as Podman's restart (init without retries) */
 	return container_start(e, c->config.id, NULL, NULL, NULL, err);
 }
 

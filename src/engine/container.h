@@ -82,6 +82,8 @@ struct container_config {
 	bool read_only;
 	int64_t created;     /* unix nanoseconds */
 	char *created_command; /* the command line that created it (inspect .Config.CreateCommand) */
+	char *restart_policy;  /* "" (none), "no", "always", "on-failure", "unless-stopped" */
+	uint64_t restart_retries; /* on-failure's maximum; 0: no limit */
 	json_t *spec_extra;  /* anything else the spec generator needs (kept for later issues) */
 };
 
@@ -165,6 +167,7 @@ struct container_create_opts {
 	const char *pidfile;        /* --pidfile: conmon writes the container's pid there */
 	const char *conmon_pidfile; /* --conmon-pidfile: conmon writes its own pid there */
 	unsigned timeout;           /* --timeout: seconds before conmon kills it; 0: none */
+	const char *restart;        /* --restart POLICY[:MAX] as typed (NULL: none) */
 	unsigned preserve_fds;      /* --preserve-fds: the caller's fds 3..3+n-1 (run only) */
 };
 
@@ -230,10 +233,19 @@ int container_wait(struct engine *e, const char *key, unsigned conditions, int *
 		   struct cpod_error **err);
 
 /*
- * The exit command conmon runs: read the exit file, unmount, record the exit, apply --rm.
+ * The exit command conmon runs: read the exit file, unmount, record the exit, then apply the
+ * restart policy (returning 1 when it started the container again) or else --rm.
  * Idempotent: running it twice, or after the container was removed, is not an error.
  */
 int container_cleanup(struct engine *e, const char *key, struct cpod_error **err);
+
+/*
+ * --restart POLICY[:MAX] checked and split as `podman create` does (container-restart.c):
+ * with remove (--rm) only "no" and a plain "on-failure" are accepted, MAX only with
+ * on-failure, and the policy must be one of Podman's. *ret_policy owned (free()).
+ */
+int container_restart_policy_parse(const char *spec, bool remove, char **ret_policy,
+				   uint64_t *ret_retries, struct cpod_error **err);
 
 /* ---- data for ps and inspect ----------------------------------------------------------- */
 

@@ -52,7 +52,8 @@ static int cleanup_run(struct cli_ctx *ctx, void *opts_, int argc, char **argv)
 	{
 		struct cpod_error *e = NULL;
 		r = container_cleanup(ctx->engine, *k, &e);
-		if (r >= 0 && opts->rm) {
+		/* 1: the restart policy started it again, so no --rm (Podman: ShouldRestart) */
+		if (r == 0 && opts->rm) {
 			struct container_remove_opts ro = {.force = false, .timeout = -1};
 			r = container_remove(ctx->engine, *k, &ro, &e);
 			/* the engine's cleanup already applied the container's own --rm */

@@ -62,6 +62,7 @@ static const char *const handled[] = {"add-host",
                                       "publish-all",
                                       "read-only-tmpfs",
                                       "replace",
+                                      "restart",
                                       "rmi",
                                       "security-opt",
                                       "shm-size",
@@ -151,6 +152,7 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->variant = S("variant");
 	c->pidfile = S("pidfile");
 	c->conmon_pidfile = S("conmon-pidfile");
+	c->restart = S("restart");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
