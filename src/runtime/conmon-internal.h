@@ -7,6 +7,7 @@
  * runtime layer's API.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "conmon.h"
@@ -34,6 +35,13 @@ struct conmon_spawn {
 	 */
 	int pipes[3];
 	unsigned preserve_fds;
+	/*
+	 * Descriptors conmon inherits for itself (reserved host ports): they follow the pipes,
+	 * at 3 + preserve_fds + 3 onwards; not counted in preserve_fds, so the runtime closes them
+	 * in the container. The caller keeps and closes its own copies.
+	 */
+	const int *extra_fds;
+	size_t n_extra_fds;
 	bool passthrough; /* conmon keeps the caller's stdio instead of /dev/null and a pipe */
 	bool hide;        /* run conmon itself without /sys/fs/cgroup/unified */
 	/*

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -26,9 +27,18 @@ enum child_stage {
 	STAGE_EXEC,
 };
 
-/* After fork(): system calls only. */
-static _Noreturn void child_exec(const struct conmon_spawn *s, int null_fd, int err_fd,
-                                 int report_fd)
+/*
+ * Where descriptors are lifted before they are moved into place: above the preserved fds,
+ * the three pipes and the extra fds, so that no dup2() target clobbers one still needed.
+ */
+static int lift_floor(const struct conmon_spawn *s)
+{
+	return 3 + (int)s->preserve_fds + 3 + (int)s->n_extra_fds + 16;
+}
+
+/* After fork(): system calls only. extra: s->extra_fds lifted by the parent (CLOEXEC). */
+static _Noreturn void child_exec(const struct conmon_spawn *s, const int *extra, int null_fd,
+                                 int err_fd, int report_fd)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -45,7 +55,7 @@ static _Noreturn void child_exec(const struct conmon_spawn *s, int null_fd, int 
 	}
 	/* lift every fd still needed above the targets so that dup2 cannot clobber one */
 	int first = 3 + (int)s->preserve_fds;
-	int high = first + 16;
+	int high = lift_floor(s);
 	int moved[3] = {-1, -1, -1};
 	for (int i = 0; i < 3; i++) {
 		if (s->pipes[i] < 0)
@@ -73,6 +83,11 @@ static _Noreturn void child_exec(const struct conmon_spawn *s, int null_fd, int 
 		if (moved[i] >= 0 && dup2(moved[i], first + i) < 0)
 			runtime_child_fail(report, STAGE_FDS, errno);
 	}
+	/* dup2() clears FD_CLOEXEC: conmon inherits these, the container does not (no preserve) */
+	for (size_t i = 0; i < s->n_extra_fds; i++) {
+		if (dup2(extra[i], first + 3 + (int)i) < 0)
+			runtime_child_fail(report, STAGE_FDS, errno);
+	}
 	execve(s->path, s->argv, s->envp);
 	runtime_child_fail(report, STAGE_EXEC, errno);
 }
@@ -96,13 +111,48 @@ static int report_child_error(const struct conmon_spawn *s, const struct runtime
 	}
 }
 
+/* Close the n descriptors of fds (copies made by lift_extra) and free the array. */
+static void close_extra(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+}
+
+/*
+ * Copies of s->extra_fds above lift_floor(s), made before fork() so that the child needs no
+ * memory of its own to move them. *ret: owned (close_extra), NULL without extra fds.
+ */
+static int lift_extra(const struct conmon_spawn *s, int **ret, struct cpod_error **err)
+{
+	*ret = NULL;
+	if (!s->n_extra_fds)
+		return 0;
+	int *fds = xnew(int, s->n_extra_fds);
+	for (size_t i = 0; i < s->n_extra_fds; i++) {
+		fds[i] = fcntl(s->extra_fds[i], F_DUPFD_CLOEXEC, lift_floor(s));
+		if (fds[i] < 0) {
+			int e = errno;
+			close_extra(fds, i);
+			return cpod_error_set_errno(err, e, "run %s: set up file descriptors",
+			                            s->path);
+		}
+	}
+	*ret = fds;
+	return 0;
+}
+
 int conmon_spawn(const struct conmon_spawn *s, int *ret_errfd, struct cpod_error **err)
 {
 	int report[2] = {-1, -1}, errp[2] = {-1, -1};
 	_cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int *extra = NULL;
 	int r;
 	if (null_fd < 0)
 		return cpod_error_set_errno(err, errno, "open /dev/null");
+	r = lift_extra(s, &extra, err);
+	if (r < 0)
+		return r;
 	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		r = cpod_error_set_errno(err, errno, "%s", s->pipe_error);
 		goto out;
@@ -113,7 +163,7 @@ int conmon_spawn(const struct conmon_spawn *s, int *ret_errfd, struct cpod_error
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(s, null_fd, errp[1], report[1]);
+		child_exec(s, extra, null_fd, errp[1], report[1]);
 	close(report[1]);
 	report[1] = -1;
 	close(errp[1]);
@@ -129,6 +179,7 @@ int conmon_spawn(const struct conmon_spawn *s, int *ret_errfd, struct cpod_error
 out:
 	runtime_close_pair(report);
 	runtime_close_pair(errp);
+	close_extra(extra, extra ? s->n_extra_fds : 0);
 	return r;
 }
 

@@ -108,6 +108,8 @@ int conmon_create(const struct conmon_create_opts *o, pid_t *ret_conmon_pid, pid
 	        .envp = envp,
 	        .pipes = {sync[0], start[0], -1},
 	        .preserve_fds = o->preserve_fds,
+	        .extra_fds = o->extra_fds,
+	        .n_extra_fds = o->n_extra_fds,
 	        .passthrough = o->log_driver && strcmp(o->log_driver, "passthrough") == 0,
 	        .hide = hide,
 	        .cwd = o->bundle,

@@ -67,6 +67,13 @@ struct conmon_create_opts {
 	unsigned timeout_ms;               /* for the sync pipe; 0: 240 s (Podman's) */
 	unsigned ctr_timeout;              /* --timeout: conmon kills the container after it (s) */
 	unsigned preserve_fds;             /* the caller's fds 3..3+n-1 go to the container */
+	/*
+	 * Descriptors only conmon inherits and holds until the container exits (Podman hands it
+	 * the reserved host ports so, see net_ports_bind); the container never sees them. Borrowed:
+	 * the caller closes its copies after conmon_create().
+	 */
+	const int *extra_fds;
+	size_t n_extra_fds;
 };
 
 /*

@@ -51,6 +51,8 @@ struct fixture {
 	struct host_probe *probe;
 	struct oci_runtime *runtimes[2]; /* runc, crun (NULL when absent) */
 	unsigned counter;
+	const int *extra_fds; /* conmon_create_opts.extra_fds for the next ctr_create */
+	size_t n_extra_fds;
 };
 
 static struct fixture fx;
@@ -121,6 +123,8 @@ static int ctr_create(struct ctr *c, const struct oci_runtime *rt, char *const *
 	        .stdin_open = stdin_open,
 	        .exit_command = exit_cmd,
 	        .timeout_ms = 30000,
+	        .extra_fds = fx.extra_fds,
+	        .n_extra_fds = fx.n_extra_fds,
 	};
 	return conmon_create(&o, &c->conmon_pid, &c->pid, err);
 }
@@ -323,6 +327,61 @@ static void run_error_classes(const struct oci_runtime *rt)
 	ctr_release(&d);
 }
 
+/* Whether one of pid's descriptors is the pipe with inode ino. */
+static bool holds_pipe(pid_t pid, unsigned long ino)
+{
+	_cleanup_free_ char *want = xasprintf("pipe:[%lu]", ino);
+	for (int fd = 0; fd < 256; fd++) {
+		char path[64], target[128];
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Extra fds (reserved host ports in cpod) go to conmon, which holds them while the container
+ * runs and closes them when it exits; the container never sees them. A pipe stands in for
+ * the port: its read end sees EOF once every copy of the write end is gone.
+ */
+static void run_extra_fds(const struct oci_runtime *rt)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	struct stat st;
+	assert_int_equal(fstat(p[1], &st), 0);
+	struct ctr c = {0};
+	char *args[] = {(char *)"/bin/sh", (char *)"-c", (char *)"ls -l /proc/1/fd/; sleep 1",
+	                NULL};
+	fx.extra_fds = &p[1];
+	fx.n_extra_fds = 1;
+	ctr_create_ok(&c, rt, args, false, false);
+	fx.extra_fds = NULL;
+	fx.n_extra_fds = 0;
+	close(p[1]);
+	assert_true(holds_pipe(c.conmon_pid, (unsigned long)st.st_ino));
+	_cleanup_error_ struct cpod_error *err = NULL;
+	if (runtime_oci_start(rt, c.id, &err) < 0)
+		fail_msg("start: %s", err->msg);
+	assert_int_equal(wait_exit(&c), 0);
+	_cleanup_free_ char *raw = NULL;
+	assert_int_equal(read_file_at(AT_FDCWD, c.log, 1 << 20, &raw, NULL), 0);
+	_cleanup_free_ char *pipe_name = xasprintf("pipe:[%lu]", (unsigned long)st.st_ino);
+	assert_non_null(strstr(raw, " 0 -> "));
+	assert_null(strstr(raw, pipe_name));
+	/* conmon closed it when the container exited (before the exit file was written) */
+	char b;
+	assert_int_equal(read(p[0], &b, 1), 0);
+	close(p[0]);
+	ctr_delete(&c, rt);
+	ctr_release(&c);
+}
+
 #define RUNTIME_TEST(fn, idx)                                                                      \
 	static void test_##fn##_##idx(void **state)                                                \
 	{                                                                                          \
@@ -342,6 +401,8 @@ RUNTIME_TEST(attach_detach, 0)
 RUNTIME_TEST(attach_detach, 1)
 RUNTIME_TEST(error_classes, 0)
 RUNTIME_TEST(error_classes, 1)
+RUNTIME_TEST(extra_fds, 0)
+RUNTIME_TEST(extra_fds, 1)
 
 static int make_rootfs(void)
 {
@@ -351,7 +412,7 @@ static int make_rootfs(void)
 	_cleanup_free_ char *bb = path_join(bin, "busybox");
 	if (busybox_copy_file(fx.busybox, bb, 0755) < 0)
 		return -1;
-	const char *applets[] = {"sh", "cat", "echo", "sleep", NULL};
+	const char *applets[] = {"sh", "cat", "echo", "sleep", "ls", NULL};
 	for (size_t i = 0; applets[i]; i++) {
 		_cleanup_free_ char *l = path_join(bin, applets[i]);
 		if (symlink("busybox", l) < 0)
@@ -461,6 +522,7 @@ int main(void)
 	        cmocka_unit_test(test_attach_stdio_0),   cmocka_unit_test(test_attach_stdio_1),
 	        cmocka_unit_test(test_attach_detach_0),  cmocka_unit_test(test_attach_detach_1),
 	        cmocka_unit_test(test_error_classes_0),  cmocka_unit_test(test_error_classes_1),
+	        cmocka_unit_test(test_extra_fds_0),      cmocka_unit_test(test_extra_fds_1),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
