@@ -40,6 +40,13 @@ static bool policy_valid(const char *p)
 	return false;
 }
 
+static int atoi_error(const char *s, int code, struct cpod_error **err)
+{
+	_cleanup_free_ char *q = go_quote(s);
+	return cpod_error_set(err, code, "strconv.Atoi: parsing %s: %s", q,
+	                      code == ERANGE ? "value out of range" : "invalid syntax");
+}
+
 /*
  * Go's strconv.Atoi (64-bit int) and its error texts: an optional sign then decimal digits,
  * read left to right (so an overflow before a bad character is a range error, as in Go).
@@ -50,22 +57,17 @@ static int go_atoi(const char *s, long long *ret, struct cpod_error **err)
 	bool neg = *p == '-';
 	unsigned long long v = 0;
 	unsigned long long limit = (unsigned long long)LLONG_MAX + (neg ? 1u : 0u);
-	const char *what = "invalid syntax";
-	int code = EINVAL;
 
 	if (*p == '+' || *p == '-')
 		p++;
 	if (!*p)
-		goto fail;
+		return atoi_error(s, EINVAL, err);
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
-			goto fail;
+			return atoi_error(s, EINVAL, err);
 		unsigned d = (unsigned)(*p - '0');
-		if (v > (limit - d) / 10) {
-			what = "value out of range";
-			code = ERANGE;
-			goto fail;
-		}
+		if (v > (limit - d) / 10)
+			return atoi_error(s, ERANGE, err);
 		v = v * 10 + d;
 	}
 	if (!neg)
@@ -73,10 +75,6 @@ static int go_atoi(const char *s, long long *ret, struct cpod_error **err)
 	else
 		*ret = v > (unsigned long long)LLONG_MAX ? LLONG_MIN : -(long long)v;
 	return 0;
-fail: {
-	_cleanup_free_ char *q = go_quote(s);
-	return cpod_error_set(err, code, "strconv.Atoi: parsing %s: %s", q, what);
-}
 }
 
 int container_restart_policy_parse(const char *spec, bool remove, char **ret_policy,
@@ -97,8 +95,9 @@ int container_restart_policy_parse(const char *spec, bool remove, char **ret_pol
 		policy = xstrdup(spec);
 	} else {
 		if (strchr(colon + 1, ':'))
-			return cpod_error_set(err, EINVAL,
-			                      "invalid restart policy: may specify retries at most once");
+			return cpod_error_set(
+			        err, EINVAL,
+			        "invalid restart policy: may specify retries at most once");
 		policy = xstrndup(spec, (size_t)(colon - spec));
 		if (strcasecmp(policy, "on-failure") != 0)
 			return cpod_error_set(err, EINVAL,
@@ -142,8 +141,7 @@ static bool should_restart(const struct container *c)
 	return true;
 }
 
-int container_restart_policy_apply(struct engine *e, struct container *c,
-                                   struct cpod_error **err)
+int container_restart_policy_apply(struct engine *e, struct container *c, struct cpod_error **err)
 {
 	if (c->state.status != CTR_EXITED || !should_restart(c))
 		return 0;
