@@ -274,6 +274,26 @@ static int exit_command(struct engine *e, struct container *c, char ***ret, stru
 }
 
 /*
+ * Podman's createOCIContainer binds the published host ports of a rootful container (not
+ * slirp4netns) before it starts conmon and leaks them into conmon, which holds them while the
+ * container runs: a port taken on the host fails the start ("cannot listen on the TCP port:
+ * ..."), and no host process can take a running container's port. The mappings are those
+ * network.json recorded at setup (random host ports resolved); only bridge networking has
+ * them, and it is rootful. *ret_fds: owned, for net_ports_close().
+ */
+static int reserve_ports(struct engine *e, const struct container *c, int **ret_fds,
+                         size_t *ret_n, struct cpod_error **err)
+{
+	*ret_fds = NULL;
+	*ret_n = 0;
+	_cleanup_json_ json_t *st = container_network_state(e, c->config.id);
+	json_t *ports = json_object_get(st, "port_mappings");
+	if (!json_array_size(ports))
+		return 0;
+	return net_ports_bind(ports, ret_fds, ret_n, err);
+}
+
+/*
  * Podman's init(): a restart by the restart policy keeps the restart count (retain_retries),
  * any other start from scratch (start, restart, init) sets it back to 0.
  */
@@ -339,6 +359,10 @@ static int init_locked(struct engine *e, struct container *c, const struct oci_r
 	const struct cpod_config *cfg = engine_config(e, NULL);
 	pid_t conmon_pid = 0, ctr_pid = 0;
 	_cleanup_free_ char *wrapper = runtime_wrapper_path();
+	int *port_fds = NULL;
+	size_t n_port_fds = 0;
+	if (r >= 0)
+		r = reserve_ports(e, c, &port_fds, &n_port_fds, err);
 	if (r >= 0) {
 		struct conmon_create_opts co = {
 		        .conmon_path = conmon,
@@ -361,9 +385,13 @@ static int init_locked(struct engine *e, struct container *c, const struct oci_r
 		                json_object_get(cc->spec_extra, "timeout")),
 		        .preserve_fds = (unsigned)json_integer_value(
 		                json_object_get(cc->spec_extra, "preserve_fds")),
+		        .extra_fds = port_fds,
+		        .n_extra_fds = n_port_fds,
 		};
 		r = conmon_create(&co, &conmon_pid, &ctr_pid, err);
 	}
+	/* conmon holds its own copies now */
+	net_ports_close(port_fds, n_port_fds);
 	if (r < 0) {
 		(void)container_network_teardown(e, c, NULL);
 		if (mounted)
