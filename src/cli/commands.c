@@ -21,6 +21,7 @@ static const struct cli_command *const container_verbs[] = {
 	&cmd_container_exec,
 	&cmd_container_exists,
 	&cmd_container_export,
+	&cmd_container_healthcheck_loop,
 	&cmd_container_init,
 	&cmd_container_inspect,
 	&cmd_container_kill,
@@ -49,6 +50,17 @@ static const struct cli_command cmd_container = {
 	.name = "container",
 	.short_help = "Manage containers",
 	.subcommands = container_verbs,
+};
+
+static const struct cli_command *const healthcheck_verbs[] = {
+	&cmd_healthcheck_run,
+	NULL,
+};
+
+static const struct cli_command cmd_healthcheck = {
+	.name = "healthcheck",
+	.short_help = "Manage health checks on containers",
+	.subcommands = healthcheck_verbs,
 };
 
 static const struct cli_command *const image_verbs[] = {
@@ -153,6 +165,7 @@ static const struct cli_command *const root_commands[] = {
 	&cmd_diff,
 	ALIAS("exec", cmd_container_exec),
 	ALIAS("export", cmd_container_export),
+	&cmd_healthcheck,
 	&cmd_help,
 	ALIAS("history", cmd_image_history),
 	&cmd_image,

@@ -8,6 +8,8 @@
 /* container */
 extern const struct cli_command cmd_container_attach;
 extern const struct cli_command cmd_container_cleanup;
+extern const struct cli_command cmd_container_healthcheck_loop;
+extern const struct cli_command cmd_healthcheck_run;
 extern const struct cli_command cmd_container_commit;
 extern const struct cli_command cmd_container_cp;
 extern const struct cli_command cmd_container_create;

@@ -13,6 +13,7 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/healthcheck.h"
 #include "engine/network-internal.h"
 #include "engine/isolation-internal.h"
 #include "engine/volume-internal.h"
@@ -237,6 +238,11 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 		cc->workdir = xstrdup("/");
 	}
 	cc->user = xstrdup_or_null(o->user ? o->user : json_get_string(img, "User"));
+	r = healthcheck_from_cli(&o->health, &cc->healthcheck, &cc->health_on_failure, err);
+	if (r < 0)
+		return r;
+	if (!cc->healthcheck)
+		cc->healthcheck = healthcheck_from_image(img);
 	cc->labels = o->labels ? strv_copy(o->labels) : NULL;
 	cc->annotations = o->annotations ? strv_copy(o->annotations) : NULL;
 	cc->terminal = o->terminal;

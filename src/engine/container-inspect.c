@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/healthcheck.h"
 #include "engine/exec.h"
 #include "engine/network-internal.h"
 #include "engine/isolation-internal.h"
@@ -54,7 +55,7 @@ static json_t *kv_object(char *const *v)
 	return o;
 }
 
-static json_t *state_json(const struct container *c)
+static json_t *state_json(struct engine *e, const struct container *c)
 {
 	const struct container_state *s = &c->state;
 	json_t *o = json_object();
@@ -74,11 +75,7 @@ static json_t *state_json(const struct container *c)
 	json_object_set_new(o, "Error", json_string(s->error ? s->error : ""));
 	json_object_set_new(o, "StartedAt", time_json(s->started_at));
 	json_object_set_new(o, "FinishedAt", time_json(s->finished_at));
-	json_t *h = json_object();
-	json_object_set_new(h, "Status", json_string(""));
-	json_object_set_new(h, "FailingStreak", json_integer(0));
-	json_object_set_new(h, "Log", json_null());
-	json_object_set_new(o, "Health", h);
+	json_object_set_new(o, "Health", container_health_json(e, c));
 	json_object_set_new(o, "CheckpointedAt", time_json(0));
 	json_object_set_new(o, "RestoredAt", time_json(0));
 	return o;
@@ -107,7 +104,10 @@ static json_t *config_json(const struct container *c, const char *entrypoint)
 	json_object_set_new(o, "Labels", kv_object(cc->labels));
 	json_object_set_new(o, "Annotations", kv_object(cc->annotations));
 	json_object_set_new(o, "StopSignal", json_integer(cc->stop_signal));
-	json_object_set_new(o, "HealthcheckOnFailureAction", json_string("none"));
+	if (cc->healthcheck)
+		json_object_set_new(o, "Healthcheck", healthcheck_config_to_json(cc->healthcheck));
+	json_object_set_new(o, "HealthcheckOnFailureAction",
+	                    json_string(cc->health_on_failure ? cc->health_on_failure : "none"));
 	json_t *argv = json_object_get(cc->spec_extra, "create_argv");
 	json_object_set_new(o, "CreateCommand",
 	                    json_is_array(argv) ? json_incref(argv) : json_null());
@@ -238,7 +238,7 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	                    json_string(cc->command && cc->command[0] ? cc->command[0] : ""));
 	json_object_set_new(o, "Args",
 	                    strv_json(cc->command && cc->command[0] ? cc->command + 1 : NULL));
-	json_object_set_new(o, "State", state_json(c));
+	json_object_set_new(o, "State", state_json(e, c));
 	json_object_set_new(o, "Image", json_string(cc->image_id ? cc->image_id : ""));
 	_cleanup_free_ char *digest = NULL;
 	struct store *s = engine_store(e, NULL);

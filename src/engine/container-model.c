@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/container-internal.h"
+#include "engine/healthcheck.h"
 #include "util/json.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -63,6 +64,8 @@ void container_config_release(struct container_config *c)
 	strv_free(c->ulimits);
 	free(c->created_command);
 	free(c->restart_policy);
+	healthcheck_config_free(c->healthcheck);
+	free(c->health_on_failure);
 	json_decref(c->spec_extra);
 	memset(c, 0, sizeof(*c));
 }
@@ -177,6 +180,9 @@ char *container_config_to_json(const struct container_config *c)
 	put_str(o, "restart_policy", c->restart_policy);
 	if (c->restart_retries)
 		json_object_set_new(o, "restart_retries", json_integer((json_int_t)c->restart_retries));
+	if (c->healthcheck)
+		json_object_set_new(o, "healthcheck", healthcheck_config_to_json(c->healthcheck));
+	put_str(o, "health_on_failure", c->health_on_failure);
 	if (c->spec_extra)
 		json_object_set(o, "spec_extra", c->spec_extra);
 	return json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -224,6 +230,8 @@ int container_config_from_json(const char *text, struct container_config *c,
 	c->restart_policy = get_str(o, "restart_policy");
 	int64_t retries = get_int(o, "restart_retries");
 	c->restart_retries = retries > 0 ? (uint64_t)retries : 0;
+	c->healthcheck = healthcheck_config_from_json(json_object_get(o, "healthcheck"));
+	c->health_on_failure = get_str(o, "health_on_failure");
 	json_t *extra = json_object_get(o, "spec_extra");
 	if (extra)
 		c->spec_extra = json_incref(extra);

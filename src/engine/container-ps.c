@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine/container-internal.h"
+#include "engine/healthcheck.h"
 #include "engine/network-internal.h"
 #include "engine/volume-internal.h"
 #include "format/units.h"
@@ -217,6 +218,13 @@ static json_t *ps_row(struct engine *e, const struct container *c, int64_t now, 
 	        json_integer(s->started_at > 0 ? s->started_at / 1000000000 : GO_ZERO_UNIX));
 	json_object_set_new(o, "State", json_string(ps_state(s->status)));
 	_cleanup_free_ char *st = container_status_human(c, now);
+	_cleanup_free_ char *health = container_health_status(e, c);
+	if (health) {
+		/* Podman's ps: "Up 5 seconds (healthy)" */
+		char *t = xasprintf("%s (%s)", st, health);
+		free(st);
+		st = t;
+	}
 	json_object_set_new(o, "Status", json_string(st));
 	json_object_set_new(o, "Created", json_integer(cc->created / 1000000000));
 	return o;

@@ -15,6 +15,7 @@
 
 #include "config/containers-conf.h"
 #include "engine/container-internal.h"
+#include "engine/healthcheck.h"
 #include "engine/isolation-internal.h"
 #include "engine/volume-internal.h"
 #include "engine/network-internal.h"
@@ -497,7 +498,10 @@ int container_start_locked(struct engine *e, struct container *c, bool retain_re
 	c->state.status = CTR_RUNNING;
 	c->state.started_at = started;
 	c->state.finished_at = 0;
-	return state_db_save_state(db, c, err);
+	r = state_db_save_state(db, c, err);
+	if (r >= 0)
+		healthcheck_timer_start(e, c);
+	return r;
 }
 
 struct start_cb {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/container-internal.h"
+#include "engine/healthcheck.h"
 #include "engine/volume-internal.h"
 #include "engine/network-internal.h"
 #include "runtime/exitfile.h"
@@ -81,6 +82,7 @@ int container_cleanup_locked(struct engine *e, struct container *c, const struct
 	st->status = CTR_EXITED;
 	st->pid = 0;
 	st->conmon_pid = 0;
+	healthcheck_timer_stop(e, c);
 	(void)runtime_oci_delete(rt, c->config.id, true, NULL);
 	struct cpod_error *nerr = NULL;
 	if (container_network_teardown(e, c, &nerr) < 0) {

@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "engine/healthcheck.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 
@@ -84,6 +85,8 @@ struct container_config {
 	char *created_command; /* the command line that created it (inspect .Config.CreateCommand) */
 	char *restart_policy;  /* "" (none), "no", "always", "on-failure", "unless-stopped" */
 	uint64_t restart_retries; /* on-failure's maximum; 0: no limit */
+	struct healthcheck_config *healthcheck; /* NULL: none (healthcheck.h) */
+	char *health_on_failure; /* --health-on-failure: NULL ("none"), "kill", "restart", "stop" */
 	json_t *spec_extra;  /* anything else the spec generator needs (kept for later issues) */
 };
 
@@ -169,6 +172,7 @@ struct container_create_opts {
 	unsigned timeout;           /* --timeout: seconds before conmon kills it; 0: none */
 	const char *restart;        /* --restart POLICY[:MAX] as typed (NULL: none) */
 	unsigned preserve_fds;      /* --preserve-fds: the caller's fds 3..3+n-1 (run only) */
+	struct healthcheck_cli health; /* --health-* flags (healthcheck.h); zeroed: none */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

@@ -222,7 +222,10 @@ static int prepare(struct engine *e, const char *key, const struct container_exe
 		return cpod_error_set(err, EINVAL,
 		                      "must provide a non-empty command to start an "
 		                      "exec session");
-	id_random(s->sid);
+	if (o->session_id && id_is_full_hex(o->session_id))
+		memcpy(s->sid, o->session_id, sizeof(s->sid));
+	else
+		id_random(s->sid);
 	_cleanup_free_ char *root = exec_root(e, c->config.id);
 	s->dir = path_join(root, s->sid);
 	s->id = xstrdup(c->config.id);

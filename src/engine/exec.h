@@ -35,6 +35,7 @@ struct container_exec_opts {
 	unsigned preserve_fds;   /* pass the caller's fds 3..3+N-1 */
 	const char *detach_keys; /* NULL: containers.conf's default; "": none */
 	int in_fd, out_fd, err_fd;
+	const char *session_id;    /* NULL: a random one; else 64 hex chosen by the caller */
 };
 
 /*

@@ -126,8 +126,8 @@ teardown() {
 @test "flags of missing features fail clearly only when used" {
 	run_cpod 125 run --rm --network none --restart always $BUSYBOX_IMAGE true
 	is "$output" "Error: --restart is not supported yet"
-	run_cpod 125 run --rm --network none --health-cmd true $BUSYBOX_IMAGE true
-	is "$output" "Error: --health-cmd is not supported yet"
+	run_cpod 125 run --rm --network none --pod nopod $BUSYBOX_IMAGE true
+	is "$output" "Error: --pod is not supported yet"
 	# Podman's default values are accepted
 	run_cpod run --rm --network none --systemd true --umask 0022 $BUSYBOX_IMAGE true
 	run_cpod 125 run --rm --pull always $BUSYBOX_IMAGE true

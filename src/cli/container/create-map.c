@@ -39,6 +39,12 @@ static const char *const handled[] = {"add-host",
                                       "expose",
                                       "gidmap",
                                       "group-add",
+                                      "health-cmd",
+                                      "health-interval",
+                                      "health-on-failure",
+                                      "health-retries",
+                                      "health-start-period",
+                                      "health-timeout",
                                       "ip",
                                       "ip6",
                                       "ipc",
@@ -49,6 +55,7 @@ static const char *const handled[] = {"add-host",
                                       "memory-swappiness",
                                       "mount",
                                       "network-alias",
+                                      "no-healthcheck",
                                       "no-hosts",
                                       "oom-kill-disable",
                                       "oom-score-adj",
@@ -152,6 +159,13 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->variant = S("variant");
 	c->pidfile = S("pidfile");
 	c->conmon_pidfile = S("conmon-pidfile");
+	c->health.cmd = S("health-cmd");
+	c->health.interval = S("health-interval");
+	c->health.retries = S("health-retries");
+	c->health.timeout = S("health-timeout");
+	c->health.start_period = S("health-start-period");
+	c->health.on_failure = S("health-on-failure");
+	c->health.no_healthcheck = B("no-healthcheck");
 	c->restart = S("restart");
 
 	iso->memory = S("memory");
