@@ -198,14 +198,18 @@ assert_nothing_left() {
 	port=$(free_port)
 	run_cpod run -d --name pr-restart --restart on-failure:2 -p "127.0.0.1:$port:80" \
 		"$BUSYBOX_IMAGE" sh -c 'sleep 0.5; exit 3'
-	# conmon lets the ports go before it runs the exit command, which restarts the container
-	local i
+	local id=$output
+	# conmon lets the ports go before it runs the exit command, which restarts the container;
+	# the count may read 2 while the last restart is still being made: wait until no conmon
+	# or exit command of the container is left
+	local i state
 	for i in $(seq 1 100); do
 		run_cpod inspect --format '{{.RestartCount}} {{.State.Status}}' pr-restart
-		[[ $output == "2 exited" ]] && break
+		state=$output
+		[[ $state == "2 exited" && -z $(pgrep -f "$id") ]] && break
 		sleep 0.2
 	done
-	is "$output" "2 exited"
+	is "$state" "2 exited"
 	run_cpod inspect --format '{{.State.Error}}' pr-restart
 	is "$output" ""
 	run can_bind tcp "$port"
