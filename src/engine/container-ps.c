@@ -109,6 +109,11 @@ static bool match_one(const struct container *c, const char *key, const char *va
 		}
 		return false;
 	}
+	if (strcmp(key, "restart-policy") == 0) {
+		/* "none" is the unset policy, as in Podman's RestartPolicyMap */
+		const char *p = cc->restart_policy ? cc->restart_policy : "";
+		return strcmp(p, val) == 0 || (!*p && strcmp(val, "none") == 0);
+	}
 	if (strcmp(key, "exited") == 0) {
 		char *end = NULL;
 		long v = strtol(val, &end, 10);
@@ -117,14 +122,17 @@ static bool match_one(const struct container *c, const char *key, const char *va
 	return false;
 }
 
-static const char *const filter_keys[] = {"id",       "name",   "status", "label",
-                                          "ancestor", "exited", NULL};
+static const char *const filter_keys[] = {"id",       "name",   "status",         "label",
+                                          "ancestor", "exited", "restart-policy", NULL};
+static const char *const restart_policies[] = {"none",           "no", "always", "on-failure",
+                                               "unless-stopped", NULL};
 static const char *const status_values[] = {"created",  "exited",     "paused",      "running",
                                             "unknown",  "configured", "initialized", "stopped",
                                             "removing", "stopping",   NULL};
 
 static int check_filters(char *const *filters, struct cpod_error **err)
 {
+	_cleanup_strv_free_ char **bad_policies = NULL;
 	for (size_t i = 0; filters && filters[i]; i++) {
 		const char *eq = strchr(filters[i], '=');
 		_cleanup_free_ char *k =
@@ -135,6 +143,15 @@ static int check_filters(char *const *filters, struct cpod_error **err)
 		    !strv_contains((char *const *)status_values, eq + 1))
 			return cpod_error_set(err, EINVAL,
 			                      "%s is not a valid status: invalid argument", eq + 1);
+		if (strcmp(k, "restart-policy") == 0 &&
+		    !strv_contains((char *const *)restart_policies, eq + 1))
+			strv_push(&bad_policies, eq + 1);
+	}
+	if (bad_policies) {
+		/* Podman names every bad value at once */
+		_cleanup_free_ char *list = strv_join(bad_policies, ", ");
+		return cpod_error_set(err, EINVAL, "%s invalid restart %s", list,
+		                      bad_policies[1] ? "policies" : "policy");
 	}
 	return 0;
 }

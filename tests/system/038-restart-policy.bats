@@ -190,3 +190,23 @@ rp_logs_are() {
 	rp_gone() { ! cpod container exists rp-rmof; }
 	wait_until "rp-rmof removed" rp_gone
 }
+
+@test "ps --filter restart-policy, with Podman's messages for bad values" {
+	run_cpod create --name rp-f-unset --network none $BUSYBOX_IMAGE true
+	run_cpod create --name rp-f-no --network none --restart no $BUSYBOX_IMAGE true
+	run_cpod create --name rp-f-always --network none --restart always $BUSYBOX_IMAGE true
+	run_cpod create --name rp-f-of --network none --restart on-failure:4 $BUSYBOX_IMAGE true
+	run_cpod ps -a --filter restart-policy=none --format '{{.Names}}'
+	is "$output" "rp-f-unset" "none: the containers without a policy"
+	run_cpod ps -a --filter restart-policy=no --format '{{.Names}}'
+	is "$output" "rp-f-no"
+	run_cpod ps -a --filter restart-policy=on-failure --filter restart-policy=always \
+		--format '{{.Names}}' --sort names
+	is "$(echo $output)" "rp-f-always rp-f-of" "the same key ORed"
+	run_cpod ps -a --filter restart-policy=unless-stopped --format '{{.Names}}'
+	is "$output" "" "no unless-stopped container"
+	run_cpod 125 ps -a --filter restart-policy=bogus
+	is "$output" "Error: bogus invalid restart policy"
+	run_cpod 125 ps -a --filter restart-policy=bogus --filter restart-policy=NO
+	is "$output" "Error: bogus, NO invalid restart policies"
+}
