@@ -47,10 +47,10 @@ int container_isolation_create(struct engine *e, const struct container_create_o
 	isolation_host_release(&h);
 	if (r < 0)
 		return r;
+	STRV_FOREACH(w, warnings)
 	if (o->ret_warnings)
-		*o->ret_warnings = warnings;
-	else
-		strv_free(warnings);
+		strv_push(o->ret_warnings, *w);
+	strv_free(warnings);
 	json_object_set_new(cc->spec_extra, "isolation", cfg);
 	return 0;
 }

@@ -121,6 +121,11 @@ int container_network_create(struct engine *e, const struct container_create_opt
 		if (strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "ns:", 3) &&
 		    strncmp(mode, "container:", 10))
 			return cpod_error_set(err, EINVAL, "invalid network mode %s", mode);
+		/* Podman drops -p here, saying so on stderr (and goes on) */
+		if (o->publish && *o->publish && strncmp(mode, "ns:", 3) && o->ret_warnings)
+			strv_push(o->ret_warnings, "Port mappings have been discarded as one of the "
+			                           "Host, Container, Pod, and None network modes are "
+			                           "in use");
 		return 0;
 	}
 	_cleanup_(engine_net_env_release) struct engine_net_env ne = {0};
