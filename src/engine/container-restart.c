@@ -145,20 +145,23 @@ int container_restart_policy_apply(struct engine *e, struct container *c, struct
 {
 	if (c->state.status != CTR_EXITED || !should_restart(c))
 		return 0;
-	struct state_db *db = engine_state(e, err);
-	if (!db)
-		return -EIO;
 	log_debug("restarting container %s due to restart policy %s", c->config.id,
 	          c->config.restart_policy);
-	/* as libpod: the count goes up (and is saved) before the attempt */
+	/*
+	 * libpod counts the attempt before it starts (and saves it, but its readers lock the
+	 * container). cpod's readers do not lock, so the count is saved by init with the new
+	 * status, never alone beside "exited": "exited with RestartCount N" is final.
+	 */
 	if (c->state.restart_count < UINT_MAX)
 		c->state.restart_count++;
-	int r = state_db_save_state(db, c, err);
-	if (r < 0)
-		return r;
 	log_debug("container %s now on retry %u", c->config.id, c->state.restart_count);
-	r = container_start_locked(e, c, true, err);
-	if (r < 0)
+	int r = container_start_locked(e, c, true, err);
+	if (r < 0) {
+		/* keep the attempt counted, whichever step failed */
+		struct state_db *db = engine_state(e, NULL);
+		if (db)
+			(void)state_db_save_state(db, c, NULL);
 		return r;
+	}
 	return 1;
 }
