@@ -226,6 +226,12 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	int r = check_umask(o->umask, err);
 	if (r < 0)
 		return r;
+	/* Podman checks the health flags before the command (FillOutSpecGen) */
+	r = healthcheck_from_cli(&o->health, &cc->healthcheck, &cc->health_on_failure, err);
+	if (r < 0)
+		return r;
+	if (!cc->healthcheck)
+		cc->healthcheck = healthcheck_from_image(img);
 	if (!cc->hostname)
 		cc->hostname = o->hostname ? xstrdup(o->hostname) : xstrndup(cc->id, 12);
 	r = resolve_command(cc, o, img, err);
@@ -238,11 +244,6 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 		cc->workdir = xstrdup("/");
 	}
 	cc->user = xstrdup_or_null(o->user ? o->user : json_get_string(img, "User"));
-	r = healthcheck_from_cli(&o->health, &cc->healthcheck, &cc->health_on_failure, err);
-	if (r < 0)
-		return r;
-	if (!cc->healthcheck)
-		cc->healthcheck = healthcheck_from_image(img);
 	cc->labels = o->labels ? strv_copy(o->labels) : NULL;
 	cc->annotations = o->annotations ? strv_copy(o->annotations) : NULL;
 	cc->terminal = o->terminal;
