@@ -163,10 +163,10 @@ static void test_create_cli_build_maps_flags(void **state)
 static void test_create_cli_build_refuses_unsupported(void **state)
 {
 	struct built p;
-	char *a1[] = {"--restart", "always", "img", NULL};
+	char *a1[] = {"--pod", "p1", "img", NULL};
 	build(&p, &cmd_container_run, a1);
 	assert_int_equal(p.err->code, ENOTSUP);
-	assert_string_equal(p.err->msg, "--restart is not supported yet");
+	assert_string_equal(p.err->msg, "--pod is not supported yet");
 	release(&p);
 	/* Podman's default values are accepted */
 	char *a2[] = {"--systemd", "true", "--http-proxy=true", "--umask", "0022", "img", NULL};
@@ -195,12 +195,13 @@ static void test_create_cli_build_refuses_unsupported(void **state)
 static void test_create_cli_build_handled_slots(void **state)
 {
 	struct built p;
-	char *args[] = {"-v",        "/a:/b",    "-v",        "/c:/d",     "-p",
-	                "8080:80",   "--memory", "64m",       "--cap-add", "NET_ADMIN,SYS_TIME",
-	                "--network", "a",        "--network", "b",         "img",
-	                NULL};
+	char *args[] = {"-v",           "/a:/b",    "-v",        "/c:/d",     "-p",
+	                "8080:80",      "--memory", "64m",       "--cap-add", "NET_ADMIN,SYS_TIME",
+	                "--network",    "a",        "--network", "b",         "--restart",
+	                "on-failure:2", "img",      NULL};
 	build(&p, &cmd_container_run, args);
 	assert_int_equal(p.r, 0);
+	assert_string_equal(p.b.opts.restart, "on-failure:2"); /* checked by the engine */
 	assert_int_equal(strv_length(p.b.opts.volumes), 2);
 	assert_string_equal(p.b.opts.publish[0], "8080:80");
 	assert_string_equal(p.b.opts.isolation->memory, "64m");
