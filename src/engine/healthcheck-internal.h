@@ -10,9 +10,9 @@
 
 /* What one run of the check gave. */
 struct healthcheck_exec_result {
-	int exit_code;   /* the process's; meaningless when timed_out */
-	bool timed_out;  /* killed after the timeout */
-	char *output;    /* stdout and stderr, at most HEALTHCHECK_MAX_OUTPUT bytes (owned) */
+	int exit_code;  /* the process's; meaningless when timed_out */
+	bool timed_out; /* killed after the timeout */
+	char *output;   /* stdout and stderr, at most HEALTHCHECK_MAX_OUTPUT bytes (owned) */
 };
 void healthcheck_exec_result_release(struct healthcheck_exec_result *r);
 

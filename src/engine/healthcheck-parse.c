@@ -133,8 +133,8 @@ int go_duration_parse(const char *orig, int64_t *ret_ns, struct cpod_error **err
 			_cleanup_free_ char *u = xstrndup(s, i);
 			_cleanup_free_ char *qu = go_quote(u);
 			_cleanup_free_ char *q = go_quote(orig);
-			return cpod_error_set(err, EINVAL, "time: unknown unit %s in duration %s", qu,
-			                      q);
+			return cpod_error_set(err, EINVAL, "time: unknown unit %s in duration %s",
+			                      qu, q);
 		}
 		s += i;
 		if (v > limit / unit)
@@ -177,7 +177,8 @@ static bool parse_json_strv(const char *s, char ***ret)
 	char **v = xnew(char *, json_array_size(j) + 1);
 	size_t i;
 	json_t *it;
-	json_array_foreach(j, i, it) {
+	json_array_foreach(j, i, it)
+	{
 		if (!json_is_string(it)) {
 			strv_free(v);
 			return false;
@@ -228,8 +229,9 @@ static int health_test(const char *in, char ***ret, struct cpod_error **err)
 			v[1] = xstrdup(sp + 1);
 	}
 	if (!v[0])
-		return cpod_error_set(err, EINVAL, "must define a healthcheck command for all "
-		                                   "healthchecks");
+		return cpod_error_set(err, EINVAL,
+		                      "must define a healthcheck command for all "
+		                      "healthchecks");
 	if (strcasecmp(v[0], "CMD") == 0 || strcasecmp(v[0], "NONE") == 0) {
 		strv_free(v);
 		v = fields(in);
@@ -238,7 +240,9 @@ static int health_test(const char *in, char ***ret, struct cpod_error **err)
 			char **n = xnew(char *, 2);
 			n[0] = xstrdup("CMD");
 			STRV_FOREACH(p, v)
+			{
 				strv_push(&n, *p);
+			}
 			strv_free(v);
 			v = n;
 		} else {
@@ -310,8 +314,9 @@ int healthcheck_from_cli(const struct healthcheck_cli *o, struct healthcheck_con
 
 	if (o->cmd && *o->cmd) {
 		if (o->no_healthcheck)
-			return cpod_error_set(err, EINVAL,
-			                      "cannot specify both --no-healthcheck and --health-cmd");
+			return cpod_error_set(
+			        err, EINVAL,
+			        "cannot specify both --no-healthcheck and --health-cmd");
 		if (strlen(o->cmd) > HEALTH_CMD_MAX)
 			return cpod_error_set(err, EINVAL, "--health-cmd is too long");
 		hc = xnew(struct healthcheck_config, 1);
@@ -326,7 +331,8 @@ int healthcheck_from_cli(const struct healthcheck_cli *o, struct healthcheck_con
 		if ((r = retries_opt(o->retries, &hc->retries, err)) < 0)
 			return r;
 		if (hc->retries < 1)
-			return cpod_error_set(err, EINVAL, "healthcheck-retries must be greater than 0");
+			return cpod_error_set(err, EINVAL,
+			                      "healthcheck-retries must be greater than 0");
 		if ((r = duration_opt(o->timeout, "30s", "timeout", &hc->timeout_ns, err)) < 0)
 			return r;
 		if (hc->timeout_ns < 1)
@@ -336,8 +342,9 @@ int healthcheck_from_cli(const struct healthcheck_cli *o, struct healthcheck_con
 		if (r < 0)
 			return r;
 		if (hc->start_period_ns < 0)
-			return cpod_error_set(err, EINVAL,
-			                      "healthcheck-start-period must be 0 seconds or greater");
+			return cpod_error_set(
+			        err, EINVAL,
+			        "healthcheck-start-period must be 0 seconds or greater");
 	} else if (o->no_healthcheck) {
 		hc = xnew(struct healthcheck_config, 1);
 		hc->test = xnew(char *, 2);
@@ -359,7 +366,9 @@ json_t *healthcheck_config_to_json(const struct healthcheck_config *hc)
 	json_t *o = json_object();
 	json_t *t = json_array();
 	STRV_FOREACH(p, hc->test)
+	{
 		json_array_append_new(t, json_string(*p));
+	}
 	json_object_set_new(o, "Test", t);
 	if (hc->start_period_ns)
 		json_object_set_new(o, "StartPeriod", json_integer(hc->start_period_ns));
@@ -386,7 +395,8 @@ struct healthcheck_config *healthcheck_config_from_json(const json_t *j)
 	char **test = xnew(char *, json_array_size(t) + 1);
 	size_t i;
 	const json_t *it;
-	json_array_foreach(t, i, it) {
+	json_array_foreach(t, i, it)
+	{
 		if (!json_is_string(it)) {
 			strv_free(test);
 			return NULL;

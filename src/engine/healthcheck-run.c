@@ -46,9 +46,9 @@ static int read_log(const char *path, json_t **ret, struct cpod_error **err)
 		o = json_loadb(text, len, 0, NULL);
 		if (!json_is_object(o)) {
 			json_decref(o);
-			return cpod_error_set(err, EIO,
-			                      "failed to unmarshal existing healthcheck results in %s",
-			                      path);
+			return cpod_error_set(
+			        err, EIO, "failed to unmarshal existing healthcheck results in %s",
+			        path);
 		}
 	}
 	const json_t *st = json_object_get(o, "Status");
@@ -143,7 +143,8 @@ static int record(struct engine *e, const char *id, json_t *entry, int exit_code
 			json_object_set_new(o, "Status", json_string("healthy"));
 		if (!in_start_period) {
 			streak++;
-			int64_t retries = c->config.healthcheck ? c->config.healthcheck->retries : 0;
+			int64_t retries =
+			        c->config.healthcheck ? c->config.healthcheck->retries : 0;
 			if (streak >= retries)
 				json_object_set_new(o, "Status", json_string("unhealthy"));
 		}
@@ -174,12 +175,14 @@ static int on_failure(struct engine *e, const struct container *c, struct cpod_e
 	if (strcmp(a, "kill") == 0) {
 		r = container_kill(e, c->config.id, SIGKILL, err);
 		if (r < 0)
-			return cpod_error_wrap(err, "killing container health-check turned unhealthy");
+			return cpod_error_wrap(err,
+			                       "killing container health-check turned unhealthy");
 	} else if (strcmp(a, "restart") == 0) {
 		r = container_restart(e, c->config.id, (int)c->config.stop_timeout, err);
 		if (r < 0)
-			return cpod_error_wrap(err, "restarting container after health-check turned "
-			                            "unhealthy");
+			return cpod_error_wrap(err,
+			                       "restarting container after health-check turned "
+			                       "unhealthy");
 	} else if (strcmp(a, "stop") == 0) {
 		r = container_stop(e, c->config.id, -1, err);
 		if (r < 0)
@@ -228,8 +231,8 @@ int container_healthcheck_run(struct engine *e, const char *key, enum healthchec
 		code = res.exit_code != 0 ? 1 : 0;
 	}
 	int64_t end = now_ns(&ts_end);
-	bool in_start_period = hc->start_period_ns > 0 &&
-	                       start < c->state.started_at + hc->start_period_ns;
+	bool in_start_period =
+	        hc->start_period_ns > 0 && start < c->state.started_at + hc->start_period_ns;
 	bool timed_out = res.timed_out || end - start > hc->timeout_ns;
 	if (timed_out)
 		code = -1;
@@ -249,7 +252,8 @@ int container_healthcheck_run(struct engine *e, const char *key, enum healthchec
 	json_decref(entry);
 	if (r < 0) {
 		_cleanup_free_ char *path = healthcheck_run_file(e, id, "healthcheck.log");
-		return cpod_error_wrap(err, "unable to update health check log %s for %s", path, id);
+		return cpod_error_wrap(err, "unable to update health check log %s for %s", path,
+		                       id);
 	}
 	if (strcmp(status, "unhealthy") == 0) {
 		r = on_failure(e, c, err);

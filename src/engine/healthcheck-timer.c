@@ -32,7 +32,7 @@
 #include "util/xalloc.h"
 #include "banned.h"
 
-#define LOOP_VERB "healthcheck-loop"
+#define LOOP_VERB    "healthcheck-loop"
 #define LOOP_POLL_NS (2LL * 1000000000LL)
 
 bool healthcheck_systemd_running(void)
@@ -158,8 +158,7 @@ static int run_wait(char *const *argv)
 
 static bool has_timer(const struct container *c)
 {
-	return healthcheck_enabled(c->config.healthcheck) &&
-	       c->config.healthcheck->interval_ns > 0;
+	return healthcheck_enabled(c->config.healthcheck) && c->config.healthcheck->interval_ns > 0;
 }
 
 static void systemd_timer_start(struct engine *e, const struct container *c)
@@ -181,7 +180,9 @@ static void systemd_timer_start(struct engine *e, const struct container *c)
 	strv_push(&v, inactive);
 	strv_push(&v, "--timer-property=AccuracySec=1s");
 	STRV_FOREACH(p, self)
+	{
 		strv_push(&v, *p);
+	}
 	int r = run_wait(v);
 	if (r != 0)
 		log_error("unable to create healthcheck timer for %s: systemd-run exited with %d",
@@ -192,8 +193,10 @@ static void systemd_timer_stop(const struct container *c)
 {
 	_cleanup_free_ char *timer = xasprintf("%s.timer", c->config.id);
 	_cleanup_free_ char *service = xasprintf("%s.service", c->config.id);
-	char *v[] = {"systemctl", geteuid() != 0 ? "--user" : "--system", "--no-block", "stop",
-	             timer,       service,                                  NULL};
+	char *v[] = {"systemctl",  geteuid() != 0 ? "--user" : "--system",
+	             "--no-block", "stop",
+	             timer,        service,
+	             NULL};
 	int r = run_wait(v);
 	if (r != 0)
 		log_debug("stopping the healthcheck timer of %s: systemctl exited with %d",

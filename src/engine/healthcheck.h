@@ -38,8 +38,8 @@ struct container;
 #define HEALTHCHECK_MAX_LOGS   5
 
 struct healthcheck_config {
-	char **test;          /* Test as Podman stores it, non-empty */
-	int64_t interval_ns;  /* 0: no periodic runs */
+	char **test;         /* Test as Podman stores it, non-empty */
+	int64_t interval_ns; /* 0: no periodic runs */
 	int64_t timeout_ns;
 	int64_t start_period_ns;
 	int64_t retries;

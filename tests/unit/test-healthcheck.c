@@ -285,10 +285,9 @@ static void test_image_healthcheck(void **state)
 	healthcheck_config_free(hc);
 	json_decref(img);
 	/* malformed: no check at all */
-	static const char *const bad[] = {"{}", "{\"Healthcheck\":null}",
-	                                  "{\"Healthcheck\":{\"Test\":[]}}",
-	                                  "{\"Healthcheck\":{\"Test\":[1]}}",
-	                                  "{\"Healthcheck\":{\"Test\":\"CMD\"}}"};
+	static const char *const bad[] = {
+	        "{}", "{\"Healthcheck\":null}", "{\"Healthcheck\":{\"Test\":[]}}",
+	        "{\"Healthcheck\":{\"Test\":[1]}}", "{\"Healthcheck\":{\"Test\":\"CMD\"}}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		img = json_loads(bad[i], 0, NULL);
 		assert_null(healthcheck_from_image(img));
