@@ -207,6 +207,7 @@ int healthcheck_exec(struct engine *e, const char *id, char *const *cmd, int64_t
 	}
 	ret->exit_code = code;
 	ret->timed_out = d.timed_out;
+	ret->output_len = d.out.len;
 	ret->output = buf_take(&d.out);
 	return 0;
 }

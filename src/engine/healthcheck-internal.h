@@ -10,9 +10,10 @@
 
 /* What one run of the check gave. */
 struct healthcheck_exec_result {
-	int exit_code;  /* the process's; meaningless when timed_out */
-	bool timed_out; /* killed after the timeout */
-	char *output;   /* stdout and stderr, at most HEALTHCHECK_MAX_OUTPUT bytes (owned) */
+	int exit_code;     /* the process's; meaningless when timed_out */
+	bool timed_out;    /* killed after the timeout */
+	char *output;      /* stdout and stderr, at most HEALTHCHECK_MAX_OUTPUT bytes (owned) */
+	size_t output_len; /* output may hold NUL bytes */
 };
 void healthcheck_exec_result_release(struct healthcheck_exec_result *r);
 
@@ -24,6 +25,12 @@ void healthcheck_exec_result_release(struct healthcheck_exec_result *r);
  */
 int healthcheck_exec(struct engine *e, const char *id, char *const *cmd, int64_t timeout_ns,
                      struct healthcheck_exec_result *ret, struct cpod_error **err);
+
+/*
+ * s as Go's json.Marshal keeps it: every byte that is not part of valid UTF-8 becomes U+FFFD.
+ * Owned, NUL-terminated; *ret_len its length.
+ */
+char *utf8_sanitize(const char *s, size_t len, size_t *ret_len);
 
 /* Go's Duration.String(): "30s", "1m30s", "1h0m0s", "500ms", "1.5µs", "0s" (owned). */
 char *go_duration_string(int64_t ns);

@@ -320,7 +320,10 @@ int healthcheck_from_cli(const struct healthcheck_cli *o, struct healthcheck_con
 		if (strlen(o->cmd) > HEALTH_CMD_MAX)
 			return cpod_error_set(err, EINVAL, "--health-cmd is too long");
 		hc = xnew(struct healthcheck_config, 1);
-		r = health_test(o->cmd, &hc->test, err);
+		/* stored as JSON, as Podman's record, where invalid UTF-8 becomes U+FFFD */
+		size_t len = 0;
+		_cleanup_free_ char *cmd = utf8_sanitize(o->cmd, strlen(o->cmd), &len);
+		r = health_test(cmd, &hc->test, err);
 		if (r < 0)
 			return r;
 		const char *interval = o->interval;
@@ -495,4 +498,60 @@ char *go_duration_string(int64_t d)
 		return xasprintf("%s%llum%ss", sign, (unsigned long long)mins, num);
 	return xasprintf("%s%lluh%llum%ss", sign, (unsigned long long)(mins / 60),
 	                 (unsigned long long)(mins % 60), num);
+}
+
+/* The length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+char *utf8_sanitize(const char *s, size_t len, size_t *ret_len)
+{
+	/* at most 3 bytes for each byte in */
+	char *out = xmalloc(len * 3 + 1);
+	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		size_t k = utf8_seq(p + i, len - i);
+		if (k == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	out[o] = '\0';
+	*ret_len = o;
+	return out;
 }

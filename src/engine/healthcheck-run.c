@@ -238,15 +238,16 @@ int container_healthcheck_run(struct engine *e, const char *key, enum healthchec
 		code = -1;
 
 	/* Podman keeps the output without its last newline */
-	_cleanup_free_ char *out = res.output ? TAKE_PTR(res.output) : xstrdup("");
-	size_t len = strlen(out);
-	if (len > 0 && out[len - 1] == '\n')
-		out[len - 1] = '\0';
+	size_t len = res.output ? res.output_len : 0;
+	if (len > 0 && res.output[len - 1] == '\n')
+		len--;
+	_cleanup_free_ char *out = utf8_sanitize(res.output ? res.output : "", len, &len);
+	healthcheck_exec_result_release(&res);
 	json_t *entry = json_object();
 	json_object_set_new(entry, "Start", time_json(&ts_start));
 	json_object_set_new(entry, "End", time_json(&ts_end));
 	json_object_set_new(entry, "ExitCode", json_integer(code));
-	json_object_set_new(entry, "Output", json_string(out));
+	json_object_set_new(entry, "Output", json_stringn(out, len));
 	_cleanup_free_ char *status = NULL;
 	r = record(e, id, entry, code, in_start_period, &status, err);
 	json_decref(entry);

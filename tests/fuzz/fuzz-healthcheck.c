@@ -77,6 +77,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	healthcheck_config_free(hc);
 	free(action);
 	cpod_error_free(err);
+	size_t olen = 0;
+	char *out = utf8_sanitize((const char *)data, size, &olen);
+	json_t *js = json_stringn(out, olen);
+	if (!js)
+		abort();
+	json_decref(js);
+	free(out);
 	int64_t ns = 0;
 	err = NULL;
 	if (go_duration_parse(text, &ns, &err) == 0) {

@@ -327,6 +327,41 @@ static void test_healthcheck_command(void **state)
 	assert_false(healthcheck_enabled(NULL));
 }
 
+static void test_utf8_sanitize(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+	        {"plain", 5, "plain"},
+	        {"caf\xc3\xa9", 5, "caf\xc3\xa9"},
+	        {"a\xff-", 3, "a\xef\xbf\xbd-"},
+	        /* a sequence cut at the 500-byte limit */
+	        {"x\xe2\x82", 3, "x\xef\xbf\xbd\xef\xbf\xbd"},
+	        /* overlong and surrogate forms */
+	        {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"},
+	        {"\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+	        {"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = 0;
+		char *s = utf8_sanitize(cases[i].in, cases[i].len, &len);
+		assert_int_equal(len, strlen(cases[i].want));
+		assert_string_equal(s, cases[i].want);
+		json_t *j = json_stringn(s, len);
+		assert_non_null(j);
+		json_decref(j);
+		free(s);
+	}
+	/* NUL bytes stay (JSON escapes them) */
+	size_t len = 0;
+	char *s = utf8_sanitize("a\0b", 3, &len);
+	assert_int_equal(len, 3);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +372,7 @@ int main(void)
 	        cmocka_unit_test(test_go_duration_string),
 	        cmocka_unit_test(test_image_healthcheck),
 	        cmocka_unit_test(test_healthcheck_command),
+	        cmocka_unit_test(test_utf8_sanitize),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
