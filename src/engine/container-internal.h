@@ -11,6 +11,7 @@
 
 #include "engine/container.h"
 #include "engine/engine-internal.h"
+#include "runtime/conmon.h"
 
 /* ---- records (container-model.c) --------------------------------------------------------- */
 
@@ -107,6 +108,11 @@ struct oci_runtime;
 
 /* The OCI runtime to drive for this engine (owned, oci_runtime_free). */
 int container_oci_runtime(struct engine *e, struct oci_runtime **ret, struct cpod_error **err);
+/*
+ * How cpod runs itself for a container from outside (conmon's exit command, health checks):
+ * this engine's global flags and id, for conmon_exit_command() (runtime/conmon.h).
+ */
+struct conmon_exit_command_opts container_self_command_opts(struct engine *e, const char *id);
 /* Mount, generate config.json, create through conmon: status created (lock held). */
 int container_init_locked(struct engine *e, struct container *c, const struct oci_runtime *rt,
 			  struct cpod_error **err);

@@ -254,11 +254,11 @@ static const char *conmon_path(struct engine *e, struct cpod_error **err)
 	return p->conmon.path;
 }
 
-static int exit_command(struct engine *e, struct container *c, char ***ret, struct cpod_error **err)
+struct conmon_exit_command_opts container_self_command_opts(struct engine *e, const char *id)
 {
 	/* CPOD_SELF lets tests (whose binary is not cpod) choose the exit command's program */
 	const char *self = getenv("CPOD_SELF");
-	struct conmon_exit_command_opts o = {
+	return (struct conmon_exit_command_opts){
 	        .self = self && *self == '/' ? self : NULL,
 	        .root = e->graph_root,
 	        .run_root = e->run_root,
@@ -268,9 +268,14 @@ static int exit_command(struct engine *e, struct container *c, char ***ret, stru
 	        .storage_driver = e->opts.storage_driver,
 	        .storage_opts = e->opts.storage_opts,
 	        .events_backend = e->opts.events_backend,
-	        .remove = c->config.remove,
-	        .id = c->config.id,
+	        .id = id,
 	};
+}
+
+static int exit_command(struct engine *e, struct container *c, char ***ret, struct cpod_error **err)
+{
+	struct conmon_exit_command_opts o = container_self_command_opts(e, c->config.id);
+	o.remove = c->config.remove;
 	return conmon_exit_command(&o, ret, err);
 }
 

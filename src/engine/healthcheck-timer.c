@@ -45,40 +45,14 @@ bool healthcheck_systemd_running(void)
 	return strcmp(comm, "systemd\n") == 0 || strcmp(comm, "systemd") == 0;
 }
 
-/* `cpod [global flags] VERB... ID`: the exit command's program and flags, another verb. */
+/* `cpod [global flags] VERB1 VERB2 ID`, with the flags of the exit command. */
 static int self_argv(struct engine *e, const char *id, const char *verb1, const char *verb2,
                      char ***ret, struct cpod_error **err)
 {
-	const char *self = getenv("CPOD_SELF");
-	struct conmon_exit_command_opts o = {
-	        .self = self && *self == '/' ? self : NULL,
-	        .root = e->graph_root,
-	        .run_root = e->run_root,
-	        .cgroup_manager = e->opts.cgroup_manager,
-	        .tmpdir = e->opts.tmpdir,
-	        .runtime = e->opts.runtime,
-	        .storage_driver = e->opts.storage_driver,
-	        .storage_opts = e->opts.storage_opts,
-	        .events_backend = e->opts.events_backend,
-	        .id = id,
-	};
-	_cleanup_strv_free_ char **v = NULL;
-	int r = conmon_exit_command(&o, &v, err);
-	if (r < 0)
-		return r;
-	size_t n = strv_length(v);
-	/* it ends with "container", "cleanup", ID */
-	if (n < 4 || strcmp(v[n - 3], "container") != 0)
-		return cpod_error_set(err, EINVAL, "unexpected exit command");
-	for (size_t i = n - 3; i < n; i++) {
-		free(v[i]);
-		v[i] = NULL;
-	}
-	strv_push(&v, verb1);
-	strv_push(&v, verb2);
-	strv_push(&v, id);
-	*ret = TAKE_PTR(v);
-	return 0;
+	struct conmon_exit_command_opts o = container_self_command_opts(e, id);
+	const char *const verb[] = {verb1, verb2, NULL};
+	o.verb = verb;
+	return conmon_exit_command(&o, ret, err);
 }
 
 static void devnull_stdio(void)

@@ -225,8 +225,9 @@ int conmon_exit_command(const struct conmon_exit_command_opts *o, char ***ret,
 		push_pair(&v, "--storage-opt", o->storage_opts[i]);
 	if (o->events_backend)
 		push_pair(&v, "--events-backend", o->events_backend);
-	strv_push(&v, "container");
-	strv_push(&v, "cleanup");
+	static const char *const cleanup[] = {"container", "cleanup", NULL};
+	for (const char *const *w = o->verb ? o->verb : cleanup; *w; w++)
+		strv_push(&v, *w);
 	if (o->remove)
 		strv_push(&v, "--rm");
 	strv_push(&v, o->id);

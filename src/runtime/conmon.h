@@ -103,6 +103,8 @@ struct conmon_exit_command_opts {
 	const char *events_backend; /* --events-backend */
 	bool remove;                /* --rm */
 	const char *id;             /* required */
+	/* the verb before ID; NULL: "container", "cleanup" (other verbs of cpod's own use it) */
+	const char *const *verb;
 };
 
 /*

@@ -51,6 +51,14 @@ extern const struct driver_ops vfs_driver_ops;
 int overlay_probe(struct store *s, bool *ret_ok, char **ret_reason, struct cpod_error **err);
 
 /*
+ * mount(2) of an overlay with the working directory at dirfd, in a child so that the
+ * caller's stays put: options can then name layers by short relative paths (one page).
+ * Returns 0 or -errno.
+ */
+int overlay_mount_in_dir(int dirfd, const char *target, unsigned long flags,
+                         const char *options);
+
+/*
  * Copy the tree at src (below srcdir) into dst (below dstdir, which must not exist),
  * keeping owners, modes, xattrs, times, devices and hard links; files are reflinked where
  * the file system can, else copied.

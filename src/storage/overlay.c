@@ -24,8 +24,7 @@
 
 #define OVERLAY_PROBE_CACHE "storage/overlay-probe"
 
-/* Run mount(2) with cwd set to dirfd, in a child so that our own cwd stays put. */
-static int mount_in_dir(int dirfd, const char *target, const char *options)
+int overlay_mount_in_dir(int dirfd, const char *target, unsigned long flags, const char *options)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -33,7 +32,7 @@ static int mount_in_dir(int dirfd, const char *target, const char *options)
 	if (pid == 0) {
 		if (fchdir(dirfd) < 0)
 			_exit(errno);
-		if (mount("overlay", target, "overlay", 0, options) < 0)
+		if (mount("overlay", target, "overlay", flags, options) < 0)
 			_exit(errno);
 		_exit(0);
 	}
@@ -195,7 +194,7 @@ static int overlay_mount(struct store *s, const char *id, char **ret_path, struc
 	if (ofd < 0)
 		return cpod_error_set_errno(err, errno, "open %s/overlay", s->graph_root);
 	_cleanup_free_ char *target = xasprintf("%s/merged", id);
-	r = mount_in_dir(ofd, target, opts);
+	r = overlay_mount_in_dir(ofd, target, 0, opts);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "mount overlay at %s/overlay/%s",
 		                            s->graph_root, target);
@@ -244,7 +243,7 @@ static int probe_mount(struct store *s, char **ret_reason, struct cpod_error **e
 			return r;
 		}
 	}
-	r = mount_in_dir(st.fd, "merged", "lowerdir=lower,upperdir=upper,workdir=work");
+	r = overlay_mount_in_dir(st.fd, "merged", 0, "lowerdir=lower,upperdir=upper,workdir=work");
 	if (r == 0) {
 		_cleanup_free_ char *m = xasprintf("%s/%s/merged", s->graph_root, st.name);
 		if (umount2(m, 0) < 0)

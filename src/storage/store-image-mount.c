@@ -52,29 +52,6 @@ int store_image_layer_dirs(struct store *s, const char *id, char ***ret, struct 
 	return 0;
 }
 
-/* mount(2) of an overlay with cwd set to dirfd, in a child so that our cwd stays put. */
-static int mount_overlay_in(int dirfd, const char *target, unsigned long flags, const char *options)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (fchdir(dirfd) < 0)
-			_exit(errno);
-		if (mount("overlay", target, "overlay", flags, options) < 0)
-			_exit(errno);
-		_exit(0);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	if (!WIFEXITED(status))
-		return -EIO;
-	return -WEXITSTATUS(status);
-}
-
 /* "l/<link>:l/<link>..." for the image's layers, top first. */
 static int overlay_lowers(struct store *s, const struct store_image *img, char **ret,
                           struct cpod_error **err)
@@ -151,7 +128,7 @@ static int mount_overlay(struct store *s, const struct store_image *img, const c
 	        openat(s->graph_fd, "overlay", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ofd < 0)
 		return cpod_error_set_errno(err, errno, "open %s/overlay", s->graph_root);
-	r = mount_overlay_in(ofd, target, flags, opts);
+	r = overlay_mount_in_dir(ofd, target, flags, opts);
 	if (r < 0)
 		return cpod_error_set_errno(err, -r, "mount overlay of image %s at %s", img->id,
 		                            target);

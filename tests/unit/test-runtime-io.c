@@ -407,6 +407,16 @@ static void test_conmon_exit_command(void **state)
 	assert_true(v[0][0] == '/');
 	assert_string_equal(v[strv_length(v) - 2], "cleanup");
 	strv_free(v);
+	/* another verb of cpod's own (health checks) with the same global flags */
+	const char *const verb[] = {"healthcheck", "run", NULL};
+	o.self = "/usr/bin/cpod";
+	o.verb = verb;
+	assert_int_equal(conmon_exit_command(&o, &v, NULL), 0);
+	_cleanup_free_ char *line2 = strv_join(v, " ");
+	assert_string_equal(line2, "/usr/bin/cpod --root /var/lib/cpod --runroot /run/cpod "
+	                           "--log-level warn --runtime crun --storage-driver overlay "
+	                           "--storage-opt overlay.mountopt=nodev healthcheck run abc");
+	strv_free(v);
 	o.id = NULL;
 	struct cpod_error *err = NULL;
 	assert_int_equal(conmon_exit_command(&o, &v, &err), -EINVAL);
