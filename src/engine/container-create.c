@@ -20,6 +20,7 @@
 #include "image/config.h"
 #include "image/image.h"
 #include "image/pull.h"
+#include "runtime/spec.h"
 #include "storage/store.h"
 #include "util/digest.h"
 #include "util/fs.h"
@@ -140,6 +141,48 @@ static int check_umask(const char *m, struct cpod_error **err)
 	return 0;
 }
 
+/* --http-proxy, else containers.conf's http_proxy; --env-host passes them all anyway */
+static bool want_proxy(const struct container_create_opts *o, const struct cpod_config *cfg)
+{
+	if (o->env_host)
+		return false;
+	return o->http_proxy ? o->http_proxy > 0 : (!cfg || cfg->containers.http_proxy);
+}
+
+static json_t *strv_json_array(char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/*
+ * --env-merge, --http-proxy (the proxy variables of this process, as Podman takes them at
+ * create) and --personality, kept for the spec made at init
+ */
+static int save_env_extra(json_t *extra, const struct container_create_opts *o,
+                          const struct cpod_config *cfg, struct cpod_error **err)
+{
+	STRV_FOREACH(m, (char **)o->env_merge)
+	{
+		_cleanup_free_ char *w = NULL;
+		if (spec_env_process_word(*m, NULL, &w, err) < 0)
+			return cpod_error_wrap(err, "unable to process variables for --env-merge %s",
+			                       *m);
+	}
+	if (o->env_merge && o->env_merge[0])
+		json_object_set_new(extra, "env_merge", strv_json_array(o->env_merge));
+	if (want_proxy(o, cfg)) {
+		_cleanup_strv_free_ char **proxy = spec_proxy_env();
+		if (proxy[0])
+			json_object_set_new(extra, "proxy_env", strv_json_array(proxy));
+	}
+	if (o->personality && *o->personality)
+		json_object_set_new(extra, "personality", json_string(o->personality));
+	return 0;
+}
+
 /*
  * The environment as inspect shows it before the first start; init replaces it by the
  * spec's final one (which adds HOME from the passwd file and the host's values).
@@ -154,7 +197,12 @@ static void resolve_env(struct container_config *cc, const struct container_crea
 	_cleanup_strv_free_ char **ienv = json_strv(json_object_get(img, "Env"));
 	STRV_FOREACH(kv, ienv)
 	env_set(&env, *kv);
+	STRV_FOREACH(m, (char **)o->env_merge)
+	(void)spec_env_merge(&env, *m, NULL);
 	drop_unset(env, o);
+	_cleanup_strv_free_ char **proxy = want_proxy(o, cfg) ? spec_proxy_env() : NULL;
+	STRV_FOREACH(kv, proxy)
+	env_set(&env, *kv);
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		if (strchr(o->env[i], '='))
 			env_set(&env, o->env[i]);
@@ -312,6 +360,9 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 			json_array_append_new(a, json_string(o->unsetenv[i]));
 		json_object_set_new(cc->spec_extra, "unsetenv", a);
 	}
+	r = save_env_extra(cc->spec_extra, o, engine_config(e, NULL), err);
+	if (r < 0)
+		return r;
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));
 	json_object_set_new(cc->spec_extra, "workdir_set", json_boolean(o->workdir != NULL));
 	r = container_network_create(e, o, img, cc, err);

@@ -104,6 +104,11 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	_cleanup_strv_free_ char **unset_env = NULL;
 	json_array_foreach(json_object_get(cc->spec_extra, "unsetenv"), i, v)
 		strv_push(&unset_env, json_string_value(v));
+	_cleanup_strv_free_ char **env_merge = NULL, **proxy_env = NULL;
+	json_array_foreach(json_object_get(cc->spec_extra, "env_merge"), i, v)
+		strv_push(&env_merge, json_string_value(v));
+	json_array_foreach(json_object_get(cc->spec_extra, "proxy_env"), i, v)
+		strv_push(&proxy_env, json_string_value(v));
 	_cleanup_free_ char *sig = xasprintf("%d", cc->stop_signal);
 	struct timespec ts = {.tv_sec = cc->created / 1000000000,
 	                      .tv_nsec = cc->created % 1000000000};
@@ -141,6 +146,9 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	        .env_host = json_is_true(json_object_get(cc->spec_extra, "env_host")),
 	        .unsetenv = unset_env,
 	        .unsetenv_all = json_is_true(json_object_get(cc->spec_extra, "unsetenv_all")),
+	        .env_merge = env_merge,
+	        .proxy_env = proxy_env,
+	        .personality = json_string_value(json_object_get(cc->spec_extra, "personality")),
 	        .umask = json_string_value(json_object_get(cc->spec_extra, "umask")),
 	        .workdir = json_is_true(json_object_get(cc->spec_extra, "workdir_set"))
 	                           ? cc->workdir

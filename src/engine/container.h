@@ -173,6 +173,9 @@ struct container_create_opts {
 	const char *restart;        /* --restart POLICY[:MAX] as typed (NULL: none) */
 	unsigned preserve_fds;      /* --preserve-fds: the caller's fds 3..3+n-1 (run only) */
 	struct healthcheck_cli health; /* --health-* flags (healthcheck.h); zeroed: none */
+	int http_proxy;              /* --http-proxy: 1 yes, -1 no, 0 containers.conf http_proxy */
+	char *const *env_merge;      /* --env-merge K=WORD ($VAR of the default environment) */
+	const char *personality;     /* --personality: OCI linux.personality domain */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

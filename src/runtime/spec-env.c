@@ -3,6 +3,8 @@
  * The container process's environment and arguments (Podman's specgen env merge and
  * makeCommand()).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/spec-internal.h"
@@ -110,7 +112,14 @@ int spec_build_env(const struct spec_opts *opts, const struct spec_defaults *def
 		for (char **h = environ; h && *h; h++)
 			if (strchr(*h, '='))
 				env_set(&env, *h);
+	STRV_FOREACH (e, (char **)opts->env_merge)
+		if (spec_env_merge(&env, *e, err) < 0)
+			return -EINVAL;
 	drop_defaults(env, opts);
+	/* Podman copies the host's proxy variables after --unsetenv, before -e */
+	if (!opts->env_host)
+		STRV_FOREACH (e, (char **)opts->proxy_env)
+			env_set(&env, *e);
 	STRV_FOREACH (e, (char **)opts->env) {
 		if (!**e || **e == '=')
 			return cpod_error_set(err, EINVAL, "invalid environment variable: \"%s\"",
@@ -180,4 +189,18 @@ int spec_build_args(const struct spec_opts *opts, const char *init_path, char **
 	}
 	*ret = TAKE_PTR(out);
 	return 0;
+}
+
+char **spec_proxy_env(void)
+{
+	static const char *const names[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
+	                                    "HTTPS_PROXY", "ftp_proxy",  "FTP_PROXY",
+	                                    "no_proxy",    "NO_PROXY",   NULL};
+	char **out = xnew(char *, 1);
+	for (size_t i = 0; names[i]; i++) {
+		const char *v = getenv(names[i]);
+		if (v)
+			strv_consume(&out, xasprintf("%s=%s", names[i], v));
+	}
+	return out;
 }

@@ -352,6 +352,12 @@ static int build_linux(const struct spec_opts *opts, const struct spec_defaults 
 		return r;
 	if (seccomp)
 		json_object_set_new(lx, "seccomp", seccomp);
+	if (opts->personality && *opts->personality) {
+		/* Podman passes the domain as given: the runtime checks it */
+		json_t *pers = json_object();
+		json_object_set_new(pers, "domain", json_string(opts->personality));
+		json_object_set_new(lx, "personality", pers);
+	}
 	if (!opts->privileged) {
 		json_object_set_new(lx, "maskedPaths", strv_to_json(masked_paths));
 		json_object_set_new(lx, "readonlyPaths", strv_to_json(readonly_paths));

@@ -76,6 +76,9 @@ struct spec_opts {
 	const char *umask;        /* octal; NULL: containers.conf umask */
 	char *const *unsetenv;    /* defaults (containers.conf, image, host) to leave out */
 	bool unsetenv_all;        /* no defaults at all: only env and HOSTNAME/HOME */
+	char *const *env_merge;   /* --env-merge K=WORD: WORD expanded over the defaults */
+	char *const *proxy_env;   /* the host's *_proxy "K=V" (--http-proxy), after unsetenv */
+	const char *personality;  /* --personality: linux.personality.domain; NULL: none */
 
 	enum spec_ns_mode net; /* PRIVATE, NONE, HOST or PATH (netns_path) */
 	const char *netns_path;
@@ -196,6 +199,24 @@ int spec_seccomp_convert(const char *data, size_t len, char *const *bounding, co
 
 /* The Go architecture name of this machine ("amd64", "arm64", ...); static string. */
 const char *spec_native_goarch(void);
+
+/* ---- --env-merge (spec-env-merge.c) ------------------------------------------------------- */
+
+/*
+ * Expand word as imagebuilder's ProcessWord (quotes, backslash, $NAME, ${NAME}, ${NAME:-w},
+ * ${NAME:+w}) against env ("K=V"; unknown names are ""). *ret is owned by the caller.
+ */
+int spec_env_process_word(const char *word, char *const *env, char **ret,
+                          struct cpod_error **err);
+
+/*
+ * Podman 4.3's --env-merge: expand entry against *env and, when its name is already in *env,
+ * replace the value by the text between the first and the second "=".
+ */
+int spec_env_merge(char ***env, const char *entry, struct cpod_error **err);
+
+/* The proxy variables Podman copies from its own environment (config.ProxyEnv), "K=V". */
+char **spec_proxy_env(void);
 
 /* ---- rlimits (spec-rlimit.c) -------------------------------------------------------------- */
 

@@ -173,9 +173,13 @@ static void test_create_cli_build_refuses_unsupported(void **state)
 	build(&p, &cmd_container_run, a2);
 	assert_int_equal(p.r, 0);
 	release(&p);
-	char *a3[] = {"--http-proxy=false", "img", NULL};
+	char *a3[] = {"--http-proxy=false", "--env-merge", "PATH=/x:$PATH", "--personality",
+	              "LINUX32", "img", NULL};
 	build(&p, &cmd_container_run, a3);
-	assert_string_equal(p.err->msg, "--http-proxy is not supported yet");
+	assert_int_equal(p.r, 0);
+	assert_int_equal(p.b.opts.http_proxy, -1);
+	assert_string_equal(p.b.opts.env_merge[0], "PATH=/x:$PATH");
+	assert_string_equal(p.b.opts.personality, "LINUX32");
 	release(&p);
 	char *a4[] = {"--pull", "always", "img", NULL};
 	build(&p, &cmd_container_run, a4);

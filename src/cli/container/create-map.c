@@ -36,10 +36,12 @@ static const char *const handled[] = {"add-host",
                                       "dns",
                                       "dns-option",
                                       "dns-search",
+                                      "env-merge",
                                       "expose",
                                       "gidmap",
                                       "group-add",
                                       "health-cmd",
+                                      "http-proxy",
                                       "health-interval",
                                       "health-on-failure",
                                       "health-retries",
@@ -62,6 +64,7 @@ static const char *const handled[] = {"add-host",
                                       "os",
                                       "pid",
                                       "pidfile",
+                                      "personality",
                                       "pids-limit",
                                       "platform",
                                       "privileged",
@@ -167,6 +170,9 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->health.on_failure = S("health-on-failure");
 	c->health.no_healthcheck = B("no-healthcheck");
 	c->restart = S("restart");
+	c->env_merge = A("env-merge");
+	c->http_proxy = cli_flag_changed(ctx, "http-proxy") ? (B("http-proxy") ? 1 : -1) : 0;
+	c->personality = S("personality");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");

@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# run / create flags of the container's environment and process: --http-proxy, --env-merge,
+# --personality, checked against Podman 4.3.1's behaviour.
+
+load helpers
+load ctr-helpers
+
+setup_file() {
+	use_image_store
+}
+
+teardown() {
+	ctr_cleanup
+}
+
+@test "run copies the host's proxy variables unless --http-proxy=false" {
+	http_proxy=http://h:1 NO_PROXY=x FTP_PROXY=f run_cpod run --rm --network none \
+		$BUSYBOX_IMAGE env
+	contains "$output" "http_proxy=http://h:1"
+	contains "$output" "NO_PROXY=x"
+	contains "$output" "FTP_PROXY=f"
+	http_proxy=http://h:1 run_cpod run --rm --network none --http-proxy=false \
+		$BUSYBOX_IMAGE env
+	[[ $output != *proxy* ]] || die "no proxy variable expected: $output"
+	# -e wins; --unsetenv does not drop them (Podman adds them after it)
+	http_proxy=http://h:1 run_cpod run --rm --network none -e http_proxy=mine \
+		$BUSYBOX_IMAGE sh -c 'env | grep proxy'
+	is "$output" "http_proxy=mine"
+	http_proxy=http://h:1 run_cpod run --rm --network none --unsetenv http_proxy \
+		$BUSYBOX_IMAGE sh -c 'env | grep proxy'
+	is "$output" "http_proxy=http://h:1"
+}
+
+@test "the proxy variables are those of create, shown by inspect" {
+	https_proxy=http://c:2 run_cpod create --name fb-proxy --network none $BUSYBOX_IMAGE env
+	run_cpod inspect --format '{{range .Config.Env}}{{println .}}{{end}}' fb-proxy
+	contains "$output" "https_proxy=http://c:2"
+	https_proxy=http://other:3 run_cpod start -a fb-proxy
+	contains "$output" "https_proxy=http://c:2"
+	run_cpod inspect --format '{{range .Config.Env}}{{println .}}{{end}}' fb-proxy
+	contains "$output" "https_proxy=http://c:2"
+}
+
+@test "--env-merge expands over the image's environment" {
+	run_cpod run --rm --network none --env-merge 'PATH=/x:${PATH}' $BUSYBOX_IMAGE /bin/env
+	contains "$output" "PATH=/x:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	# Podman 4.3 only changes a variable it already has, and keeps the text up to a second "="
+	run_cpod run --rm --network none --env-merge 'NEW=a${PATH}' --env-merge NOEQ \
+		$BUSYBOX_IMAGE /bin/env
+	[[ $output != *NEW=* && $output != *NOEQ* ]] || die "unexpected variable: $output"
+	run_cpod run --rm --network none \
+		--env-merge 'PATH=${UNDEF:-d}|$HOME|\$X|${PATH:+y}|$container|${container}x|"q"|'"'s'"'|a=b|c' \
+		$BUSYBOX_IMAGE /bin/env
+	contains "$output" 'PATH=d||$X|y|podman|podmanx|q|s|a'
+	# -e wins over it; --unsetenv drops the merged value
+	run_cpod run --rm --network none -e PATH=/e --env-merge 'PATH=/m:$PATH' \
+		$BUSYBOX_IMAGE /bin/env
+	contains "$output" "PATH=/e"
+	run_cpod run --rm --network none --unsetenv PATH --env-merge 'PATH=/m:$PATH' \
+		$BUSYBOX_IMAGE /bin/env
+	[[ $output != *PATH=* ]] || die "PATH expected unset: $output"
+}
+
+@test "--env-merge syntax errors as Podman's" {
+	run_cpod 125 run --rm --network none --env-merge 'PATH=${' $BUSYBOX_IMAGE true
+	is_literal "$output" "Error: unable to process variables for --env-merge PATH=\${: Missing ':' in substitution: PATH=\${"
+	run_cpod 125 create --network none --env-merge 'TERM=${TERM:?err}' $BUSYBOX_IMAGE true
+	is_literal "$output" "Error: unable to process variables for --env-merge TERM=\${TERM:?err}: Unsupported modifier (?) in substitution: TERM=\${TERM:?err}"
+	run_cpod 125 run --rm --network none --env-merge "PATH='open" $BUSYBOX_IMAGE true
+	is_literal "$output" "Error: unable to process variables for --env-merge PATH='open: unexpected end of statement while looking for matching single-quote"
+	run_cpod 125 run --rm --network none --env-merge 'PATH=${A:-x' $BUSYBOX_IMAGE true
+	is_literal "$output" "Error: unable to process variables for --env-merge PATH=\${A:-x: unexpected end of statement while looking for matching }"
+	run_cpod ps -a --format '{{.Names}}'
+	is "$output" "" "nothing created"
+}
+
+@test "--personality sets the spec's execution domain" {
+	if [[ $CPOD_TEST_RUNTIME != crun ]]; then
+		skip "only crun applies linux.personality"
+	fi
+	run_cpod run --rm --network none --personality LINUX32 $BUSYBOX_IMAGE uname -m
+	is "$output" "i686"
+	run_cpod run --rm --network none --personality LINUX $BUSYBOX_IMAGE uname -m
+	is "$output" "x86_64"
+}
