@@ -327,6 +327,10 @@ void container_isolation_inspect(const struct container *c, json_t *o)
 	set_int(o, "CpuShares", json_object_get(cpu, "shares"));
 	set_int(o, "CpuQuota", json_object_get(cpu, "quota"));
 	set_int(o, "CpuPeriod", json_object_get(cpu, "period"));
+	set_int(o, "CpuRealtimePeriod", json_object_get(cpu, "realtimePeriod"));
+	set_int(o, "CpuRealtimeRuntime", json_object_get(cpu, "realtimeRuntime"));
+	if (json_object_size(json_object_get(res, "unified")) > 0)
+		json_object_set(o, "CgroupConf", json_object_get(res, "unified"));
 	set_int(o, "NanoCpus", json_object_get(cfg, "nanoCpus"));
 	if (json_get_string(cpu, "cpus"))
 		json_object_set_new(o, "CpusetCpus", json_string(json_get_string(cpu, "cpus")));

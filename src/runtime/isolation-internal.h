@@ -8,6 +8,10 @@
 #include "runtime/isolation.h"
 
 /* isolation-resources.c: fill cfg["resources"], "devices", "nanoCpus", ... from o. */
+/* --cpu-rt-period/--cpu-rt-runtime and --cgroup-conf into res (isolation-cgroup-extra.c). */
+int isolation_build_cgroup_extra(const struct isolation_opts *o, const struct isolation_host *h,
+                                 json_t *res, char ***w, struct cpod_error **err);
+
 int isolation_build_resources(const struct isolation_opts *o, const struct isolation_host *h,
                               bool update, json_t *cfg, char ***warnings, struct cpod_error **err);
 /* An OCI resources.devices allow rule for the device st (new reference). */

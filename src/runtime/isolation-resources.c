@@ -425,6 +425,7 @@ int isolation_build_resources(const struct isolation_opts *o, const struct isola
 	int r;
 	if ((r = build_memory(o, h, update, res, cfg, w, err)) < 0 ||
 	    (r = build_cpu(o, h, res, cfg, w, err)) < 0 ||
+	    (r = isolation_build_cgroup_extra(o, h, res, w, err)) < 0 ||
 	    (r = build_blkio(o, h, res, w, err)) < 0 ||
 	    (r = build_pids(o, h, res, cfg, w, err)) < 0)
 		return r;

@@ -43,6 +43,8 @@ struct isolation_opts {
 	const char *oom_score_adj;
 	const char *cpus, *cpu_shares, *cpu_period, *cpu_quota, *cpuset_cpus, *cpuset_mems;
 	const char *pids_limit;
+	const char *cpu_rt_period, *cpu_rt_runtime; /* --cpu-rt-*: cgroup v1 cpu.rt_*_us */
+	char *const *cgroup_conf;                   /* --cgroup-conf KEY=VALUE (cgroup v2) */
 	const char *blkio_weight;
 	char *const *blkio_weight_device;
 	char *const *device_read_bps;

@@ -16,6 +16,7 @@ static const char *const handled[] = {"add-host",
                                       "blkio-weight-device",
                                       "cap-add",
                                       "cap-drop",
+                                      "cgroup-conf",
                                       "cgroup-parent",
                                       "cgroupns",
                                       "cgroups",
@@ -23,6 +24,8 @@ static const char *const handled[] = {"add-host",
                                       "conmon-pidfile",
                                       "cpu-period",
                                       "cpu-quota",
+                                      "cpu-rt-period",
+                                      "cpu-rt-runtime",
                                       "cpu-shares",
                                       "cpus",
                                       "cpuset-cpus",
@@ -187,6 +190,9 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	iso->cpuset_cpus = S("cpuset-cpus");
 	iso->cpuset_mems = S("cpuset-mems");
 	iso->pids_limit = S("pids-limit");
+	iso->cpu_rt_period = S("cpu-rt-period");
+	iso->cpu_rt_runtime = S("cpu-rt-runtime");
+	iso->cgroup_conf = A("cgroup-conf");
 	iso->blkio_weight = S("blkio-weight");
 	iso->blkio_weight_device = A("blkio-weight-device");
 	iso->device_read_bps = A("device-read-bps");
