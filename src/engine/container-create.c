@@ -363,6 +363,9 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	r = save_env_extra(cc->spec_extra, o, engine_config(e, NULL), err);
 	if (r < 0)
 		return r;
+	r = container_deps_resolve(e, o->requires, cc->spec_extra, err);
+	if (r < 0)
+		return r;
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));
 	json_object_set_new(cc->spec_extra, "workdir_set", json_boolean(o->workdir != NULL));
 	r = container_network_create(e, o, img, cc, err);

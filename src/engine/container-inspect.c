@@ -289,7 +289,7 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 	json_object_set_new(gd, "Data", json_object());
 	json_object_set_new(o, "GraphDriver", gd);
 	json_object_set_new(o, "Mounts", container_mounts_inspect(c));
-	json_object_set_new(o, "Dependencies", json_array());
+	json_object_set_new(o, "Dependencies", container_deps_json(c));
 	json_object_set_new(o, "NetworkSettings", container_network_settings(e, c));
 	json_object_set_new(o, "Namespace", json_string(""));
 	json_object_set_new(o, "IsInfra", json_false());

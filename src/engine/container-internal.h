@@ -143,6 +143,18 @@ char *container_exit_file(struct engine *e, const char *id);
 /* True when the status means a runtime container exists. */
 bool container_status_active(enum container_status s);
 
+/* --requires (container-deps.c): resolve names to IDs into extra "dependencies". */
+int container_deps_resolve(struct engine *e, char *const *requires, json_t *extra,
+                           struct cpod_error **err);
+/* inspect .Dependencies (a new reference). */
+json_t *container_deps_json(const struct container *c);
+/* Start the dependencies of container key (recursively) that are not running. */
+int container_deps_start(struct engine *e, const char *key, struct cpod_error **err);
+/* Refuse removing c while others depend on it; with opts->depend remove them first. */
+int container_deps_check_remove(struct engine *e, const struct container *c,
+                                const struct container_remove_opts *opts,
+                                struct cpod_error **err);
+
 /* ---- names (names.c) ---------------------------------------------------------------------- */
 
 /* A random "adjective_surname" name (owned). */

@@ -123,9 +123,14 @@ int container_remove(struct engine *e, const char *key, const struct container_r
 			                      "container state improper",
 			                      c->config.id,
 			                      container_status_to_string(c->state.status));
+		r = container_deps_check_remove(e, c, opts, err);
+		if (r < 0)
+			return r;
 		r = container_stop_locked(e, c, rt, opts ? opts->timeout : -1, err);
 		if (r < 0)
 			return r;
+	} else if ((r = container_deps_check_remove(e, c, opts, err)) < 0) {
+		return r;
 	}
 	r = container_remove_locked(e, c, err);
 	if (r >= 0 && opts && opts->volumes) {

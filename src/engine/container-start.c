@@ -609,6 +609,9 @@ int container_start(struct engine *e, const char *key, const struct container_at
 {
 	_cleanup_(container_freep) struct container *c = NULL;
 	_cleanup_free_ char *id = NULL;
+	/* --requires: the dependencies run first (libpod's startDependencies) */
+	if (container_deps_start(e, key, err) < 0)
+		return -EIO;
 	{
 		_cleanup_close_ int lock = -1;
 		int r = container_get_locked(e, key, &c, &lock, err);

@@ -176,6 +176,7 @@ struct container_create_opts {
 	int http_proxy;              /* --http-proxy: 1 yes, -1 no, 0 containers.conf http_proxy */
 	char *const *env_merge;      /* --env-merge K=WORD ($VAR of the default environment) */
 	const char *personality;     /* --personality: OCI linux.personality domain */
+	char *const *requires;       /* --requires: containers started before this one */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

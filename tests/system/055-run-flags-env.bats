@@ -125,3 +125,36 @@ teardown() {
 	run_cpod 126 run --rm --network none --cpu-rt-runtime 1000 $BUSYBOX_IMAGE true
 	contains "$output" "cpu.rt_runtime_us"
 }
+
+@test "--requires: start starts the dependencies, rm refuses while a dependent exists" {
+	run_cpod 125 create --name fb-c --network none --requires nosuch $BUSYBOX_IMAGE true
+	is "$output" "Error: \"nosuch\" is not a valid container, cannot be used as a dependency: no container with name or ID \"nosuch\" found: no such container"
+	run_cpod create --name fb-a --network none $BUSYBOX_IMAGE sleep 100
+	local a=$output
+	run_cpod create --name fb-b --network none --requires fb-a $BUSYBOX_IMAGE sleep 100
+	local b=$output
+	run_cpod create --name fb-d --network none --requires fb-a,fb-b $BUSYBOX_IMAGE true
+	local d=$output
+	run_cpod inspect --format '{{json .Dependencies}}' fb-b
+	is "$output" "\[\"$a\"\]"
+	run_cpod inspect --format '{{json .Dependencies}}' fb-a
+	is "$output" "\[\]"
+	run_cpod start fb-b
+	is "$output" "fb-b"
+	run_cpod ps --format '{{.Names}}'
+	is "$(sort <<<"$output")" "fb-a"$'\n'"fb-b"
+	run_cpod 2 rm fb-a
+	is "$output" "Error: cannot remove container $a as it is running - running or paused containers cannot be removed without force: container state improper"
+	run_cpod 125 rm -f fb-a
+	is "$output" "Error: container $a has dependent containers which must be removed before it: $b, $d: container already exists"
+	run_cpod inspect --format '{{.State.Status}}' fb-a
+	is "$output" "running" "a refused rm -f leaves it running"
+	run_cpod stop -t 0 fb-a fb-b
+	run_cpod 125 rm fb-a
+	is "$output" "Error: container $a has dependent containers which must be removed before it: $b, $d: container already exists"
+	# rm --depend removes the dependents first
+	run_cpod rm --depend fb-b
+	run_cpod ps -a --format '{{.Names}}'
+	is "$output" "fb-a"
+	run_cpod rm fb-a
+}

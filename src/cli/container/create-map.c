@@ -75,6 +75,7 @@ static const char *const handled[] = {"add-host",
                                       "publish-all",
                                       "read-only-tmpfs",
                                       "replace",
+                                      "requires",
                                       "restart",
                                       "rmi",
                                       "security-opt",
@@ -176,6 +177,7 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->env_merge = A("env-merge");
 	c->http_proxy = cli_flag_changed(ctx, "http-proxy") ? (B("http-proxy") ? 1 : -1) : 0;
 	c->personality = S("personality");
+	c->requires = A("requires");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
