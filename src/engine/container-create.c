@@ -184,6 +184,29 @@ static int save_env_extra(json_t *extra, const struct container_create_opts *o,
 }
 
 /*
+ * --seccomp-policy=image: the profile in the image's io.containers.seccomp.profile label
+ * (Podman 4.3's getSeccompConfig), kept for the spec
+ */
+static int save_seccomp_policy(json_t *extra, const struct container_create_opts *o,
+                               const json_t *img, struct cpod_error **err)
+{
+	const char *p = o->seccomp_policy;
+	if (!p || strcmp(p, "default") == 0)
+		return 0;
+	if (strcmp(p, "image") != 0)
+		return cpod_error_set(err, EINVAL,
+		                      "invalid seccomp policy \"%s\": valid policies are "
+		                      "[\"default\" \"image\"]",
+		                      p);
+	const char *prof = json_string_value(
+	        json_object_get(json_object_get(img, "Labels"), "io.containers.seccomp.profile"));
+	if (!prof || !*prof)
+		return cpod_error_set(err, EINVAL, "no seccomp policy defined by image");
+	json_object_set_new(extra, "seccomp_image_profile", json_string(prof));
+	return 0;
+}
+
+/*
  * The environment as inspect shows it before the first start; init replaces it by the
  * spec's final one (which adds HOME from the passwd file and the host's values).
  */
@@ -364,6 +387,9 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	if (r < 0)
 		return r;
 	r = container_deps_resolve(e, o->requires, cc->spec_extra, err);
+	if (r < 0)
+		return r;
+	r = save_seccomp_policy(cc->spec_extra, o, img, err);
 	if (r < 0)
 		return r;
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));

@@ -149,6 +149,8 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	        .env_merge = env_merge,
 	        .proxy_env = proxy_env,
 	        .personality = json_string_value(json_object_get(cc->spec_extra, "personality")),
+	        .seccomp_profile_data =
+	                json_string_value(json_object_get(cc->spec_extra, "seccomp_image_profile")),
 	        .umask = json_string_value(json_object_get(cc->spec_extra, "umask")),
 	        .workdir = json_is_true(json_object_get(cc->spec_extra, "workdir_set"))
 	                           ? cc->workdir

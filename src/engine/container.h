@@ -177,6 +177,7 @@ struct container_create_opts {
 	char *const *env_merge;      /* --env-merge K=WORD ($VAR of the default environment) */
 	const char *personality;     /* --personality: OCI linux.personality domain */
 	char *const *requires;       /* --requires: containers started before this one */
+	const char *seccomp_policy;  /* --seccomp-policy default|image; NULL: default */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

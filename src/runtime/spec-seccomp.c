@@ -422,6 +422,12 @@ int spec_build_seccomp(const struct spec_opts *opts, const struct spec_defaults 
 	/* Privileged containers run unconfined unless a profile was asked for explicitly */
 	if (opts->privileged && (is_default || strcmp(path, SPEC_DEFAULT_SECCOMP) == 0))
 		return 0;
+	if (opts->seccomp_profile_data) {
+		r = spec_seccomp_convert(opts->seccomp_profile_data,
+		                         strlen(opts->seccomp_profile_data), bounding, NULL, NULL,
+		                         ret, err);
+		return r < 0 ? cpod_error_wrap(err, "loading seccomp profile failed") : 0;
+	}
 	r = read_file_at(AT_FDCWD, path, SPEC_SECCOMP_MAX_SIZE, &data, &len);
 	if (r == -ENOENT && is_default) {
 		/* Podman falls back to its compiled-in profile; cpod has none yet */

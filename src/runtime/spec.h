@@ -103,6 +103,8 @@ struct spec_opts {
 	const char *cgroup_parent;
 
 	const char *seccomp_profile; /* path, "unconfined", or NULL: containers.conf/default */
+	/* --seccomp-policy=image: the image's profile (JSON text), used instead of the path */
+	const char *seccomp_profile_data;
 	/*
 	 * The OCI runtime that will run the spec (oci_runtime.name). For crun, linux.seccomp is
 	 * also passed precompiled in the run.oci.seccomp_bpf_data annotation (seccomp-bpf.h),

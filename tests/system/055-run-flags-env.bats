@@ -158,3 +158,22 @@ teardown() {
 	is "$output" "fb-a"
 	run_cpod rm fb-a
 }
+
+@test "--seccomp-policy image uses the image's io.containers.seccomp.profile label" {
+	run_cpod 125 run --rm --network none --seccomp-policy bogus $BUSYBOX_IMAGE true
+	is_literal "$output" 'Error: invalid seccomp policy "bogus": valid policies are ["default" "image"]'
+	run_cpod 125 run --rm --network none --seccomp-policy image $BUSYBOX_IMAGE true
+	is "$output" "Error: no seccomp policy defined by image"
+	run_cpod run --rm --network none --seccomp-policy default $BUSYBOX_IMAGE true
+	local prof='{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}'
+	run_cpod import -q --change "LABEL io.containers.seccomp.profile=$prof" \
+		"$BUSYBOX_TAR" localhost/fb-seccomp
+	run_cpod 1 run --rm --network none --seccomp-policy image localhost/fb-seccomp \
+		mkdir /tmp/x
+	contains "$output" "Operation not permitted"
+	# the default policy keeps the default profile; unconfined wins over the image's
+	run_cpod run --rm --network none localhost/fb-seccomp mkdir /tmp/x
+	run_cpod run --rm --network none --seccomp-policy image \
+		--security-opt seccomp=unconfined localhost/fb-seccomp mkdir /tmp/x
+	run_cpod rmi localhost/fb-seccomp
+}

@@ -78,6 +78,7 @@ static const char *const handled[] = {"add-host",
                                       "requires",
                                       "restart",
                                       "rmi",
+                                      "seccomp-policy",
                                       "security-opt",
                                       "shm-size",
                                       "subgidname",
@@ -178,6 +179,7 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->http_proxy = cli_flag_changed(ctx, "http-proxy") ? (B("http-proxy") ? 1 : -1) : 0;
 	c->personality = S("personality");
 	c->requires = A("requires");
+	c->seccomp_policy = S("seccomp-policy");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
