@@ -392,6 +392,9 @@ static int fill_config(struct engine *e, const struct container_create_opts *o, 
 	r = save_seccomp_policy(cc->spec_extra, o, img, err);
 	if (r < 0)
 		return r;
+	r = container_fs_flags_save(cc->spec_extra, o, err);
+	if (r < 0)
+		return r;
 	json_object_set_new(cc->spec_extra, "entrypoint_set", json_boolean(o->entrypoint_set));
 	json_object_set_new(cc->spec_extra, "workdir_set", json_boolean(o->workdir != NULL));
 	r = container_network_create(e, o, img, cc, err);

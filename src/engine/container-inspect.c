@@ -117,6 +117,9 @@ static json_t *config_json(const struct container *c, const char *entrypoint)
 	json_object_set_new(o, "Timeout", json_integer(timeout));
 	json_object_set_new(o, "StopTimeout", json_integer(cc->stop_timeout));
 	json_object_set_new(o, "Passwd", json_true());
+	json_t *chroots = container_chroot_dirs_json(c);
+	if (chroots)
+		json_object_set_new(o, "ChrootDirs", chroots);
 	json_object_set_new(o, "sdNotifyMode", json_string("container"));
 	return o;
 }

@@ -155,6 +155,17 @@ int container_deps_check_remove(struct engine *e, const struct container *c,
                                 const struct container_remove_opts *opts,
                                 struct cpod_error **err);
 
+/* ---- root file system flags (container-fs-flags.c) ----------------------------------------- */
+
+enum image_volume_mode { IMAGE_VOLUME_BIND, IMAGE_VOLUME_TMPFS, IMAGE_VOLUME_IGNORE };
+/* --image-volume: NULL is "bind"; Podman's message for others (EINVAL). */
+int container_image_volume_mode(const char *mode, struct cpod_error **err);
+/* Check --image-volume, keep --chrootdirs, --hostuser, --passwd-entry in extra. */
+int container_fs_flags_save(json_t *extra, const struct container_create_opts *o,
+                            struct cpod_error **err);
+/* inspect .Config.ChrootDirs (a new reference), NULL when there are none. */
+json_t *container_chroot_dirs_json(const struct container *c);
+
 /* ---- names (names.c) ---------------------------------------------------------------------- */
 
 /* A random "adjective_surname" name (owned). */

@@ -104,6 +104,11 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	_cleanup_strv_free_ char **unset_env = NULL;
 	json_array_foreach(json_object_get(cc->spec_extra, "unsetenv"), i, v)
 		strv_push(&unset_env, json_string_value(v));
+	_cleanup_strv_free_ char **chroot_dirs = NULL, **host_users = NULL;
+	json_array_foreach(json_object_get(cc->spec_extra, "chroot_dirs"), i, v)
+		strv_push(&chroot_dirs, json_string_value(v));
+	json_array_foreach(json_object_get(cc->spec_extra, "host_users"), i, v)
+		strv_push(&host_users, json_string_value(v));
 	_cleanup_strv_free_ char **env_merge = NULL, **proxy_env = NULL;
 	json_array_foreach(json_object_get(cc->spec_extra, "env_merge"), i, v)
 		strv_push(&env_merge, json_string_value(v));
@@ -149,6 +154,9 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	        .env_merge = env_merge,
 	        .proxy_env = proxy_env,
 	        .personality = json_string_value(json_object_get(cc->spec_extra, "personality")),
+	        .chroot_dirs = chroot_dirs,
+	        .host_users = host_users,
+	        .passwd_entry = json_string_value(json_object_get(cc->spec_extra, "passwd_entry")),
 	        .seccomp_profile_data =
 	                json_string_value(json_object_get(cc->spec_extra, "seccomp_image_profile")),
 	        .umask = json_string_value(json_object_get(cc->spec_extra, "umask")),

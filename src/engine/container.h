@@ -178,6 +178,10 @@ struct container_create_opts {
 	const char *personality;     /* --personality: OCI linux.personality domain */
 	char *const *requires;       /* --requires: containers started before this one */
 	const char *seccomp_policy;  /* --seccomp-policy default|image; NULL: default */
+	char *const *chroot_dirs;    /* --chrootdirs: hosts/resolv.conf mounted there too */
+	const char *passwd_entry;    /* --passwd-entry: template of the added passwd lines */
+	char *const *host_users;     /* --hostuser: host accounts added to /etc/passwd */
+	const char *image_volume;    /* --image-volume bind|tmpfs|ignore; NULL: bind */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

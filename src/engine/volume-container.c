@@ -7,7 +7,8 @@
  * final ones Podman records (volume_process_options), source is the host path (a volume's
  * _data for volumes; for type "image" the image as the user named it, plus a boolean rw).
  * Order: --volumes-from, then -v, --mount, --tmpfs as given, then the image's VOLUMEs not
- * covered by those (anonymous volumes, Podman's default image_volume_mode "bind").
+ * covered by those (anonymous volumes with --image-volume bind, the default; a tmpfs with
+ * tmpfs; nothing with ignore).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -149,6 +150,24 @@ static int add_spec(struct prep *p, const struct mount_spec *s, struct cpod_erro
 	return 0;
 }
 
+/*
+ * --image-volume tmpfs: a tmpfs at an image VOLUME (Podman's rprivate,rw,nodev,exec), kept
+ * out of inspect's Mounts and HostConfig.Tmpfs as Podman 4.3 does
+ */
+static int add_image_tmpfs(struct prep *p, const char *dest, struct cpod_error **err)
+{
+	char *const base[] = {"rprivate", "rw", "nodev", "exec", NULL};
+	_cleanup_strv_free_ char **opts = NULL;
+	int r = volume_process_options(base, true, NULL, &opts, err);
+	if (r < 0)
+		return r;
+	json_array_append_new(p->mounts,
+	                      json_pack("{s:s,s:s,s:s,s:o,s:b}", "type", "tmpfs", "source", "tmpfs",
+	                                "destination", dest, "options", strv_to_json(opts),
+	                                "image_volume", true));
+	return 0;
+}
+
 /* --volumes-from: the other container's volumes and binds, with ro/rw replaced if asked */
 static int add_volumes_from(struct prep *p, const char *arg, struct cpod_error **err)
 {
@@ -249,15 +268,19 @@ int container_mounts_prepare(struct engine *e, const struct container_create_opt
 		r = parse_all(&p, o, user, err);
 	const char *dest;
 	json_t *unused;
+	int mode = IMAGE_VOLUME_BIND;
+	if (r >= 0)
+		r = mode = container_image_volume_mode(o->image_volume, err);
 	json_object_foreach((json_t *)json_object_get(img, "Volumes"), dest, unused)
 	{
-		if (r < 0 || !dest || dest[0] != '/')
+		if (r < 0 || !dest || dest[0] != '/' || mode == IMAGE_VOLUME_IGNORE)
 			continue;
 		_cleanup_free_ char *clean = volume_path_clean(dest);
 		if (have_dest(p.mounts, clean))
 			continue;
 		struct mount_spec s = {.type = MOUNT_VOLUME, .destination = clean};
-		r = add_volume(&p, &s, err);
+		r = mode == IMAGE_VOLUME_TMPFS ? add_image_tmpfs(&p, clean, err)
+		                               : add_volume(&p, &s, err);
 	}
 	if (r < 0) {
 		STRV_FOREACH(n, p.anon)
@@ -406,7 +429,8 @@ json_t *container_mounts_tmpfs(const struct container *c)
 	json_t *m;
 	json_array_foreach(json_object_get(c->config.spec_extra, "mounts"), i, m)
 	{
-		if (strcmp(json_get_string(m, "type") ?: "", "tmpfs"))
+		if (strcmp(json_get_string(m, "type") ?: "", "tmpfs") ||
+		    json_is_true(json_object_get(m, "image_volume")))
 			continue;
 		_cleanup_strv_free_ char **opts = json_to_strv(json_object_get(m, "options"));
 		_cleanup_free_ char *joined = strv_join(opts, ",");

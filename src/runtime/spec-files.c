@@ -326,6 +326,30 @@ static int make_containerenv(const struct spec_opts *opts, json_t *mounts, struc
 	return write_userdata(opts, ".containerenv", content, mounts, "/run/.containerenv", err);
 }
 
+void spec_chroot_mounts(const struct spec_opts *opts, json_t *mounts)
+{
+	static const char *const files[] = {"/etc/hosts", "/etc/resolv.conf"};
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		json_t *src = NULL;
+		size_t i;
+		json_t *m;
+		json_array_foreach(mounts, i, m)
+		{
+			const char *d = json_string_value(json_object_get(m, "destination"));
+			if (d && strcmp(d, files[f]) == 0)
+				src = m;
+		}
+		if (!src)
+			continue;
+		STRV_FOREACH (dir, (char **)opts->chroot_dirs) {
+			json_t *copy = json_deep_copy(src);
+			_cleanup_free_ char *dest = path_join(*dir, files[f]);
+			json_object_set_new(copy, "destination", json_string(dest));
+			spec_mounts_add(mounts, copy);
+		}
+	}
+}
+
 int spec_write_files(const struct spec_opts *opts, const struct spec_defaults *defs,
                      const char *hostname, json_t *mounts, struct cpod_error **err)
 {
@@ -340,6 +364,7 @@ int spec_write_files(const struct spec_opts *opts, const struct spec_defaults *d
 		return r;
 	if (opts->net != SPEC_NS_NONE && (r = make_resolv(opts, mounts, err)) < 0)
 		return r;
+	spec_chroot_mounts(opts, mounts);
 	if (tz && *tz && (r = make_localtime(opts, tz, mounts, err)) < 0)
 		return r;
 	return make_containerenv(opts, mounts, err);

@@ -68,6 +68,19 @@ int spec_build_rlimits(char *const *user, char *const *defaults, json_t **ret,
 /* spec-user.c: read a regular file inside the root (RESOLVE_IN_ROOT), bounded; -errno. */
 int spec_read_in_root(int rootfd, const char *path, size_t max, char **ret);
 
+/*
+ * spec-passwd.c: append the --hostuser accounts and the missing -u UID[:GID] user and group
+ * to the rootfs's /etc/passwd and /etc/group (Podman 4.3's generatePasswdAndGroup); user is
+ * the effective user ("" or NULL: none), workdir the container's working directory.
+ */
+int spec_passwd_update(const struct spec_opts *opts, const char *user, const char *workdir,
+                       struct cpod_error **err);
+/* One --passwd-entry line: $USERNAME, $UID, $GID, $NAME, $HOME replaced, "\n" added; owned. */
+char *spec_passwd_expand(const char *tmpl, const char *username, const char *uid, const char *gid,
+                         const char *name, const char *home);
+/* spec-files.c: the /etc/hosts and /etc/resolv.conf mounts again under each --chrootdirs. */
+void spec_chroot_mounts(const struct spec_opts *opts, json_t *mounts);
+
 /* spec-caps.c */
 bool spec_cap_known(const char *name);
 /* "CAP_CHOWN" for 0, ...; NULL past the last known capability. */

@@ -503,6 +503,10 @@ int spec_generate(const struct spec_opts *opts, const struct cpod_config *cfg, j
 	const char *user = opts->user ? opts->user : image_string(opts, "User");
 	if (!user)
 		user = "";
+	const char *wd = opts->workdir && *opts->workdir ? opts->workdir
+	                                                 : image_string(opts, "WorkingDir");
+	if ((r = spec_passwd_update(opts, user, wd && *wd ? wd : "/", err)) < 0)
+		return r;
 	if ((r = spec_user_resolve(opts->rootfs, user, &u, err)) < 0)
 		return r;
 

@@ -79,6 +79,9 @@ struct spec_opts {
 	char *const *env_merge;   /* --env-merge K=WORD: WORD expanded over the defaults */
 	char *const *proxy_env;   /* the host's *_proxy "K=V" (--http-proxy), after unsetenv */
 	const char *personality;  /* --personality: linux.personality.domain; NULL: none */
+	char *const *chroot_dirs; /* --chrootdirs: hosts and resolv.conf mounted there too */
+	const char *passwd_entry; /* --passwd-entry template of the added passwd lines */
+	char *const *host_users;  /* --hostuser: host accounts added to /etc/passwd */
 
 	enum spec_ns_mode net; /* PRIVATE, NONE, HOST or PATH (netns_path) */
 	const char *netns_path;

@@ -20,6 +20,7 @@ static const char *const handled[] = {"add-host",
                                       "cgroup-parent",
                                       "cgroupns",
                                       "cgroups",
+                                      "chrootdirs",
                                       "cidfile",
                                       "conmon-pidfile",
                                       "cpu-period",
@@ -44,12 +45,14 @@ static const char *const handled[] = {"add-host",
                                       "gidmap",
                                       "group-add",
                                       "health-cmd",
+                                      "hostuser",
                                       "http-proxy",
                                       "health-interval",
                                       "health-on-failure",
                                       "health-retries",
                                       "health-start-period",
                                       "health-timeout",
+                                      "image-volume",
                                       "ip",
                                       "ip6",
                                       "ipc",
@@ -67,6 +70,7 @@ static const char *const handled[] = {"add-host",
                                       "os",
                                       "pid",
                                       "pidfile",
+                                      "passwd-entry",
                                       "personality",
                                       "pids-limit",
                                       "platform",
@@ -180,6 +184,10 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->personality = S("personality");
 	c->requires = A("requires");
 	c->seccomp_policy = S("seccomp-policy");
+	c->chroot_dirs = A("chrootdirs");
+	c->passwd_entry = S("passwd-entry");
+	c->host_users = A("hostuser");
+	c->image_volume = S("image-volume");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
