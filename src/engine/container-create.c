@@ -487,10 +487,12 @@ int container_create(struct engine *e, const struct container_create_opts *opts,
 	c->state.status = CTR_CONFIGURED;
 
 	_cleanup_json_ json_t *img = NULL;
-	int r = resolve_image(e, s, opts, cc, &img, err);
+	int r = opts->rootfs ? 0 : resolve_image(e, s, opts, cc, &img, err);
 	if (r < 0)
 		return r;
 	r = fill_config(e, opts, img, cc, err);
+	if (r >= 0 && opts->rootfs)
+		r = container_rootfs_parse(opts->image, cc->spec_extra, err);
 	if (r < 0)
 		return r;
 	_cleanup_strv_free_ char **anon = NULL;

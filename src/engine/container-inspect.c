@@ -255,7 +255,7 @@ int container_inspect_json(struct engine *e, const struct container *c, bool siz
 		digest = xasprintf("sha256:%s", cc->image_id);
 	json_object_set_new(o, "ImageDigest", json_string(digest ? digest : ""));
 	json_object_set_new(o, "ImageName", json_string(cc->image_name ? cc->image_name : ""));
-	json_object_set_new(o, "Rootfs", json_string(""));
+	json_object_set_new(o, "Rootfs", json_string(container_rootfs_path(cc) ?: ""));
 	json_object_set_new(o, "Pod", json_string(""));
 	_cleanup_free_ char *resolv = path_join(run_dir, "resolv.conf");
 	json_object_set_new(o, "ResolvConfPath", json_string(path_exists(resolv) ? resolv : ""));

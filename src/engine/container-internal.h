@@ -166,6 +166,17 @@ int container_fs_flags_save(json_t *extra, const struct container_create_opts *o
 /* inspect .Config.ChrootDirs (a new reference), NULL when there are none. */
 json_t *container_chroot_dirs_json(const struct container *c);
 
+/* --rootfs PATH[:O] (container-rootfs.c): check PATH and keep it in extra. */
+int container_rootfs_parse(const char *arg, json_t *extra, struct cpod_error **err);
+/* The --rootfs directory of the container, NULL for one made from an image. */
+const char *container_rootfs_path(const struct container_config *cc);
+/* Mount the root file system: the store's, the --rootfs directory, or its overlay. */
+int container_rootfs_mount(struct store *s, const struct container_config *cc, char **ret_path,
+                           struct cpod_error **err);
+/* Undo container_rootfs_mount (force: every store mount reference). */
+int container_rootfs_unmount(struct store *s, const struct container_config *cc, bool force,
+                             struct cpod_error **err);
+
 /* ---- names (names.c) ---------------------------------------------------------------------- */
 
 /* A random "adjective_surname" name (owned). */

@@ -360,7 +360,7 @@ static int init_locked(struct engine *e, struct container *c, const struct oci_r
 	(void)unlink(oom);
 
 	_cleanup_free_ char *mnt = NULL;
-	r = store_container_mount(s, cc->id, &mnt, err);
+	r = container_rootfs_mount(s, cc, &mnt, err);
 	if (r < 0)
 		return cpod_error_wrap(err, "mounting the root file system of %s", cc->id);
 	_cleanup_json_ json_t *mounts = NULL;
@@ -420,7 +420,7 @@ static int init_locked(struct engine *e, struct container *c, const struct oci_r
 		(void)container_network_teardown(e, c, NULL);
 		if (mounted)
 			container_mounts_teardown(e, c);
-		(void)store_container_unmount(s, cc->id, false, NULL);
+		(void)container_rootfs_unmount(s, cc, false, NULL);
 		free(c->state.error);
 		c->state.error = xstrdup((*err) ? (*err)->msg : "");
 		(void)state_db_save_state(db, c, NULL);
@@ -506,7 +506,7 @@ int container_start_locked(struct engine *e, struct container *c, bool retain_re
 		(void)container_network_teardown(e, c, NULL);
 		container_mounts_teardown(e, c);
 		if (s)
-			(void)store_container_unmount(s, c->config.id, false, NULL);
+			(void)container_rootfs_unmount(s, &c->config, false, NULL);
 		c->state.status = CTR_EXITED;
 		c->state.exit_code = r == -CPOD_ENOTFOUND_CMD    ? 127
 		                     : r == -CPOD_ECANNOT_INVOKE ? 126

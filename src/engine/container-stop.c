@@ -94,7 +94,7 @@ int container_cleanup_locked(struct engine *e, struct container *c, const struct
 		return -EIO;
 	container_mounts_teardown(e, c);
 	struct cpod_error *uerr = NULL;
-	if (store_container_unmount(s, c->config.id, false, &uerr) < 0) {
+	if (container_rootfs_unmount(s, &c->config, false, &uerr) < 0) {
 		log_debug("cleanup of %s: %s", c->config.id, uerr->msg);
 		cpod_error_free(uerr);
 	}

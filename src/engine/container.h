@@ -182,6 +182,7 @@ struct container_create_opts {
 	const char *passwd_entry;    /* --passwd-entry: template of the added passwd lines */
 	char *const *host_users;     /* --hostuser: host accounts added to /etc/passwd */
 	const char *image_volume;    /* --image-volume bind|tmpfs|ignore; NULL: bind */
+	bool rootfs;                 /* --rootfs: image is a directory PATH[:O], no image */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

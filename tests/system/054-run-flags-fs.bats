@@ -119,3 +119,64 @@ _volume_image() {
 	run_cpod 125 run --rm --image-volume TMPFS $BUSYBOX_IMAGE true
 	is "$output" 'Error: invalid image volume mode "TMPFS" required value: bind, tmpfs, ignore'
 }
+
+# A root file system directory made from the busybox tarball.
+_rootfs_dir() {
+	local d=$BATS_TEST_TMPDIR/rootfs
+	mkdir -p "$d"
+	tar -xf "$BUSYBOX_TAR" -C "$d"
+	echo "$d"
+}
+
+@test "run --rootfs PATH runs from the directory, writes reach it, rm leaves it" {
+	local d
+	d=$(_rootfs_dir)
+	run_cpod run --rm --network none --rootfs "$d" sh -c 'echo hi >/fa-created; cat /fa-created'
+	is "$output" "hi"
+	is "$(cat "$d/fa-created")" "hi" "the write is in the directory"
+	run_cpod create --name fa-root --network none --rootfs "$d" cat /fa-created
+	run_cpod inspect --format '{{.Image}}|{{.ImageName}}|{{.ImageDigest}}|{{.Rootfs}}|{{.Config.Image}}' fa-root
+	is_literal "$output" "|||$d|"
+	run_cpod ps -a --format '{{.Names}}|{{.Image}}' --filter name=fa-root
+	is_literal "$output" "fa-root|"
+	run_cpod start -a fa-root
+	is "$output" "hi"
+	run_cpod rm fa-root
+	[[ -f $d/fa-created && -x $d/bin/sh ]] || die "rm changed the rootfs directory"
+	# the user's entry goes into the directory's /etc/passwd, as Podman does
+	run_cpod run --rm --network none -u 4242 --rootfs "$d" true
+	run tail -n 1 "$d/etc/passwd"
+	is "$output" "4242:\*:4242:0:container user:/:/bin/sh"
+}
+
+@test "run --rootfs PATH:O keeps the writes in an overlay" {
+	local d
+	d=$(_rootfs_dir)
+	run_cpod run --name fa-rootO --network none --rootfs "$d:O" \
+		sh -c 'echo o >/fa-o; rm /bin/ls; cat /fa-o'
+	is "$output" "o"
+	[[ ! -e $d/fa-o && -e $d/bin/ls ]] || die "an overlay write reached the directory"
+	run_cpod inspect --format '{{.Rootfs}}' fa-rootO
+	is "$output" "$d"
+	# the writes stay with the container across starts
+	run_cpod start -a fa-rootO
+	is "$output" ".*o"
+	run grep -c rootfs-overlay /proc/self/mountinfo
+	is "$output" "0" "the overlay is unmounted once the container exited"
+	run_cpod rm fa-rootO
+	[[ -e $d/bin/ls ]] || die "rm changed the rootfs directory"
+}
+
+@test "run --rootfs errors" {
+	run_cpod 125 run --rm --network none --rootfs "$BATS_TEST_TMPDIR/fa-none" true
+	is "$output" "Error: running container create option: stat $BATS_TEST_TMPDIR/fa-none: no such file or directory"
+	local d
+	d=$(_rootfs_dir)
+	# 4.3 knows only :O
+	run_cpod 125 run --rm --network none --rootfs "$d:idmap" true
+	is "$output" "Error: running container create option: stat $d:idmap: no such file or directory"
+	run_cpod 125 run --rm --network none --rootfs "$d"
+	is "$output" "Error: no command or entrypoint provided, and no CMD or ENTRYPOINT from image"
+	run_cpod 125 run --rootfs
+	is "$output" "Error: requires at least 1 arg\(s\), only received 0"
+}

@@ -82,6 +82,7 @@ static const char *const handled[] = {"add-host",
                                       "requires",
                                       "restart",
                                       "rmi",
+                                      "rootfs",
                                       "seccomp-policy",
                                       "security-opt",
                                       "shm-size",
@@ -188,6 +189,7 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->passwd_entry = S("passwd-entry");
 	c->host_users = A("hostuser");
 	c->image_volume = S("image-volume");
+	c->rootfs = B("rootfs");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
