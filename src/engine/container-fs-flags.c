@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The root file system flags of create/run kept for the spec made at init: --chrootdirs,
- * --passwd-entry, --hostuser (the runtime's spec-files.c and spec-passwd.c use them), and
+ * --passwd-entry, --hostuser, run's --passwd (the runtime's spec-files.c and spec-passwd.c
+ * use them), and
  * the check of --image-volume (volume-container.c applies it), as Podman 4.3 keeps them in
  * its container config.
  */
@@ -47,6 +48,8 @@ int container_fs_flags_save(json_t *extra, const struct container_create_opts *o
 		json_object_set_new(extra, "host_users", strv_array(o->host_users));
 	if (o->passwd_entry && *o->passwd_entry)
 		json_object_set_new(extra, "passwd_entry", json_string(o->passwd_entry));
+	if (o->no_passwd)
+		json_object_set_new(extra, "passwd", json_false());
 	return 0;
 }
 

@@ -116,7 +116,8 @@ static json_t *config_json(const struct container *c, const char *entrypoint)
 	json_int_t timeout = json_integer_value(json_object_get(cc->spec_extra, "timeout"));
 	json_object_set_new(o, "Timeout", json_integer(timeout));
 	json_object_set_new(o, "StopTimeout", json_integer(cc->stop_timeout));
-	json_object_set_new(o, "Passwd", json_true());
+	json_object_set_new(o, "Passwd",
+	                    json_boolean(!json_is_false(json_object_get(cc->spec_extra, "passwd"))));
 	json_t *chroots = container_chroot_dirs_json(c);
 	if (chroots)
 		json_object_set_new(o, "ChrootDirs", chroots);

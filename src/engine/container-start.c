@@ -157,6 +157,7 @@ static int write_spec(struct engine *e, struct container *c, const struct oci_ru
 	        .chroot_dirs = chroot_dirs,
 	        .host_users = host_users,
 	        .passwd_entry = json_string_value(json_object_get(cc->spec_extra, "passwd_entry")),
+	        .no_passwd = json_is_false(json_object_get(cc->spec_extra, "passwd")),
 	        .seccomp_profile_data =
 	                json_string_value(json_object_get(cc->spec_extra, "seccomp_image_profile")),
 	        .umask = json_string_value(json_object_get(cc->spec_extra, "umask")),

@@ -183,6 +183,7 @@ struct container_create_opts {
 	char *const *host_users;     /* --hostuser: host accounts added to /etc/passwd */
 	const char *image_volume;    /* --image-volume bind|tmpfs|ignore; NULL: bind */
 	bool rootfs;                 /* --rootfs: image is a directory PATH[:O], no image */
+	bool no_passwd;              /* run --passwd=false: no passwd/group entries added */
 };
 
 /* Create a container (storage + record + userdata); *ret freed with container_free(). */

@@ -219,7 +219,7 @@ int spec_passwd_update(const struct spec_opts *opts, const char *user, const cha
                        struct cpod_error **err)
 {
 	bool have_hostusers = opts->host_users && opts->host_users[0];
-	if ((!user || !*user) && !have_hostusers)
+	if (opts->no_passwd || ((!user || !*user) && !have_hostusers))
 		return 0;
 	_cleanup_close_ int rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

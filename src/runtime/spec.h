@@ -82,6 +82,7 @@ struct spec_opts {
 	char *const *chroot_dirs; /* --chrootdirs: hosts and resolv.conf mounted there too */
 	const char *passwd_entry; /* --passwd-entry template of the added passwd lines */
 	char *const *host_users;  /* --hostuser: host accounts added to /etc/passwd */
+	bool no_passwd;           /* --passwd=false: nothing added to /etc/passwd, /etc/group */
 
 	enum spec_ns_mode net; /* PRIVATE, NONE, HOST or PATH (netns_path) */
 	const char *netns_path;

@@ -44,6 +44,17 @@ _volume_image() {
 	run_cpod run --rm --network none localhost/fa-twice sh -c 'grep -c ^777: /etc/passwd /etc/group'
 	is "$output" "/etc/passwd:1"$'\n'"/etc/group:1"
 	run_cpod rmi localhost/fa-twice
+	# run --passwd=false: nothing added (create has no such flag)
+	run_cpod run --name fa-nopw --network none --passwd=false -u 1234 --hostuser daemon \
+		$BUSYBOX_IMAGE sh -c 'tail -n 1 /etc/passwd; tail -n 1 /etc/group; echo $HOME'
+	is "$output" "nobody:x:65534:65534:nobody:/nonexistent:/bin/false"$'\n'"nogroup:x:65534:"$'\n'"/"
+	run_cpod inspect --format '{{.Config.Passwd}}' fa-nopw
+	is "$output" "false"
+	run_cpod create --name fa-pw $BUSYBOX_IMAGE true
+	run_cpod inspect --format '{{.Config.Passwd}}' fa-pw
+	is "$output" "true"
+	run_cpod 125 create --passwd=false $BUSYBOX_IMAGE true
+	is "${lines[0]}" "Error: unknown flag: --passwd"
 	# an unknown group name is the user lookup's error
 	run_cpod 126 run --rm --network none -u 1234:nosuch $BUSYBOX_IMAGE true
 	is "$output" "Error: unable to find group nosuch: no matching entries in group file"

@@ -199,6 +199,12 @@ static void test_no_etc_or_mounted(void **state)
 	assert_string_equal(p, "");
 	assert_string_equal(g, "");
 	json_decref(mounts);
+	/* run --passwd=false: nothing at all, not even a lookup of the host users */
+	struct spec_opts n = {.rootfs = rt.dir, .id = "abc", .host_users = bad, .no_passwd = true};
+	update(&n, "1234", "/");
+	_cleanup_free_ char *p2 = added(&rt, "passwd"), *g2 = added(&rt, "group");
+	assert_string_equal(p2, "");
+	assert_string_equal(g2, "");
 	assert_int_equal(rm_rf_at(AT_FDCWD, rt.dir), 0);
 }
 

@@ -68,6 +68,7 @@ static const char *const handled[] = {"add-host",
                                       "oom-kill-disable",
                                       "oom-score-adj",
                                       "os",
+                                      "passwd",
                                       "pid",
                                       "pidfile",
                                       "passwd-entry",
@@ -190,6 +191,8 @@ void create_map_extra(const struct cli_ctx *ctx, const struct create_cli_opts *o
 	c->host_users = A("hostuser");
 	c->image_volume = S("image-volume");
 	c->rootfs = B("rootfs");
+	/* run only: create has no --passwd */
+	c->no_passwd = cli_flag_changed(ctx, "passwd") && !B("passwd");
 
 	iso->memory = S("memory");
 	iso->memory_reservation = S("memory-reservation");
