@@ -245,6 +245,7 @@ struct cpod_config *config_new_default(const struct config_load_opts *opts)
 	e->hooks_dir = copy(hooks_dirs);
 	e->image_build_format = xstrdup("oci");
 	e->image_default_transport = xstrdup("docker://");
+	e->image_volume_mode = xstrdup("bind");
 	e->infra_command = xstrdup("");
 	e->infra_image = xstrdup("");
 	e->init_path = xstrdup("/usr/libexec/podman/catatonit");
@@ -323,6 +324,7 @@ struct cpod_config *config_free(struct cpod_config *cfg)
 	strv_free(e->hooks_dir);
 	free(e->image_build_format);
 	free(e->image_default_transport);
+	free(e->image_volume_mode);
 	free(e->infra_command);
 	free(e->infra_image);
 	free(e->init_path);

@@ -97,6 +97,7 @@ static const struct field fields[] = {
         FIELD(engine, hooks_dir, F_STRV, true),
         FIELD(engine, image_build_format, F_STR, false),
         FIELD(engine, image_default_transport, F_STR, false),
+        FIELD(engine, image_volume_mode, F_STR, false),
         FIELD(engine, infra_command, F_STR, false),
         FIELD(engine, infra_image, F_STR, false),
         FIELD(engine, init_path, F_STR, true),

@@ -87,6 +87,7 @@ struct config_engine {
 	char **hooks_dir;                 /* OCI hooks; /usr/share/containers/oci/hooks.d */
 	char *image_build_format;         /* "oci" */
 	char *image_default_transport;    /* "docker://" */
+	char *image_volume_mode;          /* image VOLUMEs: "bind" | "tmpfs" | "ignore" */
 	char *infra_command;              /* "" = the infra image's */
 	char *infra_image;                /* "" = a locally built catatonit pause image */
 	char *init_path;                  /* /usr/libexec/podman/catatonit */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/containers-conf.h"
 #include "engine/volume-internal.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -269,8 +270,13 @@ int container_mounts_prepare(struct engine *e, const struct container_create_opt
 	const char *dest;
 	json_t *unused;
 	int mode = IMAGE_VOLUME_BIND;
+	/* --image-volume, else containers.conf's image_volume_mode */
+	const char *ivm = o->image_volume;
+	const struct cpod_config *cfg = ivm ? NULL : engine_config(e, NULL);
+	if (cfg && cfg->engine.image_volume_mode && *cfg->engine.image_volume_mode)
+		ivm = cfg->engine.image_volume_mode;
 	if (r >= 0)
-		r = mode = container_image_volume_mode(o->image_volume, err);
+		r = mode = container_image_volume_mode(ivm, err);
 	json_object_foreach((json_t *)json_object_get(img, "Volumes"), dest, unused)
 	{
 		if (r < 0 || !dest || dest[0] != '/' || mode == IMAGE_VOLUME_IGNORE)

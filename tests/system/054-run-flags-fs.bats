@@ -125,6 +125,17 @@ _volume_image() {
 	run_cpod inspect --format '{{range .Mounts}}{{.Type}} {{.Destination}}{{end}}' fa-iv-bind
 	is "$output" "volume /vol"
 	run_cpod rm -v fa-iv-bind
+	# the default comes from containers.conf's image_volume_mode; the flag wins
+	local conf=$BATS_TEST_TMPDIR/containers.conf
+	printf '[engine]\nimage_volume_mode = "tmpfs"\n' >"$conf"
+	CONTAINERS_CONF=$conf run_cpod run --rm --network none localhost/fa-bbv \
+		sh -c 'grep " /vol " /proc/self/mounts | cut -d" " -f1'
+	is "$output" "tmpfs"
+	CONTAINERS_CONF=$conf run_cpod 1 run --rm --network none --image-volume ignore \
+		localhost/fa-bbv ls -d /vol
+	printf '[engine]\nimage_volume_mode = "nope"\n' >"$conf"
+	CONTAINERS_CONF=$conf run_cpod 125 create localhost/fa-bbv true
+	is "$output" 'Error: invalid image volume mode "nope" required value: bind, tmpfs, ignore'
 	run_cpod 125 create --image-volume anonymous $BUSYBOX_IMAGE true
 	is "$output" 'Error: invalid image volume mode "anonymous" required value: bind, tmpfs, ignore'
 	run_cpod 125 run --rm --image-volume TMPFS $BUSYBOX_IMAGE true
