@@ -342,6 +342,8 @@ int container_commit(struct engine *e, const char *key, const struct container_c
 	int r = container_get_locked(e, key, &c, &lock, err);
 	if (r < 0)
 		return r;
+	if ((r = container_rootfs_refuse(c, "commit", err)) < 0)
+		return r;
 	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
 	bool paused = false;
 	if (o->pause && c->state.status == CTR_RUNNING && container_oci_runtime(e, &rt, NULL) >= 0)

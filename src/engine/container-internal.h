@@ -170,6 +170,11 @@ json_t *container_chroot_dirs_json(const struct container *c);
 int container_rootfs_parse(const char *arg, json_t *extra, struct cpod_error **err);
 /* The --rootfs directory of the container, NULL for one made from an image. */
 const char *container_rootfs_path(const struct container_config *cc);
+/*
+ * The verbs that read or write the container's files through the store (cp, mount, export,
+ * commit, diff) do not handle a --rootfs container yet: ENOTSUP naming it, 0 otherwise.
+ */
+int container_rootfs_refuse(const struct container *c, const char *verb, struct cpod_error **err);
 /* Mount the root file system: the store's, the --rootfs directory, or its overlay. */
 int container_rootfs_mount(struct store *s, const struct container_config *cc, char **ret_path,
                            struct cpod_error **err);

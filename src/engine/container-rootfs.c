@@ -129,3 +129,13 @@ int container_rootfs_unmount(struct store *s, const struct container_config *cc,
 		return cpod_error_set_errno(err, errno, "unmounting %s", merged);
 	return 0;
 }
+
+int container_rootfs_refuse(const struct container *c, const char *verb, struct cpod_error **err)
+{
+	if (!container_rootfs_path(&c->config))
+		return 0;
+	return cpod_error_set(err, ENOTSUP,
+	                      "container %s was created with --rootfs: %s is not supported for "
+	                      "such containers yet (use the directory %s directly)",
+	                      c->config.name, verb, container_rootfs_path(&c->config));
+}

@@ -21,6 +21,8 @@ int container_mount(struct engine *e, const char *key, char **ret_path, char **r
 	int r = container_get_locked(e, key, &c, &lock, err);
 	if (r < 0)
 		return r;
+	if ((r = container_rootfs_refuse(c, "mount", err)) < 0)
+		return r;
 	struct store *s = engine_store(e, err);
 	if (!s)
 		return -EIO;
@@ -101,6 +103,8 @@ int container_export(struct engine *e, const char *key, int out_fd, struct cpod_
 	_cleanup_(container_freep) struct container *c = NULL;
 	int r = container_lookup(e, key, &c, err);
 	if (r < 0)
+		return r;
+	if ((r = container_rootfs_refuse(c, "export", err)) < 0)
 		return r;
 	struct store *s = engine_store(e, err);
 	if (!s)

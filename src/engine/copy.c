@@ -146,6 +146,8 @@ static int side_open(struct engine *e, const char *arg, struct side *s, struct c
 	int r = container_lookup(e, s->ctr, &c, err);
 	if (r < 0)
 		return r;
+	if ((r = container_rootfs_refuse(c, "cp", err)) < 0)
+		return r;
 	struct store *st = engine_store(e, err);
 	if (!st)
 		return -EIO;

@@ -317,6 +317,8 @@ int engine_diff(struct engine *e, const char *key, const char *what, json_t **re
 		_cleanup_(container_freep) struct container *c = NULL;
 		struct cpod_error *cerr = NULL;
 		int r = container_lookup(e, key, &c, &cerr);
+		if (r == 0 && (r = container_rootfs_refuse(c, "diff", err)) < 0)
+			return r;
 		if (r == 0) {
 			_cleanup_(store_container_freep) struct store_container *sc = NULL;
 			r = store_container_get(s, c->config.id, &sc, err);

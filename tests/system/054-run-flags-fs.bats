@@ -163,6 +163,13 @@ _rootfs_dir() {
 	is_literal "$output" "fa-root|"
 	run_cpod start -a fa-root
 	is "$output" "hi"
+	# the verbs that go through the store refuse it clearly instead of using an empty layer
+	local verb
+	for verb in "cp fa-root:/fa-created $BATS_TEST_TMPDIR/x" "mount fa-root" \
+		"export -o $BATS_TEST_TMPDIR/x.tar fa-root" "commit fa-root localhost/fa-x" "diff fa-root"; do
+		run_cpod 125 $verb
+		contains "$output" "container fa-root was created with --rootfs: ${verb%% *} is not supported"
+	done
 	run_cpod rm fa-root
 	[[ -f $d/fa-created && -x $d/bin/sh ]] || die "rm changed the rootfs directory"
 	# the user's entry goes into the directory's /etc/passwd, as Podman does
