@@ -62,7 +62,7 @@ bench_reset() {
 		podman --root "$BENCH_DIR/podman" --runroot "$BENCH_DIR/podman-run" rm -a -f -t 0 \
 			>/dev/null 2>&1 || true
 	fi
-	grep -o " $BENCH_DIR[^ ]*" /proc/self/mounts | sort -r | while read -r m; do
+	{ grep -o " $BENCH_DIR[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r m; do
 		umount -l "$m" 2>/dev/null || true
 	done
 	rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR"
