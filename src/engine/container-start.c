@@ -257,21 +257,6 @@ static char *runtime_wrapper_path(void)
 	return access(p, X_OK) == 0 ? TAKE_PTR(p) : NULL;
 }
 
-static const char *conmon_path(struct engine *e, struct cpod_error **err)
-{
-	if (e->opts.conmon)
-		return e->opts.conmon;
-	const struct host_probe *p = engine_probe(e, err);
-	if (!p)
-		return NULL;
-	if (!p->conmon.path) {
-		cpod_error_set(err, ENOENT,
-		               "could not find a working conmon binary (configured "
-		               "options: conmon_path): install conmon");
-		return NULL;
-	}
-	return p->conmon.path;
-}
 
 struct conmon_exit_command_opts container_self_command_opts(struct engine *e, const char *id)
 {
@@ -330,7 +315,7 @@ static int init_locked(struct engine *e, struct container *c, const struct oci_r
 	struct state_db *db = engine_state(e, err);
 	if (!s || !db)
 		return -EIO;
-	const char *conmon = conmon_path(e, err);
+	const char *conmon = engine_conmon_path(e, err);
 	if (!conmon)
 		return -ENOENT;
 	_cleanup_free_ char *static_dir = container_userdata_dir(e, cc->id, false);

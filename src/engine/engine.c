@@ -143,6 +143,22 @@ const struct host_probe *engine_probe(struct engine *e, struct cpod_error **err)
 	return e->probe;
 }
 
+const char *engine_conmon_path(struct engine *e, struct cpod_error **err)
+{
+	if (e->opts.conmon)
+		return e->opts.conmon;
+	const struct host_probe *p = engine_probe(e, err);
+	if (!p)
+		return NULL;
+	if (!p->conmon.path) {
+		cpod_error_set(err, ENOENT,
+		               "could not find a working conmon binary (configured options: "
+		               "conmon_path): install conmon");
+		return NULL;
+	}
+	return p->conmon.path;
+}
+
 const struct runtime_choice *engine_runtime(struct engine *e, struct cpod_error **err)
 {
 	if (e->runtime)

@@ -49,6 +49,8 @@ const struct cpod_config *engine_config(struct engine *e, struct cpod_error **er
 
 /* The host probe (cgroups, runtimes, conmon, ...), on first use (borrowed). */
 const struct host_probe *engine_probe(struct engine *e, struct cpod_error **err);
+/* conmon to run: --conmon, else the probed one; ENOENT with Podman's message when none. */
+const char *engine_conmon_path(struct engine *e, struct cpod_error **err);
 
 /* The OCI runtime to use: --runtime, containers.conf, or the probe's choice (borrowed). */
 const struct runtime_choice *engine_runtime(struct engine *e, struct cpod_error **err);

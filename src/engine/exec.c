@@ -89,21 +89,6 @@ json_t *container_exec_ids(struct engine *e, const struct container *c)
 	return ids;
 }
 
-static const char *conmon_binary(struct engine *e, struct cpod_error **err)
-{
-	if (e->opts.conmon)
-		return e->opts.conmon;
-	const struct host_probe *p = engine_probe(e, err);
-	if (!p)
-		return NULL;
-	if (!p->conmon.path) {
-		cpod_error_set(err, ENOENT,
-		               "could not find a working conmon binary (configured options: "
-		               "conmon_path): install conmon");
-		return NULL;
-	}
-	return p->conmon.path;
-}
 
 /* The container's process from its config.json (new reference). */
 static int load_process(struct engine *e, const char *id, json_t **ret, struct cpod_error **err)
@@ -334,7 +319,7 @@ static int run_session(struct engine *e, const struct session *s,
 {
 	struct conmon_exec x = {.sync_fd = -1, .start_fd = -1, .attach_fd = -1};
 	_cleanup_(oci_runtime_freep) struct oci_runtime *rt = NULL;
-	const char *conmon = conmon_binary(e, err);
+	const char *conmon = engine_conmon_path(e, err);
 	if (!conmon)
 		return -ENOENT;
 	int r = container_oci_runtime(e, &rt, err);
